@@ -1,0 +1,291 @@
+import { GatewayError } from '../problems.js'
+import type { Db } from '../db/index.js'
+import { appendAudit } from '../audit/index.js'
+import { localDate } from '../lib/dates.js'
+import { newId } from '../lib/ids.js'
+import { certificateInfo } from '../pki/index.js'
+
+/**
+ * Clients ("odjemalec"): one program installation of one company, identified by its certificates;
+ * mandates ("pooblastilo" / "splnomocnenie") let it file for other employers.
+ */
+export type Environment = 'test' | 'production'
+
+export const documentTypes = ['M1', 'M2', 'M3', 'M12', 'MVP', 'VPP', 'RLFO', 'RLZEC', 'ELDP'] as const
+
+/** The identified caller of one request. */
+export interface Caller {
+  readonly clientId: string
+  readonly name: string
+  readonly taxNumber: string
+  readonly environment: Environment
+  readonly fingerprint: string
+  readonly software: Software | null
+}
+
+export interface Software { readonly vendor: string; readonly product: string; readonly version: string }
+
+/** Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. */
+export class OperatorError extends Error {}
+
+/**
+ * Maps a presented certificate to its client. Throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED or
+ * CLIENT_CERT_EXPIRED (checked in that order, so a revoked certificate never reveals its validity).
+ */
+export async function resolveCaller(db: Db, fingerprint: string, now: Date): Promise<Caller> {
+  const row = await db.selectFrom('client_certificates as cc')
+    .innerJoin('clients as c', 'c.id', 'cc.client_id')
+    .select(['c.id', 'c.name', 'c.tax_number', 'c.environment', 'c.software_vendor', 'c.software_product', 'c.software_version',
+      'cc.revoked_at', 'cc.not_before', 'cc.not_after'])
+    .where('cc.fingerprint', '=', fingerprint)
+    .executeTakeFirst()
+  if (!row) throw new GatewayError('CLIENT_CERT_UNKNOWN', 'The client certificate is not registered to any client')
+  if (row.revoked_at && row.revoked_at <= now) throw new GatewayError('CLIENT_CERT_REVOKED')
+  if (now < row.not_before || now > row.not_after) throw new GatewayError('CLIENT_CERT_EXPIRED')
+  return {
+    clientId: row.id,
+    name: row.name,
+    taxNumber: row.tax_number,
+    environment: row.environment,
+    fingerprint,
+    software: row.software_vendor && row.software_product && row.software_version
+      ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version }
+      : null,
+  }
+}
+
+/**
+ * May the caller file a document of `type` for `employer` on `filingDate`? Its own tax number, or an active
+ * mandate covering the type on that date. Production clients also need certified software.
+ * Throws NOT_AUTHORIZED_FOR_EMPLOYER or SOFTWARE_NOT_CERTIFIED.
+ */
+export async function authorizeFiling(db: Db, caller: Caller, employer: string, type: string, filingDate: string): Promise<void> {
+  if (employer !== caller.taxNumber && !(await hasMandate(db, caller.clientId, employer, type, filingDate))) {
+    throw new GatewayError('NOT_AUTHORIZED_FOR_EMPLOYER',
+      `The client has no mandate from this employer for ${type} documents on ${filingDate}`)
+  }
+  if (caller.environment === 'production' && !(await isSoftwareCertified(db, caller.software))) {
+    throw new GatewayError('SOFTWARE_NOT_CERTIFIED',
+      caller.software
+        ? `${caller.software.vendor}/${caller.software.product} ${caller.software.version} has not passed certification`
+        : 'The client has no software version registered')
+  }
+}
+
+async function hasMandate(db: Db, clientId: string, employer: string, type: string, onDate: string): Promise<boolean> {
+  const rows = await db.selectFrom('mandates').select(['document_types'])
+    .where('client_id', '=', clientId).where('employer', '=', employer).where('revoked_at', 'is', null)
+    .where(eb => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', onDate)]))
+    .where(eb => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', onDate)]))
+    .execute()
+  return rows.some(r => !r.document_types || r.document_types.includes(type))
+}
+
+async function isSoftwareCertified(db: Db, software: Software | null): Promise<boolean> {
+  if (!software) return false
+  const row = await db.selectFrom('software_certifications').select('certified_at')
+    .where('vendor', '=', software.vendor).where('product', '=', software.product).where('version', '=', software.version)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+// ---- operator actions (CLI, admin socket); each one is audited in its own transaction ----
+
+export interface NewClient {
+  readonly name: string
+  readonly taxNumber: string
+  readonly environment: Environment
+  readonly certPem: string
+  readonly software?: Software
+}
+
+const taxNumberPattern = /^[0-9]{8,10}$/
+
+export function parseSoftware(text: string): Software {
+  const m = /^([^/]+)\/([^/]+)\/([^/]+)$/.exec(text.trim())
+  if (!m) throw new OperatorError('--software must be VENDOR/PRODUCT/VERSION, e.g. "Acme/Payroll/4.2.1"')
+  return { vendor: m[1]!.trim(), product: m[2]!.trim(), version: m[3]!.trim() }
+}
+
+export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ id: string; fingerprint: string }> {
+  if (!input.name.trim()) throw new OperatorError('--name must not be empty')
+  if (!taxNumberPattern.test(input.taxNumber)) throw new OperatorError('--tax-number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
+  const cert = readCertificate(input.certPem)
+  const id = newId(now.getTime())
+  await db.transaction().execute(async trx => {
+    await assertCertificateFree(trx, cert.fingerprint)
+    await trx.insertInto('clients').values({
+      id, name: input.name.trim(), tax_number: input.taxNumber, environment: input.environment,
+      software_vendor: input.software?.vendor ?? null, software_product: input.software?.product ?? null,
+      software_version: input.software?.version ?? null, created_at: now,
+    }).execute()
+    await insertCertificate(trx, id, cert, now)
+    await appendAudit(trx, now, {
+      actor: 'operator', action: 'client.added', subject: id,
+      details: { environment: input.environment, fingerprint: cert.fingerprint, software: input.software ?? null },
+    })
+  })
+  return { id, fingerprint: cert.fingerprint }
+}
+
+export async function addCertificate(db: Db, clientId: string, certPem: string, now: Date): Promise<{ fingerprint: string }> {
+  const cert = readCertificate(certPem)
+  await db.transaction().execute(async trx => {
+    await requireClient(trx, clientId)
+    await assertCertificateFree(trx, cert.fingerprint)
+    await insertCertificate(trx, clientId, cert, now)
+    await appendAudit(trx, now, { actor: 'operator', action: 'client.certificate_added', subject: clientId, details: { fingerprint: cert.fingerprint } })
+  })
+  return { fingerprint: cert.fingerprint }
+}
+
+export async function revokeCertificate(db: Db, fingerprint: string, now: Date): Promise<{ clientId: string }> {
+  return db.transaction().execute(async trx => {
+    const row = await trx.selectFrom('client_certificates').select(['client_id', 'revoked_at']).where('fingerprint', '=', fingerprint).forUpdate().executeTakeFirst()
+    if (!row) throw new OperatorError(`No certificate with fingerprint ${fingerprint}`)
+    if (row.revoked_at) throw new OperatorError('The certificate is already revoked')
+    await trx.updateTable('client_certificates').set({ revoked_at: now }).where('fingerprint', '=', fingerprint).execute()
+    await appendAudit(trx, now, { actor: 'operator', action: 'client.certificate_revoked', subject: row.client_id, details: { fingerprint } })
+    return { clientId: row.client_id }
+  })
+}
+
+export async function listClients(db: Db) {
+  const clients = await db.selectFrom('clients').selectAll().orderBy('created_at').execute()
+  const certs = await db.selectFrom('client_certificates').select(['client_id', 'fingerprint', 'not_after', 'revoked_at']).execute()
+  return clients.map(c => ({
+    ...clientView(c),
+    certificates: certs.filter(x => x.client_id === c.id).map(x => ({ fingerprint: x.fingerprint, notAfter: x.not_after, revoked: x.revoked_at !== null })),
+  }))
+}
+
+export async function showClient(db: Db, clientId: string) {
+  const client = await requireClient(db, clientId)
+  const certificates = await db.selectFrom('client_certificates')
+    .select(['fingerprint', 'subject', 'issuer', 'serial', 'not_before', 'not_after', 'added_at', 'revoked_at'])
+    .where('client_id', '=', clientId).orderBy('added_at').execute()
+  const mandates = await listMandates(db, { clientId })
+  const certified = client.software_vendor
+    ? await isSoftwareCertified(db, { vendor: client.software_vendor, product: client.software_product!, version: client.software_version! })
+    : false
+  return {
+    ...clientView(client),
+    softwareCertified: certified,
+    certificates: certificates.map(c => ({
+      fingerprint: c.fingerprint, subject: c.subject, issuer: c.issuer, serial: c.serial,
+      notBefore: c.not_before, notAfter: c.not_after, addedAt: c.added_at, revokedAt: c.revoked_at,
+    })),
+    mandates,
+  }
+}
+
+export interface NewMandate {
+  readonly employer: string
+  readonly clientId: string
+  readonly types?: readonly string[]
+  readonly from?: string
+  readonly to?: string
+}
+
+export async function addMandate(db: Db, input: NewMandate, now: Date): Promise<{ id: string }> {
+  if (!taxNumberPattern.test(input.employer)) throw new OperatorError('--employer must be the employer\'s tax number (8 to 10 digits)')
+  for (const type of input.types ?? []) {
+    if (!(documentTypes as readonly string[]).includes(type)) throw new OperatorError(`Unknown document type ${type}; known: ${documentTypes.join(', ')}`)
+  }
+  for (const [flag, value] of [['--from', input.from], ['--to', input.to]] as const) {
+    if (value !== undefined && !isIsoDate(value)) throw new OperatorError(`${flag} must be a date YYYY-MM-DD`)
+  }
+  if (input.from && input.to && input.from > input.to) throw new OperatorError('--from must not be after --to')
+  const id = newId(now.getTime())
+  await db.transaction().execute(async trx => {
+    await requireClient(trx, input.clientId)
+    await trx.insertInto('mandates').values({
+      id, employer: input.employer, client_id: input.clientId,
+      document_types: input.types && input.types.length > 0 ? [...input.types] : null,
+      valid_from: input.from ?? null, valid_to: input.to ?? null, created_at: now, revoked_at: null,
+    }).execute()
+    await appendAudit(trx, now, {
+      actor: 'operator', action: 'mandate.added', subject: id,
+      details: { clientId: input.clientId, types: input.types ?? null, from: input.from ?? null, to: input.to ?? null },
+    })
+  })
+  return { id }
+}
+
+export async function revokeMandate(db: Db, id: string, now: Date): Promise<void> {
+  await db.transaction().execute(async trx => {
+    const row = await trx.selectFrom('mandates').select(['revoked_at']).where('id', '=', id).forUpdate().executeTakeFirst()
+    if (!row) throw new OperatorError(`No mandate ${id}`)
+    if (row.revoked_at) throw new OperatorError('The mandate is already revoked')
+    await trx.updateTable('mandates').set({ revoked_at: now }).where('id', '=', id).execute()
+    await appendAudit(trx, now, { actor: 'operator', action: 'mandate.revoked', subject: id })
+  })
+}
+
+export async function listMandates(db: Db, filter: { clientId?: string } = {}) {
+  let q = db.selectFrom('mandates').selectAll().orderBy('created_at')
+  if (filter.clientId) q = q.where('client_id', '=', filter.clientId)
+  const rows = await q.execute()
+  return rows.map(m => ({
+    id: m.id, employer: m.employer, clientId: m.client_id, types: m.document_types, from: m.valid_from, to: m.valid_to,
+    createdAt: m.created_at, revokedAt: m.revoked_at, active: m.revoked_at === null,
+  }))
+}
+
+/** Records that the client's software version passed certification; every client on that version may then file in production. */
+export async function certifySoftware(db: Db, clientId: string, now: Date): Promise<Software> {
+  return db.transaction().execute(async trx => {
+    const client = await requireClient(trx, clientId)
+    if (!client.software_vendor || !client.software_product || !client.software_version) {
+      throw new OperatorError('The client has no software version registered (use --software VENDOR/PRODUCT/VERSION when adding it)')
+    }
+    const software = { vendor: client.software_vendor, product: client.software_product, version: client.software_version }
+    if (await isSoftwareCertified(trx, software)) throw new OperatorError('This software version is already certified')
+    await trx.insertInto('software_certifications').values({ ...software, certified_at: now, client_id: clientId }).execute()
+    await appendAudit(trx, now, { actor: 'operator', action: 'software.certified', subject: clientId, details: { ...software } })
+    return software
+  })
+}
+
+function clientView(c: { id: string; name: string; tax_number: string; environment: Environment; software_vendor: string | null; software_product: string | null; software_version: string | null; created_at: Date }) {
+  return {
+    id: c.id, name: c.name, taxNumber: c.tax_number, environment: c.environment,
+    software: c.software_vendor ? `${c.software_vendor}/${c.software_product}/${c.software_version}` : null,
+    createdAt: c.created_at,
+  }
+}
+
+async function requireClient(db: Db, clientId: string) {
+  const client = await db.selectFrom('clients').selectAll().where('id', '=', clientId).executeTakeFirst()
+  if (!client) throw new OperatorError(`No client ${clientId}`)
+  return client
+}
+
+async function assertCertificateFree(db: Db, fingerprint: string): Promise<void> {
+  const taken = await db.selectFrom('client_certificates').select('client_id').where('fingerprint', '=', fingerprint).executeTakeFirst()
+  if (taken) throw new OperatorError(`This certificate is already registered to client ${taken.client_id}`)
+}
+
+type CertificateFacts = ReturnType<typeof certificateInfo> & { pem: string }
+
+function readCertificate(pem: string): CertificateFacts {
+  try {
+    return { ...certificateInfo(pem), pem }
+  } catch {
+    throw new OperatorError('The file is not a PEM certificate')
+  }
+}
+
+async function insertCertificate(db: Db, clientId: string, cert: CertificateFacts, now: Date): Promise<void> {
+  await db.insertInto('client_certificates').values({
+    fingerprint: cert.fingerprint, client_id: clientId, subject: cert.subject, issuer: cert.issuer, serial: cert.serial,
+    not_before: cert.notBefore, not_after: cert.notAfter, pem: cert.pem, added_at: now, revoked_at: null,
+  }).execute()
+}
+
+function isIsoDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
+}
+
+/** Today's date for mandate checks, in the authorities' time zone. */
+export const filingDateOf = (at: Date): string => localDate(at)

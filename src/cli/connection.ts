@@ -1,0 +1,56 @@
+import { connect } from 'node:net'
+import { join, resolve } from 'node:path'
+import type { Config } from '../config.js'
+import { openDb, migrateToLatest } from '../db/index.js'
+import { lockDataDir } from '../db/lock.js'
+import { runOperation, OperatorError } from '../operator/index.js'
+import { systemClock } from '../lib/clock.js'
+
+/**
+ * Runs an operator action where the data is: directly on PostgreSQL; through the running gateway's admin
+ * socket when it holds the embedded database; or directly on the embedded database when no gateway runs.
+ */
+export async function runRemoteOrLocal(config: Config, operation: string, args: Record<string, unknown>): Promise<unknown> {
+  if (!config.DATABASE_URL) {
+    const socketPath = join(resolve(config.DATA_DIR), 'admin.sock')
+    const viaSocket = await tryAdminSocket(socketPath, operation, args)
+    if (viaSocket.reached) return viaSocket.result
+  }
+  const dataDir = resolve(config.DATA_DIR)
+  const unlock = config.DATABASE_URL ? () => {} : lockDataDir(dataDir)
+  const handle = await openDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolSize: 2 } : { dataDir })
+  try {
+    if (operation !== 'migrate') await migrateToLatest(handle.db)
+    return await runOperation(handle.db, systemClock, operation, args)
+  } finally {
+    await handle.close()
+    unlock()
+  }
+}
+
+async function tryAdminSocket(path: string, operation: string, args: Record<string, unknown>): Promise<{ reached: boolean; result?: unknown }> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = connect(path)
+    let buffer = ''
+    let connected = false
+    socket.setEncoding('utf8')
+    socket.on('connect', () => {
+      connected = true
+      socket.write(JSON.stringify({ operation, args }) + '\n')
+    })
+    socket.on('data', chunk => {
+      buffer += chunk
+      const newline = buffer.indexOf('\n')
+      if (newline === -1) return
+      socket.end()
+      const reply = JSON.parse(buffer.slice(0, newline)) as { ok: boolean; result?: unknown; error?: string; usage?: boolean }
+      if (reply.ok) resolvePromise({ reached: true, result: reply.result })
+      else reject(reply.usage ? new OperatorError(reply.error ?? 'failed') : new Error(reply.error ?? 'failed'))
+    })
+    socket.on('error', error => {
+      const code = (error as NodeJS.ErrnoException).code
+      if (!connected && (code === 'ENOENT' || code === 'ECONNREFUSED')) resolvePromise({ reached: false })
+      else reject(error)
+    })
+  })
+}

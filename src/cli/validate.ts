@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs'
+import { GatewayError } from '../problems.js'
+import { loadCodeLists } from '../forms/code-lists-file.js'
+import { createValidator } from '../validation/validator.js'
+import type { Finding } from '../validation/finding.js'
+import { localDate } from '../lib/dates.js'
+
+export interface FileVerdict {
+  readonly file: string
+  readonly valid: boolean
+  readonly type?: string
+  readonly problem?: { code: string; detail: string }
+  readonly findings: readonly Finding[]
+}
+
+/**
+ * `ehrs validate`: the server's own parser, XSD and plain rules, with today as the filing date.
+ * Exit 0 when every file is valid, 1 when a document has errors, 2 when a file cannot be validated at all.
+ */
+export async function validateFiles(files: readonly string[]): Promise<{ verdicts: FileVerdict[]; exitCode: number }> {
+  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  const filingDate = localDate(new Date())
+  const verdicts: FileVerdict[] = []
+  let exitCode = 0
+  try {
+    for (const file of files) {
+      let bytes: Uint8Array
+      try {
+        bytes = readFileSync(file)
+      } catch (error) {
+        verdicts.push({ file, valid: false, problem: { code: 'FILE_UNREADABLE', detail: (error as Error).message }, findings: [] })
+        exitCode = 2
+        continue
+      }
+      try {
+        const identified = validator.identify(bytes)
+        const findings = await validator.validate(identified, { filingDate })
+        const valid = !findings.some(f => f.severity === 'error')
+        if (!valid) exitCode = Math.max(exitCode, 1)
+        verdicts.push({ file, valid, type: identified.form.type, findings })
+      } catch (error) {
+        if (!(error instanceof GatewayError)) throw error
+        verdicts.push({ file, valid: false, problem: { code: error.code, detail: error.message }, findings: [] })
+        exitCode = 2
+      }
+    }
+  } finally {
+    await validator.close()
+  }
+  return { verdicts, exitCode }
+}
+
+export function formatVerdicts(verdicts: readonly FileVerdict[]): string {
+  const lines: string[] = []
+  for (const v of verdicts) {
+    if (v.problem) {
+      lines.push(`${v.file}: unusable: ${v.problem.code}: ${v.problem.detail}`)
+      continue
+    }
+    const errors = v.findings.filter(f => f.severity === 'error').length
+    lines.push(`${v.file}: ${v.type} ${v.valid ? 'valid' : 'invalid'} (${errors} error(s), ${v.findings.length - errors} warning(s))`)
+    for (const f of v.findings) {
+      lines.push(`  ${f.line !== undefined ? `line ${f.line}: ` : ''}${f.severity} ${f.code} [${f.field}] ${f.path}: ${f.message.en}`)
+    }
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,41 @@
+import t from 'tap'
+import { loadConfig, ConfigError } from './config.js'
+
+t.test('defaults follow SPEC §2', async t => {
+  const c = loadConfig({})
+  t.equal(c.HOST, '127.0.0.1')
+  t.equal(c.PORT, 8443)
+  t.equal(c.DATA_DIR, './data')
+  t.equal(c.FORWARD_DELAY, 5 * 3600_000)
+  t.equal(c.RECHECK_DELAY, 48 * 3600_000)
+  t.equal(c.TEST_FORWARD_DELAY, 30_000)
+  t.equal(c.TEST_RECHECK_DELAY, 60_000)
+  t.equal(c.PROCESSING_DELAY, 0)
+  t.equal(c.MAX_BODY, 32 * 1024 * 1024)
+  t.equal(c.LOG_LEVEL, 'info')
+  t.equal(c.DATABASE_URL, undefined)
+})
+
+t.test('parses durations, sizes and URLs', async t => {
+  const c = loadConfig({ FORWARD_DELAY: '250ms', RECHECK_DELAY: '2d', MAX_BODY: '512KiB', PORT: '0', DATABASE_URL: 'postgres://u:p@localhost/db' })
+  t.equal(c.FORWARD_DELAY, 250)
+  t.equal(c.RECHECK_DELAY, 2 * 86_400_000)
+  t.equal(c.MAX_BODY, 512 * 1024)
+  t.equal(c.PORT, 0)
+})
+
+t.test('a bad value is refused with the name of the variable', async t => {
+  for (const [name, value] of [['PORT', '70000'], ['PORT', 'abc'], ['FORWARD_DELAY', '5 hours'], ['MAX_BODY', 'lots'],
+    ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging']] as const) {
+    try {
+      loadConfig({ [name]: value })
+      t.fail(`${name}=${value} accepted`)
+    } catch (e) {
+      t.ok(e instanceof ConfigError && e.message.includes(name), `${name}=${value} refused naming ${name}`)
+    }
+  }
+})
+
+t.test('production requires a database and its own certificates', async t => {
+  t.throws(() => loadConfig({ NODE_ENV: 'production' }), /DATABASE_URL: is required/)
+})

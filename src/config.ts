@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { durationPattern, parseDuration, parseSize, sizePattern } from './lib/durations.js'
+
+/** The only reader of process.env: every variable of SPEC.md §2, validated once at start. */
+const duration = (fallback: string) =>
+  z.string().trim().regex(durationPattern, 'must be a whole number with ms, s, m, h or d (e.g. 30s, 5h)').default(fallback).transform(parseDuration)
+const file = z.string().trim().min(1).optional()
+
+const Env = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8443),
+  DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL').optional(),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  TLS_CERT: file,
+  TLS_KEY: file,
+  TRUST_CA: file,
+  SIGNING_CERT: file,
+  SIGNING_KEY: file,
+  FORWARD_DELAY: duration('5h'),
+  RECHECK_DELAY: duration('48h'),
+  TEST_FORWARD_DELAY: duration('30s'),
+  TEST_RECHECK_DELAY: duration('60s'),
+  PROCESSING_DELAY: duration('0s'),
+  MAX_BODY: z.string().trim().regex(sizePattern, 'must be a size such as 32MiB, 512KiB or a number of bytes').default('32MiB').transform(parseSize)
+    .refine(n => n >= 1024, 'must be at least 1KiB'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((env, ctx) => {
+  if (env.NODE_ENV !== 'production') return
+  // Production never runs on the embedded database or on the development PKI.
+  for (const name of ['DATABASE_URL', 'TLS_CERT', 'TLS_KEY', 'TRUST_CA', 'SIGNING_CERT', 'SIGNING_KEY'] as const) {
+    if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' })
+  }
+})
+
+export type Config = Readonly<z.output<typeof Env>>
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map(p => `  ${p}`).join('\n')}`)
+  }
+}
+
+/** Empty strings count as unset, as shells and container files often leave them. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const result = Env.safeParse(present)
+  if (!result.success) throw new ConfigError(result.error.issues.map(i => `${i.path.join('.')}: ${i.message}`))
+  return Object.freeze(result.data)
+}

@@ -1,0 +1,57 @@
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { Kysely, PostgresDialect, type Transaction } from 'kysely'
+import pg from 'pg'
+import { PGlite } from '@electric-sql/pglite'
+import { PGliteDialect } from './pglite-dialect.js'
+import type { Database } from './schema.js'
+
+export type { Database } from './schema.js'
+export * from './schema.js'
+export { migrateToLatest, pendingMigrations } from './migrate.js'
+
+/** A Kysely instance or a transaction: queries take it first, so the caller owns the transaction. */
+export type Db = Kysely<Database> | Transaction<Database>
+
+export interface DbHandle {
+  readonly db: Kysely<Database>
+  readonly kind: 'postgres' | 'pglite'
+  close(): Promise<void>
+}
+
+export interface DbOptions {
+  /** PostgreSQL URL; when absent, embedded PGlite. */
+  readonly databaseUrl?: string
+  /** PGlite data folder; absent means in memory (tests). */
+  readonly dataDir?: string
+  /** PostgreSQL schema to use (tests isolate themselves in a schema of their own). */
+  readonly schema?: string
+  readonly poolSize?: number
+}
+
+// Both engines return the same JavaScript values: SQL dates as YYYY-MM-DD text (never a local-midnight Date),
+// bigint as number (our counters stay far below 2^53), timestamptz as Date.
+const DATE_OID = 1082
+const INT8_OID = 20
+pg.types.setTypeParser(DATE_OID, value => value)
+pg.types.setTypeParser(INT8_OID, value => Number(value))
+
+export async function openDb(options: DbOptions): Promise<DbHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    })
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    return { db, kind: 'postgres', close: () => db.destroy() }
+  }
+  let dataDir: string | undefined
+  if (options.dataDir) {
+    dataDir = resolve(options.dataDir, 'pglite')
+    mkdirSync(dataDir, { recursive: true })
+  }
+  const pglite = await PGlite.create(dataDir, { parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) } })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  return { db, kind: 'pglite', close: () => db.destroy() }
+}

@@ -1,0 +1,161 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** The one TypeScript mirror of migrations/. Dates (SQL `date`) are YYYY-MM-DD strings; instants are Date. */
+type Json<T = unknown> = ColumnType<T, string, string>
+
+export interface ClientsTable {
+  id: string
+  name: string
+  tax_number: string
+  environment: 'test' | 'production'
+  software_vendor: string | null
+  software_product: string | null
+  software_version: string | null
+  created_at: Date
+}
+
+export interface ClientCertificatesTable {
+  fingerprint: string
+  client_id: string
+  subject: string
+  issuer: string
+  serial: string
+  not_before: Date
+  not_after: Date
+  pem: string
+  added_at: Date
+  revoked_at: Date | null
+}
+
+export interface MandatesTable {
+  id: string
+  employer: string
+  client_id: string
+  document_types: string[] | null
+  valid_from: string | null
+  valid_to: string | null
+  created_at: Date
+  revoked_at: Date | null
+}
+
+export interface SoftwareCertificationsTable {
+  vendor: string
+  product: string
+  version: string
+  certified_at: Date
+  client_id: string
+}
+
+export interface MessageLogTable {
+  id: string
+  received_at: Date
+  transport: string
+  client_id: string | null
+  cert_fingerprint: string | null
+  content_type: string | null
+  idempotency_key: string | null
+  size: number
+  sha256: string | null
+  body: Uint8Array | null
+  status: number
+  problem_code: string | null
+  findings: Json
+  document_id: string | null
+}
+
+export interface DocumentsTable {
+  id: string
+  client_id: string
+  environment: 'test' | 'production'
+  type: string
+  number: string
+  receipt_number: string | null
+  employer: string
+  period: string | null
+  kind: string | null
+  external_id: string | null
+  received_at: Date
+  sha256: string
+  size: number
+  message_id: string
+  idempotency_key: string | null
+  findings: Json
+}
+
+export interface DocumentStatesTable {
+  id: Generated<number>
+  document_id: string
+  at: Date
+  acceptance: string
+  processing: string
+  reason: string | null
+  findings: Json
+}
+
+export interface DocumentCountersTable {
+  prefix: string
+  month: string
+  last_value: number
+}
+
+export interface AuditLogTable {
+  seq: number
+  at: Date
+  actor: string
+  action: string
+  subject: string | null
+  details: Json<Record<string, unknown>>
+  prev_hash: string
+  hash: string
+}
+
+export interface AuditHeadTable {
+  id: number
+  seq: number
+  hash: string
+}
+
+export interface InsurancesTable {
+  id: string
+  environment: string
+  country: string
+  employer: string
+  person: string
+  kind: string
+  insurance_key: Json<Record<string, unknown>>
+  start_date: string
+  end_date: string | null
+  status: 'open' | 'closed' | 'annulled'
+  data: Json<Record<string, unknown>>
+  created_at: Date
+}
+
+export interface InsuranceEventsTable {
+  id: Generated<number>
+  insurance_id: string
+  document_id: string
+  at: Date
+  event: string
+  status: string
+  end_date: string | null
+  data: Json<Record<string, unknown>>
+}
+
+export interface Database {
+  clients: ClientsTable
+  client_certificates: ClientCertificatesTable
+  mandates: MandatesTable
+  software_certifications: SoftwareCertificationsTable
+  message_log: MessageLogTable
+  documents: DocumentsTable
+  document_states: DocumentStatesTable
+  document_counters: DocumentCountersTable
+  audit_log: AuditLogTable
+  audit_head: AuditHeadTable
+  insurances: InsurancesTable
+  insurance_events: InsuranceEventsTable
+}
+
+export type ClientRow = Selectable<ClientsTable>
+export type DocumentRow = Selectable<DocumentsTable>
+export type NewMessage = Insertable<MessageLogTable>

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Config } from './config.js'
+import type { Db } from './db/index.js'
+import { ensureDevPki, fingerprint, readPemCertificates, type DevPki } from './pki/index.js'
+import { addClient } from './access/index.js'
+import type { TlsMaterial } from './transport/server.js'
+
+export const devPkiDir = resolve('certs-dev')
+
+/** The demo client registered on first start: a test client of the example employer Primer d.o.o. (DOCUMENTS.md §1.8). */
+export const demoClient = { name: 'Demo payroll d.o.o.', taxNumber: '45678138', software: { vendor: 'ehrs', product: 'demo-client', version: '1.0' } }
+
+export interface TlsSetup extends TlsMaterial {
+  readonly devPki?: DevPki
+  readonly signingCert: string
+  readonly signingKey: string
+}
+
+/** TLS_* / TRUST_CA / SIGNING_* when set; otherwise the development PKI in certs-dev/, created on first start. */
+export function resolveTls(config: Config): TlsSetup {
+  const needsDev = !config.TLS_CERT || !config.TLS_KEY || !config.TRUST_CA || !config.SIGNING_CERT || !config.SIGNING_KEY
+  const dev = needsDev ? ensureDevPki(devPkiDir) : undefined
+  const read = (file: string | undefined, fallback: string | undefined, name: string): string => {
+    const path = file ?? fallback
+    if (!path) throw new Error(`${name} is not set`)
+    try {
+      return readFileSync(path, 'utf8')
+    } catch {
+      throw new Error(`${name}: cannot read ${path}`)
+    }
+  }
+  return {
+    cert: read(config.TLS_CERT, dev?.serverCert, 'TLS_CERT'),
+    key: read(config.TLS_KEY, dev?.serverKey, 'TLS_KEY'),
+    ca: readPemCertificates(config.TRUST_CA ?? dev!.caCert),
+    signingCert: read(config.SIGNING_CERT, dev?.signingCert, 'SIGNING_CERT'),
+    signingKey: read(config.SIGNING_KEY, dev?.signingKey, 'SIGNING_KEY'),
+    ...(dev ? { devPki: dev } : {}),
+  }
+}
+
+/** Registers the demo client certificate once, so that the printed curl example works at once. */
+export async function registerDemoClient(db: Db, dev: DevPki, now: Date): Promise<boolean> {
+  const pem = readFileSync(dev.clientCert, 'utf8')
+  const known = await db.selectFrom('client_certificates').select('fingerprint').where('fingerprint', '=', fingerprint(pem)).executeTakeFirst()
+  if (known) return false
+  await addClient(db, { ...demoClient, environment: 'test', certPem: pem }, now)
+  return true
+}

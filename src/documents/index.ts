@@ -1,0 +1,153 @@
+import { sql, type ExpressionBuilder } from 'kysely'
+import { GatewayError } from '../problems.js'
+import type { Database, Db, DocumentRow } from '../db/index.js'
+import type { Caller } from '../access/index.js'
+import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from '../lifecycle/index.js'
+import type { Finding } from '../validation/finding.js'
+import type { Country } from '../forms/form-module.js'
+import { uuidPattern } from '../lib/ids.js'
+import { localDate } from '../lib/dates.js'
+
+export { nextDocumentNumber } from './numbers.js'
+
+/** The document as clients see it (SPEC.md §4). */
+export interface DocumentView {
+  readonly id: string
+  readonly number: string
+  readonly receiptNumber?: string
+  readonly type: string
+  readonly employer: string
+  readonly period?: string
+  readonly kind?: string
+  readonly externalId?: string
+  readonly receivedAt: string
+  readonly sha256: string
+  readonly size: number
+  readonly status: { acceptance: Acceptance; processing: Processing; label: { en: string; sl?: string; sk?: string } }
+  readonly findings: readonly Finding[]
+  readonly history: readonly { at: string; acceptance: Acceptance; processing: Processing; reason: string | null }[]
+  readonly duplicateOf?: string
+}
+
+const countryOf = (type: string): Country => (['M1', 'M2', 'M3', 'M12'].includes(type) ? 'SI' : 'SK')
+
+/**
+ * A client sees a document only in its own environment and only where it may file that type for that
+ * employer today: its own tax number, or an active mandate covering the type.
+ */
+function visibleTo(caller: Caller, today: string) {
+  return (eb: ExpressionBuilder<Database, 'documents'>) => eb.and([
+    eb('documents.environment', '=', caller.environment),
+    eb.or([
+      eb('documents.employer', '=', caller.taxNumber),
+      eb.exists(eb.selectFrom('mandates as m').select(sql`1`.as('one'))
+        .whereRef('m.employer', '=', 'documents.employer')
+        .where('m.client_id', '=', caller.clientId)
+        .where('m.revoked_at', 'is', null)
+        .where(e => e.or([e('m.valid_from', 'is', null), e('m.valid_from', '<=', today)]))
+        .where(e => e.or([e('m.valid_to', 'is', null), e('m.valid_to', '>=', today)]))
+        .where(e => e.or([e('m.document_types', 'is', null), e(sql`documents.type`, '=', sql`any(m.document_types)`)]))),
+    ]),
+  ])
+}
+
+/** Throws DOCUMENT_NOT_FOUND for unknown ids and for documents the caller may not see alike, so ids leak nothing. */
+export async function getDocumentView(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentView> {
+  const row = await findVisible(db, caller, id, now)
+  return (await toViews(db, [row]))[0]!
+}
+
+export async function getDocumentContent(db: Db, caller: Caller, id: string, now: Date): Promise<Uint8Array> {
+  const row = await findVisible(db, caller, id, now)
+  const message = await db.selectFrom('message_log').select('body').where('id', '=', row.message_id).executeTakeFirstOrThrow()
+  return message.body ?? new Uint8Array()
+}
+
+async function findVisible(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentRow> {
+  if (!uuidPattern.test(id)) throw new GatewayError('DOCUMENT_NOT_FOUND')
+  const row = await db.selectFrom('documents').selectAll().where('id', '=', id).where(visibleTo(caller, localDate(now))).executeTakeFirst()
+  if (!row) throw new GatewayError('DOCUMENT_NOT_FOUND')
+  return row
+}
+
+export interface DocumentFilter {
+  readonly type?: string
+  readonly employer?: string
+  readonly period?: string
+  readonly acceptance?: string
+  readonly processing?: string
+  readonly since?: Date
+  readonly limit?: number
+  readonly cursor?: string
+}
+
+/** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter or cursor. */
+export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilter, now: Date): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
+  const limit = filter.limit ?? 50
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
+  if (filter.acceptance && !(filter.acceptance in acceptanceLabels)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
+  if (filter.processing && !(filter.processing in processingLabels)) throw new GatewayError('INVALID_REQUEST', `processing must be one of ${Object.keys(processingLabels).join(', ')}`)
+  if (filter.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM')
+  let q = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
+  if (filter.type) q = q.where('type', '=', filter.type)
+  if (filter.employer) q = q.where('employer', '=', filter.employer)
+  if (filter.period) q = q.where('period', '=', filter.period)
+  if (filter.since) q = q.where('received_at', '>=', filter.since)
+  const latest = (column: 'acceptance' | 'processing') =>
+    sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
+  if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
+  if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
+  if (filter.cursor) {
+    const after = decodeCursor(filter.cursor)
+    q = q.where(eb => eb.or([
+      eb('received_at', '<', after.receivedAt),
+      eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)]),
+    ]))
+  }
+  const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return {
+    items: await toViews(db, page),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
+  }
+}
+
+function encodeCursor(receivedAt: Date, id: string): string {
+  return Buffer.from(`${receivedAt.toISOString()}|${id}`).toString('base64url')
+}
+
+function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
+  const receivedAt = new Date(at ?? '')
+  if (!id || !uuidPattern.test(id) || Number.isNaN(receivedAt.getTime())) throw new GatewayError('INVALID_REQUEST', 'cursor is not valid')
+  return { receivedAt, id }
+}
+
+/** Maps rows to views with one query for all their states. */
+export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<DocumentView[]> {
+  if (rows.length === 0) return []
+  const states = await db.selectFrom('document_states').selectAll()
+    .where('document_id', 'in', rows.map(r => r.id)).orderBy('id').execute()
+  return rows.map(row => {
+    const history = states.filter(s => s.document_id === row.id)
+    const current = history[history.length - 1]!
+    const state = { acceptance: current.acceptance as Acceptance, processing: current.processing as Processing }
+    return {
+      id: row.id,
+      number: row.number,
+      ...(row.receipt_number ? { receiptNumber: row.receipt_number } : {}),
+      type: row.type,
+      employer: row.employer,
+      ...(row.period ? { period: row.period } : {}),
+      ...(row.kind ? { kind: row.kind } : {}),
+      ...(row.external_id ? { externalId: row.external_id } : {}),
+      receivedAt: row.received_at.toISOString(),
+      sha256: row.sha256,
+      size: row.size,
+      status: { ...state, label: stateLabel(countryOf(row.type), state) },
+      findings: [...(row.findings as Finding[]), ...history.flatMap(s => s.findings as Finding[])],
+      history: history.map(s => ({ at: s.at.toISOString(), acceptance: s.acceptance as Acceptance, processing: s.processing as Processing, reason: s.reason })),
+    }
+  })
+}

@@ -1,0 +1,77 @@
+import t from 'tap'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { loadCodeLists } from './code-lists-file.js'
+
+function listDir(t: { teardown(fn: () => void): void }, files: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ehrs-codelists-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true })
+    writeFileSync(join(dir, path), typeof content === 'string' ? content : JSON.stringify(content))
+  }
+  return dir
+}
+
+const colours = {
+  name: 'x/colours', complete: true, source: '[ASSUMPTION] test',
+  entries: [
+    { code: '1', label: 'red' },
+    { code: '2', validFrom: '2020-01-01', validTo: '2020-12-31', flags: ['old'] },
+    { code: '2', validFrom: '2022-01-01', flags: ['new'] },
+    { code: '3', validTo: '2019-06-30' },
+  ],
+}
+const partial = { name: 'partial', complete: false, source: '[UNKNOWN] test', entries: [{ code: '7', validFrom: '2021-01-01' }] }
+
+t.test('names lists by their path below the folder and answers on a date', async t => {
+  const lists = loadCodeLists(listDir(t, { 'x/colours.json': colours, 'partial.json': partial, 'x/readme.txt': 'ignored' }))
+  t.equal(lists.check('x/colours', '1', '1990-01-01'), 'valid', 'no dates: always valid')
+  t.equal(lists.check('x/colours', '2', '2020-01-01'), 'valid', 'validFrom is inclusive')
+  t.equal(lists.check('x/colours', '2', '2020-12-31'), 'valid', 'validTo is inclusive')
+  t.equal(lists.check('x/colours', '2', '2021-06-01'), 'not_valid_on_date', 'between two validity periods')
+  t.equal(lists.check('x/colours', '3', '2019-07-01'), 'not_valid_on_date')
+  t.equal(lists.check('x/colours', '9', '2020-01-01'), 'unknown', 'complete list')
+  t.equal(lists.check('partial', '9', '2020-01-01'), 'unverified', 'incomplete list cannot prove a code wrong')
+  t.equal(lists.check('partial', '7', '2020-01-01'), 'not_valid_on_date', 'a known code with dates is checked even on a partial list')
+  t.equal(lists.check('partial', '7', '2021-01-01'), 'valid')
+  t.same(lists.entry('x/colours', '2', '2023-05-05')?.flags, ['new'], 'entry picks the period valid on the date')
+  t.equal(lists.entry('x/colours', '2', '2021-05-05'), undefined)
+  t.equal(lists.entry('x/colours', '1', '2021-05-05')?.label, 'red')
+})
+
+t.test('a list that is not shipped is a programming error', async t => {
+  const lists = loadCodeLists(listDir(t, { 'partial.json': partial }))
+  t.throws(() => lists.check('si/nothing', '1', '2020-01-01'), /si\/nothing/)
+  t.throws(() => lists.entry('si/nothing', '1', '2020-01-01'), /si\/nothing/)
+})
+
+t.test('refuses malformed lists when loading', async t => {
+  t.throws(() => loadCodeLists(listDir(t, { 'a.json': '{ not json' })), /a: not JSON/)
+  t.throws(() => loadCodeLists(listDir(t, { 'a.json': { ...partial, name: 'b' } })), /"name" must equal/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, complete: 'yes' } })), /complete/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, source: '' } })), /source/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', validFrom: '1.1.2020' }] } })), /validFrom/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ label: 'no code' }] } })), /code/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', flags: 'x' }] } })), /flags/)
+})
+
+t.test('the shipped Slovenian lists load and answer', async t => {
+  const lists = loadCodeLists()
+  t.equal(lists.check('si/drzave', '705', '2025-03-01'), 'valid', 'Slovenia')
+  t.equal(lists.check('si/drzave', '999', '2025-03-01'), 'unknown')
+  t.equal(lists.check('si/podlaga', '001', '2025-03-01'), 'valid')
+  t.equal(lists.check('si/podlaga', '999', '2025-03-01'), 'unverified', 'the basis list is partial')
+  t.equal(lists.check('si/podlaga', '104', '2009-01-01'), 'not_valid_on_date')
+  t.ok(lists.entry('si/podlaga', '013', '2025-03-01')?.flags?.includes('employment'))
+  t.ok(lists.entry('si/podlaga', '118', '2025-03-01')?.flags?.includes('disability'))
+  t.ok(lists.entry('si/podlaga', '120', '2025-03-01')?.flags?.includes('posting'))
+  t.equal(lists.check('si/delovno-razmerje', '5', '2025-03-01'), 'unknown')
+  t.equal(lists.check('si/izmensko-delo', '5', '2025-03-01'), 'valid')
+  t.equal(lists.check('si/vrsta-invalidnosti', '11', '2025-03-01'), 'valid')
+  t.equal(lists.check('si/vrsta-invalidnosti', '1', '2025-03-01'), 'unknown')
+  for (const empty of ['si/klasius-srv', 'si/klasius-p', 'si/skp-08', 'si/m2-vzrok']) {
+    t.equal(lists.check(empty, '12345', '2025-03-01'), 'unverified', `${empty} ships empty`)
+  }
+})

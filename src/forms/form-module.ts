@@ -1,0 +1,49 @@
+import type { XmlElement } from '../xml/element.js'
+import type { FindingDef, FormLanguage, Finding, FindingLocation } from '../validation/finding.js'
+import type { CodeLists } from './code-lists.js'
+
+export type Country = 'SI' | 'SK'
+export type DocumentType = 'M1' | 'M2' | 'M3' | 'M12' | 'MVP' | 'VPP' | 'RLFO' | 'RLZEC' | 'ELDP'
+
+/** What every stateless rule may read besides the document. */
+export interface RuleContext {
+  /** Filing date (YYYY-MM-DD, Central European time): today for `ehrs validate`, the receipt date on the server. */
+  readonly filingDate: string
+  readonly codeLists: CodeLists
+}
+
+/** Adds a finding; `at` is the element concerned (or the nearest present ancestor, with the missing path). */
+export type Report = (def: FindingDef, at: FindingLocation, field?: string) => void
+
+/** A plain rule reads the document alone (DOCUMENTS.md §1.6). Rules add findings; they never throw. */
+export type Rule = (root: XmlElement, report: Report, ctx: RuleContext) => void
+
+/** The facts the gateway needs from a document before and after validation (DOCUMENTS.md §1.7). */
+export interface DocumentFacts {
+  /** Employer's tax number: `Zavezanec/DavcnaStevilka` (SI) or `Zamestnavatel/Dic` (SK). */
+  readonly employer?: string
+  readonly period?: string
+  readonly kind?: string
+  /** `ZunanjiId` / `ExternyId`: the filer's own reference. */
+  readonly externalId?: string
+}
+
+/** One document type: its schema, its findings and its plain rules. Listed explicitly in forms/index.ts. */
+export interface FormModule {
+  readonly type: DocumentType
+  readonly country: Country
+  readonly language: FormLanguage
+  readonly namespace: string
+  readonly root: string
+  /** Schema file in xsd/ (it may include xsd/common-*.xsd). */
+  readonly xsd: string
+  /** First letter of the document number (DOCUMENTS.md §4). */
+  readonly numberPrefix: (root: XmlElement) => string
+  readonly findings: Readonly<Record<string, FindingDef>>
+  readonly rules: readonly Rule[]
+  readonly facts: (root: XmlElement) => DocumentFacts
+  /** Field name for an element path, used to label XSD findings ("rubrika 18"). */
+  readonly fieldOf: (path: string) => string
+}
+
+export type { Finding }

@@ -1,0 +1,25 @@
+import type { FormModule } from './form-module.js'
+import type { FindingDef } from '../validation/finding.js'
+import { xsdFindings } from '../validation/xsd-findings.js'
+import { siCommonFindings } from './si/common/findings.js'
+import { m1 } from './si/m1/index.js'
+
+/** Every document type the gateway accepts, listed explicitly so that grep finds them. */
+export const forms: readonly FormModule[] = [m1]
+
+const byRoot = new Map(forms.map(f => [`${f.namespace}|${f.root}`, f]))
+
+/** The form for a (namespace, root element) pair; any other pair is not a document of ours (DOCUMENTS.md §1.1). */
+export function findForm(namespace: string, root: string): FormModule | undefined {
+  return byRoot.get(`${namespace}|${root}`)
+}
+
+/** The single finding catalogue, from every form and shared group. */
+export const findingCatalogue: readonly FindingDef[] = [
+  ...Object.values(xsdFindings.SI),
+  ...Object.values(siCommonFindings),
+  ...forms.flatMap(f => Object.values(f.findings)),
+].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
+
+export type { FormModule, DocumentType, DocumentFacts, Country } from './form-module.js'
+export type { CodeLists } from './code-lists.js'

@@ -1,0 +1,154 @@
+import { GatewayError } from '../problems.js'
+import type { Db } from '../db/index.js'
+import { authorizeFiling, type Caller } from '../access/index.js'
+import { appendAudit } from '../audit/index.js'
+import { recordMessage, type Arrival } from '../messagelog/index.js'
+import { getDocumentView, nextDocumentNumber, toViews, type DocumentView } from '../documents/index.js'
+import { initialState } from '../lifecycle/index.js'
+import { hasErrors, type Finding } from '../validation/finding.js'
+import type { IdentifiedDocument, Validator } from '../validation/validator.js'
+import { sha256Hex } from '../lib/hash.js'
+import { newId } from '../lib/ids.js'
+import { localDate } from '../lib/dates.js'
+import type { Clock } from '../lib/clock.js'
+
+export interface Submission {
+  readonly caller: Caller
+  readonly transport: 'rest' | 'soap'
+  readonly bytes: Uint8Array
+  /** Media type as sent; REST checks it, SOAP passes the element it unwrapped. */
+  readonly contentType: string | null
+  readonly idempotencyKey?: string
+}
+
+export interface SubmitResult {
+  /** 201 for a new document, 200 for a repeated submission (then `view.duplicateOf` names the original). */
+  readonly status: 200 | 201
+  readonly view: DocumentView
+}
+
+export interface Intake {
+  /**
+   * limits → safe parse → identify the form → authorize → validate → store, with the message log written
+   * whatever the answer. Resolves only after the document, its first state and its audit entry are committed.
+   * Throws GatewayError: UNSUPPORTED_MEDIA_TYPE, IDEMPOTENCY_KEY_REUSED, XML_MALFORMED, XML_DOCTYPE_FORBIDDEN,
+   * UNKNOWN_DOCUMENT_TYPE, NOT_AUTHORIZED_FOR_EMPLOYER, SOFTWARE_NOT_CERTIFIED, DOCUMENT_INVALID.
+   */
+  submit(submission: Submission): Promise<SubmitResult>
+  /** Records a body refused before it was read whole (413), so the message log still shows the attempt. */
+  recordOversized(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number): Promise<void>
+}
+
+const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
+
+export function createIntake(db: Db, validator: Validator, clock: Clock): Intake {
+  return {
+    async submit(s) {
+      const receivedAt = clock.now()
+      const arrival: Arrival = {
+        receivedAt, transport: s.transport, clientId: s.caller.clientId, fingerprint: s.caller.fingerprint,
+        contentType: s.contentType, idempotencyKey: s.idempotencyKey ?? null, bytes: s.bytes, sha256: sha256Hex(s.bytes),
+      }
+      try {
+        return await accept(arrival, s)
+      } catch (error) {
+        if (error instanceof GatewayError) {
+          await recordMessage(db, arrival, { status: error.status, problemCode: error.code, findings: error.findings })
+        }
+        throw error
+      }
+    },
+
+    async recordOversized(caller, transport, contentType, declaredSize) {
+      await db.insertInto('message_log').values({
+        id: newId(), received_at: clock.now(), transport, client_id: caller.clientId, cert_fingerprint: caller.fingerprint,
+        content_type: contentType, idempotency_key: null, size: declaredSize, sha256: null, body: null,
+        status: 413, problem_code: 'BODY_TOO_LARGE', findings: '[]', document_id: null,
+      }).execute()
+    },
+  }
+
+  async function accept(arrival: Arrival, s: Submission): Promise<SubmitResult> {
+    if (s.transport === 'rest' && !xmlMediaType.test(s.contentType ?? '')) {
+      throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'Send the document with Content-Type: application/xml')
+    }
+    if (s.idempotencyKey !== undefined && !idempotencyKeyPattern.test(s.idempotencyKey)) {
+      throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
+    }
+    const earlier = await findEarlier(arrival)
+    if (earlier) return duplicate(arrival, earlier)
+
+    const identified = validator.identify(s.bytes)
+    const filingDate = localDate(arrival.receivedAt)
+    const { employer } = identified.facts
+    // Authorization comes before validation, so a caller learns nothing about documents it may not file.
+    if (employer) await authorizeFiling(db, s.caller, employer, identified.form.type, filingDate)
+    const findings = await validator.validate(identified, { filingDate })
+    if (hasErrors(findings) || !employer) {
+      throw new GatewayError('DOCUMENT_INVALID', `${findings.filter(f => f.severity === 'error').length} error(s) in the ${identified.form.type} document`, findings)
+    }
+    try {
+      const id = await store(arrival, s.caller, identified, employer, findings)
+      return { status: 201, view: await getDocumentView(db, s.caller, id, arrival.receivedAt) }
+    } catch (error) {
+      // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
+      if (isUniqueViolation(error)) {
+        const winner = await findEarlier(arrival)
+        if (winner) return duplicate(arrival, winner)
+      }
+      throw error
+    }
+  }
+
+  async function findEarlier(arrival: Arrival): Promise<{ id: string; sha256: string; viaKey: boolean } | undefined> {
+    if (arrival.idempotencyKey) {
+      const byKey = await db.selectFrom('documents').select(['id', 'sha256'])
+        .where('client_id', '=', arrival.clientId).where('idempotency_key', '=', arrival.idempotencyKey).executeTakeFirst()
+      if (byKey) return { ...byKey, viaKey: true }
+    }
+    const byBytes = await db.selectFrom('documents').select(['id', 'sha256'])
+      .where('client_id', '=', arrival.clientId).where('sha256', '=', arrival.sha256).executeTakeFirst()
+    return byBytes ? { ...byBytes, viaKey: false } : undefined
+  }
+
+  async function duplicate(arrival: Arrival, earlier: { id: string; sha256: string; viaKey: boolean }): Promise<SubmitResult> {
+    if (earlier.viaKey && earlier.sha256 !== arrival.sha256) {
+      throw new GatewayError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a document with different content')
+    }
+    const row = await db.selectFrom('documents').selectAll().where('id', '=', earlier.id).executeTakeFirstOrThrow()
+    await recordMessage(db, arrival, { status: 200, documentId: earlier.id })
+    const [view] = await toViews(db, [row])
+    return { status: 200, view: { ...view!, duplicateOf: earlier.id } }
+  }
+
+  async function store(arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[]): Promise<string> {
+    const { form, facts } = identified
+    const id = newId(arrival.receivedAt.getTime())
+    await db.transaction().execute(async trx => {
+      const number = await nextDocumentNumber(trx, form.numberPrefix(identified.doc.root), arrival.receivedAt)
+      const messageId = await recordMessage(trx, arrival, { status: 201, findings, documentId: id })
+      await trx.insertInto('documents').values({
+        id, client_id: caller.clientId, environment: caller.environment, type: form.type, number,
+        receipt_number: form.country === 'SI' ? number : null,
+        employer, period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
+        received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength, message_id: messageId,
+        idempotency_key: arrival.idempotencyKey, findings: JSON.stringify(findings),
+      }).execute()
+      const state = initialState(form.type)
+      await trx.insertInto('document_states').values({
+        document_id: id, at: arrival.receivedAt, acceptance: state.acceptance, processing: state.processing,
+        reason: 'received', findings: '[]',
+      }).execute()
+      await appendAudit(trx, arrival.receivedAt, {
+        actor: `client:${caller.clientId}`, action: 'document.received', subject: id,
+        details: { type: form.type, number, sha256: arrival.sha256, ...state, transport: arrival.transport },
+      })
+    })
+    return id
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505'
+}

@@ -1,0 +1,15 @@
+/** Calendar date (YYYY-MM-DD) of an instant in Central European time, the zone of both authorities. */
+export function localDate(at: Date, timeZone = 'Europe/Ljubljana'): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+}
+
+/** Whole days from date `a` to date `b` (both YYYY-MM-DD); positive when b is later. */
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000)
+}
+
+/** True when YYYY-MM-DD names a real calendar day. */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate()
+}

@@ -1,0 +1,78 @@
+import { join, relative, resolve } from 'node:path'
+import { pino } from 'pino'
+import { loadConfig, ConfigError, type Config } from './config.js'
+import { openDb, migrateToLatest } from './db/index.js'
+import { lockDataDir } from './db/lock.js'
+import { createServices } from './services.js'
+import { buildServer } from './transport/server.js'
+import { listenAdmin } from './transport/admin.js'
+import { loggerOptions } from './logger.js'
+import { systemClock } from './lib/clock.js'
+import { resolveTls, registerDemoClient } from './dev-setup.js'
+
+/** `npm start`: config → database → migrations → services → HTTPS listener; drains on SIGTERM. */
+async function main(): Promise<void> {
+  let config: Config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      process.exit(1)
+    }
+    throw error
+  }
+  const logger = pino(loggerOptions(config.LOG_LEVEL))
+  const tls = resolveTls(config)
+  const dataDir = resolve(config.DATA_DIR)
+  const unlock = config.DATABASE_URL ? () => {} : lockDataDir(dataDir)
+  const dbHandle = await openDb({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir }) })
+  const applied = await migrateToLatest(dbHandle.db)
+  if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied')
+  const services = createServices(config, dbHandle, systemClock)
+  if (tls.devPki) await registerDemoClient(dbHandle.db, tls.devPki, systemClock.now())
+
+  const app = await buildServer(services, tls, logger)
+  await app.listen({ host: config.HOST, port: config.PORT })
+  const admin = await listenAdmin(services, join(dataDir, 'admin.sock'), logger)
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.PORT
+  logger.info({ host: config.HOST, port, database: dbHandle.kind }, 'ehrs-gateway listening')
+  if (tls.devPki) printCurlExample(config.HOST, port, relative(process.cwd(), tls.devPki.dir) || '.')
+
+  let stopping = false
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down: no new requests, finishing those in flight')
+    admin.close()
+    await app.close()
+    await services.close()
+    await dbHandle.close()
+    unlock()
+    logger.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+}
+
+function printCurlExample(host: string, port: number, certs: string): void {
+  const base = `https://${host.includes(':') ? `[${host}]` : host}:${port}`
+  const tls = `--cacert ${certs}/ca.pem --cert ${certs}/client-demo.pem --key ${certs}/client-demo-key.pem`
+  process.stdout.write(`
+ehrs-gateway is listening on ${base} (development PKI in ${certs}/, demo client registered)
+
+File an M1:
+  curl ${tls} -H 'Content-Type: application/xml' --data-binary @examples/si/m1.xml ${base}/api/v1/documents
+
+Then read it back (use the id from the answer):
+  curl ${tls} ${base}/api/v1/documents/<id>
+
+`)
+}
+
+main().catch(error => {
+  process.stderr.write(`ehrs-gateway failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+  process.exit(1)
+})

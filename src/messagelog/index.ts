@@ -1,0 +1,44 @@
+import type { Db } from '../db/index.js'
+import type { Finding } from '../validation/finding.js'
+import { newId } from '../lib/ids.js'
+
+/** The facts of one submission as it arrived, recorded once (byte-exact, with its SHA-256) whatever the answer. */
+export interface Arrival {
+  readonly receivedAt: Date
+  readonly transport: 'rest' | 'soap'
+  readonly clientId: string
+  readonly fingerprint: string
+  readonly contentType: string | null
+  readonly idempotencyKey: string | null
+  readonly bytes: Uint8Array
+  readonly sha256: string
+}
+
+export interface Outcome {
+  readonly status: number
+  readonly problemCode?: string
+  readonly findings?: readonly Finding[]
+  readonly documentId?: string
+}
+
+/** Appends one message; returns its id. Call inside the document's transaction when a document is stored. */
+export async function recordMessage(db: Db, arrival: Arrival, outcome: Outcome): Promise<string> {
+  const id = newId(arrival.receivedAt.getTime())
+  await db.insertInto('message_log').values({
+    id,
+    received_at: arrival.receivedAt,
+    transport: arrival.transport,
+    client_id: arrival.clientId,
+    cert_fingerprint: arrival.fingerprint,
+    content_type: arrival.contentType,
+    idempotency_key: arrival.idempotencyKey,
+    size: arrival.bytes.byteLength,
+    sha256: arrival.sha256,
+    body: arrival.bytes,
+    status: outcome.status,
+    problem_code: outcome.problemCode ?? null,
+    findings: JSON.stringify(outcome.findings ?? []),
+    document_id: outcome.documentId ?? null,
+  }).execute()
+  return id
+}

@@ -1,0 +1,72 @@
+import type { Db } from '../db/index.js'
+import { migrateToLatest } from '../db/index.js'
+import type { Clock } from '../lib/clock.js'
+import {
+  addCertificate, addClient, addMandate, certifySoftware, listClients, listMandates, parseSoftware, revokeCertificate,
+  revokeMandate, showClient, OperatorError, type Environment,
+} from '../access/index.js'
+import { verifyAudit } from '../audit/index.js'
+import { normalizeFingerprint } from '../pki/index.js'
+
+/**
+ * The operator's actions, by name, with JSON arguments and results: the CLI runs them directly on the
+ * database, or through the running server's admin socket when the embedded database is in use
+ * (PGlite allows one process). Either way the same code runs and every change is audited.
+ */
+type Args = Record<string, unknown>
+type Operation = (db: Db, clock: Clock, args: Args) => Promise<unknown>
+
+const text = (args: Args, name: string, flag = `--${name}`): string => {
+  const v = args[name]
+  if (typeof v !== 'string' || v.trim() === '') throw new OperatorError(`${flag} is required`)
+  return v.trim()
+}
+const optional = (args: Args, name: string): string | undefined => (typeof args[name] === 'string' && args[name] !== '' ? (args[name] as string).trim() : undefined)
+
+function fingerprintArg(args: Args): string {
+  try {
+    return normalizeFingerprint(text(args, 'fingerprint', 'FINGERPRINT'))
+  } catch (error) {
+    if (error instanceof OperatorError) throw error
+    throw new OperatorError('FINGERPRINT must be the certificate\'s SHA-256 fingerprint (64 hex digits, colons allowed)')
+  }
+}
+
+export const operations: Record<string, Operation> = {
+  'clients.add': async (db, clock, a) => {
+    const env = text(a, 'env')
+    if (env !== 'test' && env !== 'production') throw new OperatorError('--env must be test or production')
+    const software = optional(a, 'software')
+    return addClient(db, {
+      name: text(a, 'name'), taxNumber: text(a, 'taxNumber', '--tax-number'), environment: env as Environment,
+      certPem: text(a, 'certPem', '--cert'), ...(software ? { software: parseSoftware(software) } : {}),
+    }, clock.now())
+  },
+  'clients.cert-add': (db, clock, a) => addCertificate(db, text(a, 'id', 'ID'), text(a, 'certPem', '--cert'), clock.now()),
+  'clients.cert-revoke': (db, clock, a) => revokeCertificate(db, fingerprintArg(a), clock.now()),
+  'clients.list': db => listClients(db),
+  'clients.show': (db, _clock, a) => showClient(db, text(a, 'id', 'ID')),
+  'mandates.add': (db, clock, a) => {
+    const types = optional(a, 'types')
+    const from = optional(a, 'from')
+    const to = optional(a, 'to')
+    return addMandate(db, {
+      employer: text(a, 'employer'), clientId: text(a, 'client'),
+      ...(types ? { types: types.split(',').map(t => t.trim().toUpperCase()).filter(Boolean) } : {}),
+      ...(from ? { from } : {}), ...(to ? { to } : {}),
+    }, clock.now())
+  },
+  'mandates.revoke': async (db, clock, a) => { await revokeMandate(db, text(a, 'id', 'ID'), clock.now()); return { revoked: a.id } },
+  'mandates.list': db => listMandates(db),
+  'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id', 'ID'), clock.now()),
+  'migrate': async db => ({ applied: await migrateToLatest(db as never) }),
+  'audit.verify': db => verifyAudit(db),
+}
+
+export async function runOperation(db: Db, clock: Clock, name: string, args: Args): Promise<unknown> {
+  const op = operations[name]
+  if (!op) throw new OperatorError(`Unknown operation ${name}`)
+  return op(db, clock, args)
+}
+
+export { OperatorError }

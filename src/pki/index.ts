@@ -1,0 +1,8 @@
+export { createCa, issueCertificate } from './certificates.js'
+export type { CertificateKind, IssueOptions, Pem, ValidityOptions } from './certificates.js'
+export { certificateInfo } from './certificate-info.js'
+export type { CertificateInfo } from './certificate-info.js'
+export { ensureDevPki } from './dev-pki.js'
+export type { DevPki } from './dev-pki.js'
+export { fingerprint, fingerprintOfDer, normalizeFingerprint } from './fingerprint.js'
+export { readPemCertificates } from './pem-files.js'

@@ -1,0 +1,43 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { GatewayError, problems, type ProblemCode } from '../problems.js'
+import type { Finding } from '../validation/finding.js'
+
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ProblemCode
+  instance?: string
+  findings?: readonly Finding[]
+}
+
+export function problemBody(code: ProblemCode, detail?: string, findings: readonly Finding[] = []): ProblemBody {
+  const p = problems[code]
+  return {
+    type: `urn:ehrs:problem:${code}`,
+    title: p.title,
+    status: p.status,
+    detail: detail ?? p.title,
+    code,
+    ...(findings.length > 0 ? { findings } : {}),
+  }
+}
+
+/** Maps Fastify's own request errors onto our codes; anything unknown is ours, a bare 500. */
+export function toGatewayError(error: FastifyError | GatewayError | Error): GatewayError | undefined {
+  if (error instanceof GatewayError) return error
+  const e = error as FastifyError
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE': return new GatewayError('BODY_TOO_LARGE')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': return new GatewayError('UNSUPPORTED_MEDIA_TYPE')
+  }
+  if (e.validation) return new GatewayError('INVALID_REQUEST', e.message)
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new GatewayError('INVALID_REQUEST', e.message)
+  return undefined
+}
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
+  const body = { ...problemBody(error.code, error.message, error.findings), instance: request.routeOptions.url ?? request.url.split('?')[0] }
+  return reply.code(error.status).type('application/problem+json; charset=utf-8').send(body)
+}

@@ -1,0 +1,63 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { Services } from '../../services.js'
+import type { Caller } from '../../access/index.js'
+import { GatewayError } from '../../problems.js'
+import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
+
+const callerOf = (request: FastifyRequest): Caller => request.caller!
+
+function optionalText(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name]
+  if (value === undefined || value === '') return undefined
+  if (typeof value !== 'string') throw new GatewayError('INVALID_REQUEST', `${name} may be given once`)
+  return value
+}
+
+/** POST/GET /api/v1/documents…: a thin adapter over intake and the documents read side. */
+export function documentRoutes(services: Services): FastifyPluginAsync {
+  return async app => {
+    app.post('/documents', async (request, reply) => {
+      const body = request.body
+      const bytes = Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array()
+      const key = request.headers['idempotency-key']
+      if (Array.isArray(key)) throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key may be given once')
+      try {
+        const result = await services.intake.submit({
+          caller: callerOf(request), transport: 'rest', bytes,
+          contentType: request.headers['content-type'] ?? null, ...(key !== undefined ? { idempotencyKey: key } : {}),
+        })
+        services.metrics.count('ehrs_submissions_total', { type: result.view.type, outcome: result.status === 201 ? 'stored' : 'duplicate' })
+        return reply.code(result.status).header('location', `/api/v1/documents/${result.view.id}`).send(result.view)
+      } catch (error) {
+        if (error instanceof GatewayError) services.metrics.count('ehrs_submissions_total', { type: 'unknown', outcome: error.code })
+        throw error
+      }
+    })
+
+    app.get('/documents', async request => {
+      const q = request.query as Record<string, unknown>
+      const since = optionalText(q, 'since')
+      const limit = optionalText(q, 'limit')
+      const sinceDate = since !== undefined ? new Date(since) : undefined
+      if (sinceDate && Number.isNaN(sinceDate.getTime())) throw new GatewayError('INVALID_REQUEST', 'since must be an ISO 8601 date or date-time')
+      if (limit !== undefined && !/^\d+$/.test(limit)) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
+      const filter = {
+        type: optionalText(q, 'type'), employer: optionalText(q, 'employer'), period: optionalText(q, 'period'),
+        acceptance: optionalText(q, 'acceptance'), processing: optionalText(q, 'processing'), cursor: optionalText(q, 'cursor'),
+        ...(sinceDate ? { since: sinceDate } : {}), ...(limit !== undefined ? { limit: Number(limit) } : {}),
+      }
+      return listDocuments(services.db, callerOf(request), filter, services.clock.now())
+    })
+
+    app.get('/documents/:id', async request => {
+      const { id } = request.params as { id: string }
+      return getDocumentView(services.db, callerOf(request), id, services.clock.now())
+    })
+
+    app.get('/documents/:id/content', async (request, reply) => {
+      const { id } = request.params as { id: string }
+      const bytes = await getDocumentContent(services.db, callerOf(request), id, services.clock.now())
+      return reply.type('application/xml').send(Buffer.from(bytes))
+    })
+  }
+}

@@ -1,0 +1,78 @@
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
+import { GatewayError } from '../problems.js'
+import type { Services } from '../services.js'
+import { callerHook } from './caller.js'
+import { sendProblem, toGatewayError } from './problem.js'
+import { healthRoutes } from './rest/health.js'
+import { documentRoutes } from './rest/documents.js'
+
+export interface TlsMaterial {
+  readonly cert: string
+  readonly key: string
+  /** CAs whose client certificates pass the handshake (TRUST_CA). */
+  readonly ca: readonly string[]
+}
+
+/** The HTTPS listener with its scopes; no listen(), so tests can build it. */
+export async function buildServer(services: Services, tls: TlsMaterial, logger: FastifyBaseLogger) {
+  const app = Fastify({
+    loggerInstance: logger,
+    // Our own onResponse line replaces Fastify's, which would log the raw URL with its query string.
+    logController: new LogController({ disableRequestLogging: true }),
+    https: {
+      cert: tls.cert, key: tls.key, ca: [...tls.ca],
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.2',
+    },
+    bodyLimit: services.config.MAX_BODY,
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    keepAliveTimeout: 65_000,
+    requestTimeout: 120_000,
+  })
+
+  app.decorateRequest('caller', null)
+  // Every body arrives as bytes: the document is kept byte-exact, and intake itself answers a wrong media type.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.config.MAX_BODY }, (_request, body, done) => done(null, body))
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched'
+    const seconds = reply.elapsedTime / 1000
+    services.metrics.count('ehrs_http_requests_total', { route, method: request.method, status: String(reply.statusCode) })
+    services.metrics.observe('ehrs_http_request_duration_seconds', seconds, { route })
+    request.log.info({
+      method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime),
+      clientId: request.caller?.clientId, fingerprint: request.caller?.fingerprint,
+    }, 'request')
+  })
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const known = toGatewayError(error as Error)
+    if (known) {
+      if (known.code === 'BODY_TOO_LARGE' && request.caller && request.routeOptions.url === '/api/v1/documents') {
+        const declared = Number(request.headers['content-length'] ?? 0)
+        await services.intake.recordOversized(request.caller, 'rest', request.headers['content-type'] ?? null, declared)
+          .catch(e => request.log.error({ err: e }, 'message log write failed'))
+      }
+      if (known.status >= 500) request.log.error({ err: error }, 'request failed')
+      else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
+      return sendProblem(request, reply, known)
+    }
+    request.log.error({ err: error }, 'unexpected error')
+    return sendProblem(request, reply, new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
+  })
+  app.setNotFoundHandler(async (request, reply) => sendProblem(request, reply, new GatewayError('ROUTE_NOT_FOUND')))
+
+  // No client certificate needed: probes and scrapers (SPEC.md §4).
+  await app.register(healthRoutes(services))
+  // Everything else knows its caller.
+  await app.register(async scope => {
+    scope.addHook('onRequest', callerHook(services))
+    await scope.register(documentRoutes(services), { prefix: '/api/v1' })
+  })
+  return app
+}
+
+export { GatewayError }

@@ -1,0 +1,64 @@
+import { join } from 'node:path'
+import { GatewayError } from '../problems.js'
+import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdValidatorOptions } from '../xml/index.js'
+import { findForm } from '../forms/index.js'
+import type { FormModule, DocumentFacts } from '../forms/form-module.js'
+import type { CodeLists } from '../forms/code-lists.js'
+import { makeFinding, type Finding } from './finding.js'
+import { xsdIssuesToFindings } from './xsd-findings.js'
+import { projectRoot } from '../lib/paths.js'
+
+/** A parsed document whose type is known. */
+export interface IdentifiedDocument {
+  readonly form: FormModule
+  readonly doc: XmlDocument
+  readonly facts: DocumentFacts
+  readonly bytes: Uint8Array
+}
+
+export interface Validator {
+  /**
+   * Parses safely and finds the form by namespace and root element.
+   * Throws GatewayError XML_MALFORMED, XML_DOCTYPE_FORBIDDEN or UNKNOWN_DOCUMENT_TYPE.
+   */
+  identify(bytes: Uint8Array): IdentifiedDocument
+  /** XSD, then (only when the schema is satisfied) the form's plain rules. Findings in document order. */
+  validate(document: IdentifiedDocument, options: { filingDate: string }): Promise<Finding[]>
+  close(): Promise<void>
+}
+
+export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
+  const xsd = createXsdValidator({ schemaDir: join(projectRoot, 'xsd'), ...options })
+  return {
+    identify(bytes) {
+      let doc: XmlDocument
+      try {
+        doc = parseXmlBytes(bytes)
+      } catch (error) {
+        if (error instanceof XmlError) {
+          throw new GatewayError(error.kind === 'doctype' ? 'XML_DOCTYPE_FORBIDDEN' : 'XML_MALFORMED', error.message, [], { cause: error })
+        }
+        throw error
+      }
+      const form = findForm(doc.root.ns, doc.root.name)
+      if (!form) {
+        throw new GatewayError('UNKNOWN_DOCUMENT_TYPE',
+          `No document type has root element ${doc.root.name} in namespace "${doc.root.ns}"`)
+      }
+      return { form, doc, facts: form.facts(doc.root), bytes }
+    },
+
+    async validate({ form, doc, bytes }, { filingDate }) {
+      const issues = await xsd.validate(form.xsd, bytes)
+      if (issues.length > 0) return xsdIssuesToFindings(form, doc.root, issues)
+      const findings: Finding[] = []
+      const report = (def: Parameters<typeof makeFinding>[0], at: Parameters<typeof makeFinding>[1], field?: string): void => {
+        findings.push(makeFinding(def, at, field))
+      }
+      for (const rule of form.rules) rule(doc.root, report, { filingDate, codeLists })
+      return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+    },
+
+    close: () => xsd.close(),
+  }
+}

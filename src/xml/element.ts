@@ -1,0 +1,35 @@
+/** A parsed element. Only what the rules need: names, namespaces, collapsed text, position. */
+export interface XmlElement {
+  /** Local name, without prefix. */
+  readonly name: string
+  /** Namespace URI, '' when none. */
+  readonly ns: string
+  /** Path from the root without prefixes, 1-based index where a name repeats among siblings: `/MVP/Priloha/Riadok[3]/Np/Vz`. */
+  path: string
+  /** 1-based line of the start tag. */
+  readonly line: number
+  readonly attributes: Readonly<Record<string, string>>
+  readonly children: XmlElement[]
+  /** Text content with XML whitespace collapsed (as xs:token sees it). */
+  text: string
+}
+
+export function child(parent: XmlElement | undefined, name: string): XmlElement | undefined {
+  return parent?.children.find(c => c.name === name)
+}
+
+export function childrenNamed(parent: XmlElement | undefined, name: string): XmlElement[] {
+  return parent ? parent.children.filter(c => c.name === name) : []
+}
+
+/** Collapsed text of a child element, or undefined when the child is absent. */
+export function childText(parent: XmlElement | undefined, name: string): string | undefined {
+  return child(parent, name)?.text
+}
+
+/** Follows a path of local names: `descend(root, 'Zavezanec', 'DavcnaStevilka')`. */
+export function descend(from: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  let at = from
+  for (const name of names) at = child(at, name)
+  return at
+}

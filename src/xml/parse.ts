@@ -1,0 +1,300 @@
+import type { XmlElement } from './element.js'
+
+/**
+ * A small non-validating XML 1.0 parser with namespaces, written for untrusted input:
+ * - a DOCTYPE is refused outright: it is the only door to entity expansion ("billion laughs"),
+ *   external entities (XXE) and network access, and no document of ours needs one;
+ * - only the five predefined entities and character references are decoded;
+ * - depth, attribute count and element count are capped, and parsing is a single linear pass.
+ * It checks well-formedness strictly enough that xmllint sees only well-formed input, and keeps
+ * line numbers so that findings can point into the document.
+ */
+
+export type XmlErrorKind = 'malformed' | 'doctype' | 'encoding' | 'limit'
+
+export class XmlError extends Error {
+  constructor(readonly kind: XmlErrorKind, message: string, readonly line?: number) {
+    super(line !== undefined ? `${message} (line ${line})` : message)
+  }
+}
+
+export interface XmlLimits {
+  readonly maxDepth: number
+  readonly maxAttributes: number
+  readonly maxElements: number
+}
+
+export const defaultLimits: XmlLimits = { maxDepth: 64, maxAttributes: 32, maxElements: 5_000_000 }
+
+export interface XmlDocument {
+  readonly root: XmlElement
+  /** The decoded text (BOM removed), as xmllint sees it. */
+  readonly text: string
+}
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace'
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/'
+
+const nameStart = ':A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD'
+const nameChar = `${nameStart}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`
+const nameAt = new RegExp(`[${nameStart}][${nameChar}]*`, 'y')
+// Characters XML 1.0 forbids anywhere (C0 controls other than tab, LF, CR; lone surrogates; U+FFFE/FFFF).
+const forbiddenChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+const entityRef = /&(?:(lt|gt|amp|apos|quot)|#([0-9]+)|#x([0-9a-fA-F]+));/y
+const predefined: Record<string, string> = { lt: '<', gt: '>', amp: '&', apos: "'", quot: '"' }
+const whitespaceRun = /[ \t\r\n]+/g
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+/** Decodes bytes as UTF-8 (the only encoding our documents use) and parses them. */
+export function parseXmlBytes(bytes: Uint8Array, limits: XmlLimits = defaultLimits): XmlDocument {
+  let text: string
+  try {
+    text = utf8.decode(bytes)
+  } catch {
+    throw new XmlError('encoding', 'The document is not valid UTF-8')
+  }
+  return parseXml(text, limits)
+}
+
+interface OpenElement {
+  element: XmlElement
+  qname: string
+  namespaces: Map<string, string>
+  text: string
+}
+
+export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlDocument {
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
+  const bad = forbiddenChar.exec(text)
+  if (bad) throw new XmlError('malformed', 'The document contains a character XML does not allow', lineOf(text, bad.index))
+
+  let pos = 0
+  let line = 1
+  let lineCountedTo = 0
+  const lineAt = (at: number): number => {
+    for (let i = text.indexOf('\n', lineCountedTo); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++
+    lineCountedTo = Math.max(lineCountedTo, at)
+    return line
+  }
+  const fail = (message: string, at = pos): never => { throw new XmlError('malformed', message, lineOf(text, at)) }
+
+  const stack: OpenElement[] = []
+  let root: XmlElement | undefined
+  let elementCount = 0
+
+  if (text.startsWith('<?xml') && /[\s?]/.test(text.charAt(5))) pos = readDeclaration(text, fail)
+
+  while (pos < text.length) {
+    const lt = text.indexOf('<', pos)
+    const chunkEnd = lt === -1 ? text.length : lt
+    if (chunkEnd > pos) {
+      const raw = text.slice(pos, chunkEnd)
+      const top = stack[stack.length - 1]
+      if (top) {
+        if (raw.includes(']]>')) fail('"]]>" is not allowed in text', pos + raw.indexOf(']]>'))
+        top.text += decodeText(raw, pos, fail)
+      } else if (/[^ \t\r\n]/.test(raw)) {
+        fail(root ? 'Content after the root element' : 'Text before the root element', pos)
+      }
+    }
+    if (lt === -1) break
+    pos = lt
+    const next = text.charAt(pos + 1)
+
+    if (next === '/') {
+      nameAt.lastIndex = pos + 2
+      const m = nameAt.exec(text) ?? fail('Malformed end tag')
+      const qname = m[0]
+      let p = pos + 2 + qname.length
+      while (isSpace(text.charCodeAt(p))) p++
+      if (text.charAt(p) !== '>') fail('Malformed end tag')
+      const open = stack.pop() ?? fail(`End tag </${qname}> without a start tag`)
+      if (open.qname !== qname) fail(`End tag </${qname}> does not match <${open.qname}>`)
+      closeElement(open)
+      pos = p + 1
+    } else if (next === '!') {
+      if (text.startsWith('<!--', pos)) {
+        const end = text.indexOf('-->', pos + 4)
+        if (end === -1) fail('Unterminated comment')
+        if (text.slice(pos + 4, end).includes('--')) fail('"--" is not allowed inside a comment')
+        if (text.charAt(end - 1) === '-') fail('A comment may not end with "--->"')
+        pos = end + 3
+      } else if (text.startsWith('<![CDATA[', pos)) {
+        const top = stack[stack.length - 1] ?? fail('CDATA outside the root element')
+        const end = text.indexOf(']]>', pos + 9)
+        if (end === -1) fail('Unterminated CDATA section')
+        top.text += text.slice(pos + 9, end)
+        pos = end + 3
+      } else if (/^<!DOCTYPE/i.test(text.slice(pos, pos + 9))) {
+        throw new XmlError('doctype', 'A DOCTYPE is not allowed', lineAt(pos))
+      } else {
+        fail('Malformed markup declaration')
+      }
+    } else if (next === '?') {
+      const end = text.indexOf('?>', pos + 2)
+      if (end === -1) fail('Unterminated processing instruction')
+      nameAt.lastIndex = pos + 2
+      const target = nameAt.exec(text)?.[0] ?? fail('Processing instruction without a target')
+      if (target.toLowerCase() === 'xml') fail('The XML declaration may only stand at the very beginning')
+      if (target.includes(':')) fail('A processing instruction target may not contain ":"')
+      pos = end + 2
+    } else {
+      if (root && stack.length === 0) fail('A document has exactly one root element')
+      pos = readStartTag(pos)
+    }
+  }
+  if (stack.length > 0) fail(`Unclosed element <${stack[stack.length - 1]!.qname}>`, text.length)
+  if (!root) throw new XmlError('malformed', 'The document has no root element')
+  assignPaths(root, '')
+  return { root, text }
+
+  function readStartTag(start: number): number {
+    nameAt.lastIndex = start + 1
+    const qname = nameAt.exec(text)?.[0] ?? fail('Malformed start tag')
+    let p = start + 1 + qname.length
+    const rawAttributes: [string, string][] = []
+    for (;;) {
+      const before = p
+      while (isSpace(text.charCodeAt(p))) p++
+      const c = text.charAt(p)
+      if (c === '>' || c === '/') break
+      if (c === '') fail('Unterminated start tag', start)
+      if (p === before) fail('Attributes must be separated by whitespace', p)
+      nameAt.lastIndex = p
+      const attrName = nameAt.exec(text)?.[0] ?? fail('Malformed attribute', p)
+      p += attrName.length
+      while (isSpace(text.charCodeAt(p))) p++
+      if (text.charAt(p) !== '=') fail(`Attribute ${attrName} has no value`, p)
+      p++
+      while (isSpace(text.charCodeAt(p))) p++
+      const quote = text.charAt(p)
+      if (quote !== '"' && quote !== "'") fail('Attribute values must be quoted', p)
+      const end = text.indexOf(quote, p + 1)
+      if (end === -1) fail('Unterminated attribute value', p)
+      const rawValue = text.slice(p + 1, end)
+      if (rawValue.includes('<')) fail('"<" is not allowed in an attribute value', p)
+      if (rawAttributes.some(([n]) => n === attrName)) fail(`Duplicate attribute ${attrName}`, p)
+      // Attribute-value normalisation: literal whitespace characters become spaces.
+      rawAttributes.push([attrName, decodeText(rawValue.replace(/[\t\r\n]/g, ' '), p + 1, fail)])
+      if (rawAttributes.length > limits.maxAttributes) throw new XmlError('limit', 'Too many attributes on one element', lineAt(p))
+      p = end + 1
+    }
+    const selfClosing = text.charAt(p) === '/'
+    if (selfClosing && text.charAt(p + 1) !== '>') fail('Malformed empty-element tag', p)
+    const tagEnd = p + (selfClosing ? 2 : 1)
+
+    const parent = stack[stack.length - 1]
+    const namespaces = new Map(parent?.namespaces ?? [['xml', XML_NS]])
+    const attributes: Record<string, string> = {}
+    for (const [name, value] of rawAttributes) {
+      if (name === 'xmlns') {
+        if (value === XML_NS || value === XMLNS_NS) fail('Reserved namespace bound as the default namespace', start)
+        namespaces.set('', value)
+      } else if (name.startsWith('xmlns:')) {
+        const prefix = name.slice(6)
+        if (value === '') fail(`Prefix ${prefix} may not be bound to an empty namespace`, start)
+        if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS)) fail(`Reserved prefix or namespace misused: ${prefix}`, start)
+        namespaces.set(prefix, value)
+      } else {
+        attributes[name] = value
+      }
+    }
+    const [prefix, local] = splitQName(qname, start)
+    const ns = prefix === '' ? namespaces.get('') ?? '' : namespaces.get(prefix) ?? fail(`Undeclared namespace prefix ${prefix}`, start)
+    const expanded = new Set<string>()
+    for (const name of Object.keys(attributes)) {
+      const [ap, al] = splitQName(name, start)
+      if (ap === '') continue
+      const uri = namespaces.get(ap) ?? fail(`Undeclared namespace prefix ${ap}`, start)
+      if (expanded.has(`${uri}|${al}`)) fail(`Duplicate attribute ${name}`, start)
+      expanded.add(`${uri}|${al}`)
+    }
+
+    if (++elementCount > limits.maxElements) throw new XmlError('limit', 'Too many elements', lineAt(start))
+    if (stack.length + 1 > limits.maxDepth) throw new XmlError('limit', `Elements nested deeper than ${limits.maxDepth}`, lineAt(start))
+    const element: XmlElement = { name: local, ns, path: '', line: lineAt(start), attributes, children: [], text: '' }
+    if (parent) parent.element.children.push(element)
+    else root = element
+    const open: OpenElement = { element, qname, namespaces, text: '' }
+    if (selfClosing) closeElement(open)
+    else stack.push(open)
+    return tagEnd
+  }
+
+  function splitQName(qname: string, at: number): [string, string] {
+    const colon = qname.indexOf(':')
+    if (colon === -1) return ['', qname]
+    const prefix = qname.slice(0, colon)
+    const local = qname.slice(colon + 1)
+    if (!prefix || !local || local.includes(':')) fail(`Malformed qualified name ${qname}`, at)
+    return [prefix, local]
+  }
+}
+
+function closeElement(open: OpenElement): void {
+  open.element.text = open.text.replace(whitespaceRun, ' ').trim()
+}
+
+/** Paths are assigned once the tree is complete, because an index depends on the siblings that follow. */
+function assignPaths(element: XmlElement, parentPath: string): void {
+  element.path = `${parentPath}/${element.name}`
+  const stack: XmlElement[] = [element]
+  while (stack.length > 0) {
+    const el = stack.pop()!
+    const counts = new Map<string, number>()
+    for (const c of el.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
+    const seen = new Map<string, number>()
+    for (const c of el.children) {
+      const n = (seen.get(c.name) ?? 0) + 1
+      seen.set(c.name, n)
+      c.path = counts.get(c.name)! > 1 ? `${el.path}/${c.name}[${n}]` : `${el.path}/${c.name}`
+      stack.push(c)
+    }
+  }
+}
+
+function readDeclaration(text: string, fail: (message: string, at?: number) => never): number {
+  const end = text.indexOf('?>')
+  if (end === -1) fail('Unterminated XML declaration', 0)
+  const decl = text.slice(5, end)
+  const m = /^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\3)?(\s+standalone\s*=\s*(["'])(yes|no)\6)?\s*$/.exec(decl)
+  if (!m) fail('Malformed XML declaration', 0)
+  const encoding = m![4]
+  if (encoding && !/^utf-?8$/i.test(encoding)) throw new XmlError('encoding', `Documents must be UTF-8, the declaration names ${encoding}`, 1)
+  return end + 2
+}
+
+function decodeText(raw: string, at: number, fail: (message: string, at?: number) => never): string {
+  let amp = raw.indexOf('&')
+  if (amp === -1) return raw
+  let out = ''
+  let from = 0
+  while (amp !== -1) {
+    out += raw.slice(from, amp)
+    entityRef.lastIndex = amp
+    const m = entityRef.exec(raw) ?? fail('"&" must start a character reference or one of &lt; &gt; &amp; &apos; &quot;', at + amp)
+    if (m[1]) {
+      out += predefined[m[1]]
+    } else {
+      const code = m[2] !== undefined ? Number.parseInt(m[2], 10) : Number.parseInt(m[3]!, 16)
+      const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
+        (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff)
+      if (!allowed) fail('Character reference to a character XML does not allow', at + amp)
+      out += String.fromCodePoint(code)
+    }
+    from = entityRef.lastIndex
+    amp = raw.indexOf('&', from)
+  }
+  return out + raw.slice(from)
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
+}
+
+function lineOf(text: string, index: number): number {
+  let line = 1
+  for (let i = text.indexOf('\n'); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++
+  return line
+}

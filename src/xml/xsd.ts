@@ -1,0 +1,143 @@
+import { Worker } from 'node:worker_threads'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+/** One schema violation reported by xmllint for one document. */
+export interface XsdIssue {
+  readonly line: number
+  /** xmllint's message without the file prefix, e.g. `Schemas validity error : Element '{urn:…}Emso': [facet 'pattern'] …`. */
+  readonly message: string
+}
+
+export interface XsdValidatorOptions {
+  /** Folder with every schema file; all are loaded so that includes resolve. */
+  readonly schemaDir: string
+  readonly workers?: number
+  /** A batch closes at this many documents or bytes, whichever comes first. */
+  readonly maxBatchDocs?: number
+  readonly maxBatchBytes?: number
+  /** WebAssembly memory ceiling per worker, in bytes (a 20,000-row MVP needs a few hundred MiB). */
+  readonly maxMemoryBytes?: number
+  readonly batchTimeoutMs?: number
+}
+
+export interface XsdStats { batches: number; documents: number }
+
+export interface XsdValidator {
+  /** Validates one document against `schema` (a file name in schemaDir); resolves with its issues, [] when valid. */
+  validate(schema: string, bytes: Uint8Array): Promise<XsdIssue[]>
+  readonly stats: Readonly<XsdStats>
+  close(): Promise<void>
+}
+
+interface Pending { schema: string; bytes: Uint8Array; resolve(issues: XsdIssue[]): void; reject(error: Error): void }
+interface Slot { worker: Worker; busy: Pending[] | undefined; timer?: NodeJS.Timeout }
+
+const issueLine = /^(d\d+\.xml):(\d+): (.*)$/
+
+/**
+ * XSD validation through a small pool of warm xmllint workers. Documents that arrive while every worker
+ * is busy wait in one queue and go together into the next free worker's call, so under load the fixed
+ * cost of a call is shared by many documents, and an idle gateway still answers in a few milliseconds.
+ */
+export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
+  const maxBatchDocs = options.maxBatchDocs ?? 256
+  const maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024
+  const batchTimeoutMs = options.batchTimeoutMs ?? 60_000
+  const schemaFiles = readdirSync(options.schemaDir)
+    .filter(name => name.endsWith('.xsd'))
+    .map(fileName => ({ fileName, contents: readFileSync(join(options.schemaDir, fileName), 'utf8') }))
+  const maxMemoryPages = Math.ceil((options.maxMemoryBytes ?? 1024 * 1024 * 1024) / 65536)
+  const workerUrl = new URL('./xsd-worker.js', import.meta.url)
+  const queue: Pending[] = []
+  const stats: XsdStats = { batches: 0, documents: 0 }
+  let closed = false
+  let batchId = 0
+
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(workerUrl, { workerData: { schemaFiles, maxMemoryPages } }), busy: undefined }
+    // Workers hold the process open only while they have work, so a CLI run ends when it is done.
+    slot.worker.unref()
+    slot.worker.on('message', (reply: { exitCode: number; stderr: string }) => finish(slot, reply))
+    slot.worker.on('error', error => fail(slot, error))
+    slot.worker.on('exit', () => { if (!closed) fail(slot, new Error('xmllint worker stopped')) })
+    return slot
+  }
+  const slots = Array.from({ length: Math.max(1, options.workers ?? 2) }, spawn)
+
+  function pump(): void {
+    for (const slot of slots) {
+      if (queue.length === 0) return
+      if (slot.busy) continue
+      const schema = queue[0]!.schema
+      const batch: Pending[] = []
+      let bytes = 0
+      for (let i = 0; i < queue.length && batch.length < maxBatchDocs; ) {
+        const item = queue[i]!
+        if (item.schema !== schema || (batch.length > 0 && bytes + item.bytes.byteLength > maxBatchBytes)) { i++; continue }
+        bytes += item.bytes.byteLength
+        batch.push(item)
+        queue.splice(i, 1)
+      }
+      slot.busy = batch
+      slot.worker.ref()
+      slot.timer = setTimeout(() => { void slot.worker.terminate() }, batchTimeoutMs)
+      stats.batches++
+      stats.documents += batch.length
+      slot.worker.postMessage({ id: ++batchId, schema, docs: batch.map((p, i) => ({ name: `d${i}.xml`, bytes: p.bytes })) })
+    }
+  }
+
+  function finish(slot: Slot, reply: { exitCode: number; stderr: string }): void {
+    const batch = slot.busy ?? []
+    clearTimeout(slot.timer)
+    slot.busy = undefined
+    slot.worker.unref()
+    // xmllint: 0 valid, 3 and 4 validation errors; anything else means the schema or the tool failed.
+    if (reply.exitCode !== 0 && reply.exitCode !== 3 && reply.exitCode !== 4) {
+      for (const p of batch) p.reject(new Error(`xmllint failed (${reply.exitCode}): ${reply.stderr.slice(0, 500)}`))
+    } else {
+      const perDoc = new Map<string, XsdIssue[]>()
+      for (const text of reply.stderr.split('\n')) {
+        const m = issueLine.exec(text)
+        if (!m) continue
+        const list = perDoc.get(m[1]!) ?? []
+        list.push({ line: Number(m[2]), message: m[3]! })
+        perDoc.set(m[1]!, list)
+      }
+      batch.forEach((p, i) => p.resolve(perDoc.get(`d${i}.xml`) ?? []))
+    }
+    pump()
+  }
+
+  function fail(slot: Slot, error: Error): void {
+    clearTimeout(slot.timer)
+    const batch = slot.busy ?? []
+    slot.busy = undefined
+    for (const p of batch) p.reject(error)
+    if (closed) return
+    const index = slots.indexOf(slot)
+    if (index !== -1) {
+      slot.worker.removeAllListeners()
+      void slot.worker.terminate()
+      slots[index] = spawn()
+    }
+    pump()
+  }
+
+  return {
+    stats,
+    validate(schema, bytes) {
+      if (closed) return Promise.reject(new Error('validator closed'))
+      return new Promise((resolve, reject) => {
+        queue.push({ schema, bytes, resolve, reject })
+        pump()
+      })
+    },
+    async close() {
+      closed = true
+      for (const p of queue.splice(0)) p.reject(new Error('validator closed'))
+      await Promise.all(slots.map(s => s.worker.terminate()))
+    },
+  }
+}

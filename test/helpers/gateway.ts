@@ -1,0 +1,105 @@
+import { request as httpsRequest } from 'node:https'
+import { Writable } from 'node:stream'
+import { pino } from 'pino'
+import { loadConfig } from '../../src/config.js'
+import { createServices, type Services } from '../../src/services.js'
+import { buildServer } from '../../src/transport/server.js'
+import { loggerOptions } from '../../src/logger.js'
+import { systemClock, type Clock } from '../../src/lib/clock.js'
+import { addClient, type NewClient } from '../../src/access/index.js'
+import type { Pem } from '../../src/pki/index.js'
+import { testDb } from './db.js'
+import { testPki } from './pki.js'
+
+export interface TestGateway {
+  readonly services: Services
+  readonly url: string
+  /** Everything the gateway logged, as text. */
+  logs(): string
+  /** Registers a client with a certificate; its tax number is the employer it may file for itself. */
+  register(cert: Pem, client?: Partial<Omit<NewClient, 'certPem'>>): Promise<string>
+  call(options: CallOptions): Promise<CallResult>
+}
+
+export interface CallOptions {
+  readonly method?: string
+  readonly path: string
+  /** Client certificate and key; none means no certificate is presented. */
+  readonly as?: Pem
+  readonly body?: Uint8Array | string
+  readonly headers?: Record<string, string>
+}
+
+export interface CallResult {
+  readonly status: number
+  readonly headers: Record<string, string | string[] | undefined>
+  readonly text: string
+  readonly bytes: Buffer
+  // Parsed JSON body, loosely typed for assertions.
+  readonly json: any
+}
+
+interface Teardown { teardown(fn: () => unknown): void }
+
+/** A real gateway on 127.0.0.1, random port, real TLS with the test PKI, a fresh database. */
+export async function startGateway(t: Teardown, options: { env?: Record<string, string>; clock?: Clock; trustOutsideCa?: boolean } = {}): Promise<TestGateway> {
+  const pki = testPki()
+  const handle = await testDb(t)
+  const config = loadConfig({ LOG_LEVEL: 'info', ...options.env })
+  const clock = options.clock ?? systemClock
+  const services = createServices(config, handle, clock, { validatorWorkers: 1 })
+  let logText = ''
+  const sink = new Writable({ write(chunk, _enc, done) { logText += chunk.toString(); done() } })
+  const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
+  const ca = options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert]
+  const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  t.teardown(async () => {
+    await app.close()
+    await services.close()
+  })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  const url = `https://127.0.0.1:${port}`
+  let taxCounter = 0
+  return {
+    services, url,
+    logs: () => logText,
+    async register(cert, client = {}) {
+      const { id } = await addClient(handle.db, {
+        name: client.name ?? 'Test client', taxNumber: client.taxNumber ?? `9${String(++taxCounter).padStart(7, '0')}`,
+        environment: client.environment ?? 'test', certPem: cert.cert, ...(client.software ? { software: client.software } : {}),
+      }, clock.now())
+      return id
+    },
+    call: options => call(url, pki.ca.cert, options),
+  }
+}
+
+export function call(url: string, caCert: string, options: CallOptions): Promise<CallResult> {
+  return new Promise((resolve, reject) => {
+    const body = typeof options.body === 'string' ? Buffer.from(options.body) : options.body
+    const req = httpsRequest(`${url}${options.path}`, {
+      method: options.method ?? (body ? 'POST' : 'GET'),
+      ca: caCert,
+      ...(options.as ? { cert: options.as.cert, key: options.as.key } : {}),
+      headers: { ...(body ? { 'content-length': String(body.byteLength) } : {}), ...options.headers },
+      agent: false,
+    }, res => {
+      const chunks: Buffer[] = []
+      res.on('data', c => chunks.push(c))
+      res.on('end', () => {
+        const bytes = Buffer.concat(chunks)
+        const text = bytes.toString('utf8')
+        let json: unknown
+        try { json = JSON.parse(text) } catch { json = undefined }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, bytes, json })
+      })
+    })
+    req.on('error', reject)
+    if (body) req.write(body)
+    req.end()
+  })
+}
+
+export const xmlHeaders = { 'content-type': 'application/xml' }
