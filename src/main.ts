@@ -1,4 +1,4 @@
-import { join, relative, resolve } from 'node:path'
+import { relative, resolve } from 'node:path'
 import { pino } from 'pino'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { openDb, migrateToLatest } from './db/index.js'
@@ -6,6 +6,7 @@ import { lockDataDir } from './db/lock.js'
 import { createServices } from './services.js'
 import { buildServer } from './transport/server.js'
 import { listenAdmin } from './transport/admin.js'
+import { adminSocketPath } from './operator/index.js'
 import { loggerOptions } from './logger.js'
 import { systemClock } from './lib/clock.js'
 import { resolveTls, registerDemoClient } from './dev-setup.js'
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
 
   const app = await buildServer(services, tls, logger)
   await app.listen({ host: config.HOST, port: config.PORT })
-  const admin = await listenAdmin(services, join(dataDir, 'admin.sock'), logger)
+  const admin = await listenAdmin(services, adminSocketPath(dataDir), logger)
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   logger.info({ host: config.HOST, port, database: dbHandle.kind }, 'ehrs-gateway listening')

@@ -1,9 +1,9 @@
 import { connect } from 'node:net'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { Config } from '../config.js'
 import { openDb, migrateToLatest } from '../db/index.js'
 import { lockDataDir } from '../db/lock.js'
-import { runOperation, OperatorError } from '../operator/index.js'
+import { runOperation, OperatorError, adminSocketPath } from '../operator/index.js'
 import { systemClock } from '../lib/clock.js'
 
 /**
@@ -12,7 +12,7 @@ import { systemClock } from '../lib/clock.js'
  */
 export async function runRemoteOrLocal(config: Config, operation: string, args: Record<string, unknown>): Promise<unknown> {
   if (!config.DATABASE_URL) {
-    const socketPath = join(resolve(config.DATA_DIR), 'admin.sock')
+    const socketPath = adminSocketPath(config.DATA_DIR)
     const viaSocket = await tryAdminSocket(socketPath, operation, args)
     if (viaSocket.reached) return viaSocket.result
   }

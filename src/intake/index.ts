@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js'
 import { authorizeFiling, type Caller } from '../access/index.js'
 import { appendAudit } from '../audit/index.js'
 import { recordMessage, type Arrival } from '../messagelog/index.js'
-import { getDocumentView, nextDocumentNumber, toViews, type DocumentView } from '../documents/index.js'
+import { getDocumentView, nextDocumentNumber, type DocumentView } from '../documents/index.js'
 import { initialState } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/finding.js'
 import type { IdentifiedDocument, Validator } from '../validation/validator.js'
@@ -77,7 +77,11 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
       throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
     }
     const earlier = await findEarlier(arrival)
-    if (earlier) return duplicate(arrival, earlier)
+    if (earlier?.viaKey && earlier.sha256 !== arrival.sha256) {
+      throw new GatewayError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a document with different content')
+    }
+    // A repeat answers with the original only while the caller may still see it; otherwise it is judged anew.
+    if (earlier && await isVisible(s.caller, earlier.id, arrival.receivedAt)) return duplicate(arrival, s.caller, earlier)
 
     const identified = validator.identify(s.bytes)
     const filingDate = localDate(arrival.receivedAt)
@@ -95,7 +99,7 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
         const winner = await findEarlier(arrival)
-        if (winner) return duplicate(arrival, winner)
+        if (winner) return duplicate(arrival, s.caller, winner)
       }
       throw error
     }
@@ -112,14 +116,20 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
     return byBytes ? { ...byBytes, viaKey: false } : undefined
   }
 
-  async function duplicate(arrival: Arrival, earlier: { id: string; sha256: string; viaKey: boolean }): Promise<SubmitResult> {
-    if (earlier.viaKey && earlier.sha256 !== arrival.sha256) {
-      throw new GatewayError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a document with different content')
+  async function isVisible(caller: Caller, id: string, now: Date): Promise<boolean> {
+    try {
+      await getDocumentView(db, caller, id, now)
+      return true
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'DOCUMENT_NOT_FOUND') return false
+      throw error
     }
-    const row = await db.selectFrom('documents').selectAll().where('id', '=', earlier.id).executeTakeFirstOrThrow()
+  }
+
+  async function duplicate(arrival: Arrival, caller: Caller, earlier: { id: string }): Promise<SubmitResult> {
+    const view = await getDocumentView(db, caller, earlier.id, arrival.receivedAt)
     await recordMessage(db, arrival, { status: 200, documentId: earlier.id })
-    const [view] = await toViews(db, [row])
-    return { status: 200, view: { ...view!, duplicateOf: earlier.id } }
+    return { status: 200, view: { ...view, duplicateOf: earlier.id } }
   }
 
   async function store(arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[]): Promise<string> {

@@ -49,16 +49,28 @@ export function xsdIssuesToFindings(form: FormModule, root: XmlElement, issues: 
   const seen = new Set<string>()
   const findings: Finding[] = []
   for (const issue of issues) {
-    const kind = classify(issue.message)
-    const def: FindingDef = xsdFindings[form.country][kind]
+    let kind = classify(issue.message)
     const name = elementName.exec(issue.message)?.[1]
     const element = byLine.get(issue.line)?.find(e => e.name === name) ?? byLine.get(issue.line)?.[0]
     let path = element?.path ?? `/${root.name}`
-    if (kind === '002') {
+    const expected = (expectedNames.exec(issue.message)?.[1] ?? '').split(',').map(n => n.trim().replace(/^\{[^}]*\}/, '')).filter(Boolean)
+    if (kind === '002' && expected[0]) {
       // Point at the first missing child, so that the field names what to add.
-      const missing = expectedNames.exec(issue.message)?.[1]?.split(',')[0]?.trim().replace(/^\{[^}]*\}/, '')
-      if (missing) path = `${path}/${missing}`
+      path = `${path}/${expected[0]}`
+    } else if (kind === '001' && element && expected.length > 0) {
+      // libxml2 lists what may come next: optional elements, then the next required one. "Ime is not expected,
+      // expected is one of (Drzavljanstvo, Priimek)" where the parent has no Priimek means Priimek is missing.
+      const required = expected[expected.length - 1]!
+      const parentPath = path.slice(0, path.lastIndexOf('/'))
+      const parent = findByPath(root, parentPath)
+      // Only an element the form knows (it has a field of its own) can be "early"; an unknown one is just wrong.
+      const isKnownElement = form.fieldOf(path) !== form.fieldOf(parentPath)
+      if (parent && isKnownElement && !parent.children.some(c => c.name === required)) {
+        kind = '002'
+        path = `${parentPath}/${required}`
+      }
     }
+    const def: FindingDef = xsdFindings[form.country][kind]
     const key = `${def.code}|${path}`
     if (seen.has(key)) continue
     seen.add(key)
@@ -78,4 +90,14 @@ function indexByLine(root: XmlElement): Map<number, XmlElement[]> {
     stack.push(...el.children)
   }
   return map
+}
+
+function findByPath(root: XmlElement, path: string): XmlElement | undefined {
+  const stack = [root]
+  while (stack.length > 0) {
+    const el = stack.pop()!
+    if (el.path === path) return el
+    if (path.startsWith(el.path + '/')) stack.push(...el.children)
+  }
+  return undefined
 }

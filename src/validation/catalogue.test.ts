@@ -1,0 +1,61 @@
+import t from 'tap'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { findingCatalogue, forms } from '../forms/index.js'
+import { loadCodeLists } from '../forms/code-lists-file.js'
+import { createValidator } from './validator.js'
+import { fixturesDir, fixture } from '../../test/helpers/paths.js'
+
+// Fixtures are judged on the day they describe, so date-relative rules (filing windows) stay stable.
+const filingDate = '2025-03-03'
+
+t.test('finding codes are unique, well-formed and speak both languages', async t => {
+  const codes = findingCatalogue.map(d => d.code)
+  t.equal(new Set(codes).size, codes.length, 'unique')
+  for (const d of findingCatalogue) {
+    t.match(d.code, /^(SI|SK)-[A-Z0-9]+-\d{3}$/, d.code)
+    t.ok(d.en.trim() && d.local.trim(), `${d.code} has English and ${d.language} text`)
+  }
+})
+
+t.test('every finding a form can raise has a fixture that raises it', async t => {
+  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  t.teardown(() => validator.close())
+  for (const form of forms) {
+    const dir = join(fixturesDir, form.country.toLowerCase(), form.type.toLowerCase())
+    const invalid = readdirSync(join(dir, 'invalid')).filter(f => f.endsWith('.xml'))
+    const covered = new Set(invalid.map(f => f.replace(/\.xml$/, '')))
+    const ruleCodes = Object.values(form.findings).map(d => d.code)
+    for (const code of ruleCodes) t.ok(covered.has(code), `${code} has a fixture`)
+
+    for (const file of invalid) {
+      const code = file.replace(/\.xml$/, '')
+      const doc = validator.identify(fixture(join(form.country.toLowerCase(), form.type.toLowerCase(), 'invalid', file)))
+      const found = (await validator.validate(doc, { filingDate })).map(f => f.code)
+      t.ok(found.includes(code), `${form.type}/invalid/${file} raises ${code}`)
+    }
+    for (const file of readdirSync(dir).filter(f => f.startsWith('valid-'))) {
+      const doc = validator.identify(fixture(join(form.country.toLowerCase(), form.type.toLowerCase(), file)))
+      const errors = (await validator.validate(doc, { filingDate })).filter(f => f.severity === 'error')
+      t.same(errors, [], `${form.type}/${file} has no errors`)
+    }
+  }
+})
+
+t.test('schema violations become findings on the element, without the value found', async t => {
+  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  t.teardown(() => validator.close())
+  const basic = fixture('si/m1/valid-basic.xml').toString()
+  const cases: [string, string, string, string][] = [
+    ['missing element', basic.replace(/<Priimek>[^<]*<\/Priimek>/, ''), 'SI-XSD-002', '/M1/Zavarovanec/Priimek'],
+    ['bad pattern', basic.replace('<Emso>1204990505126', '<Emso>12049905051'), 'SI-XSD-003', '/M1/Zavarovanec/Emso'],
+    ['stray attribute', basic.replace('<Zavezanec>', '<Zavezanec id="1">'), 'SI-XSD-004', '/M1/Zavezanec'],
+    ['empty optional', basic.replace('</M1>', '<Opombe>  </Opombe></M1>'), 'SI-XSD-003', '/M1/Opombe'],
+    ['unknown element', basic.replace('</Zavarovanec>', '<Spol>Z</Spol></Zavarovanec>'), 'SI-XSD-001', '/M1/Zavarovanec/Spol'],
+  ]
+  for (const [name, xml, code, path] of cases) {
+    const findings = await validator.validate(validator.identify(Buffer.from(xml)), { filingDate })
+    t.match(findings[0], { code, path, severity: 'error' }, name)
+    t.notMatch(JSON.stringify(findings), /120499050/, `${name}: the value is not repeated`)
+  }
+})

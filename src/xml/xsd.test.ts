@@ -1,0 +1,29 @@
+import t from 'tap'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createXsdValidator } from './xsd.js'
+
+const schemaDir = mkdtempSync(join(tmpdir(), 'xsd-'))
+writeFileSync(join(schemaDir, 'a.xsd'), `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t" xmlns="urn:t" elementFormDefault="qualified">
+  <xs:element name="a"><xs:complexType><xs:sequence><xs:element name="b" type="xs:int" maxOccurs="unbounded"/></xs:sequence></xs:complexType></xs:element></xs:schema>`)
+const doc = (b: string) => new TextEncoder().encode(`<a xmlns="urn:t">\n<b>1</b>\n<b>${b}</b></a>`)
+
+t.test('concurrent documents share batches and each gets its own issues', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 2, maxBatchDocs: 50 })
+  t.teardown(() => v.close())
+  const results = await Promise.all(Array.from({ length: 200 }, (_, i) => v.validate('a.xsd', doc(i % 3 === 0 ? 'x' : String(i)))))
+  results.forEach((issues, i) => {
+    if (i % 3 === 0) t.match(issues, [{ line: 3, message: /not a valid value/ }], `doc ${i} invalid on line 3`)
+    else t.same(issues, [], `doc ${i} valid`)
+  })
+  t.ok(v.stats.batches < 200 / 2, `batched: ${v.stats.batches} calls for 200 documents`)
+})
+
+t.test('a broken schema rejects, and the pool keeps working', async t => {
+  writeFileSync(join(schemaDir, 'broken.xsd'), '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="nope"/></xs:schema>')
+  const v = createXsdValidator({ schemaDir, workers: 1 })
+  t.teardown(() => v.close())
+  await t.rejects(v.validate('broken.xsd', doc('1')), /xmllint failed/)
+  t.same(await v.validate('a.xsd', doc('2')), [])
+})

@@ -1,0 +1,101 @@
+import t from 'tap'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { call, startGateway, xmlHeaders } from '../helpers/gateway.js'
+import { testPki } from '../helpers/pki.js'
+import { fixture, fixturesDir } from '../helpers/paths.js'
+import { ehrsBin, embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
+import { fingerprint } from '../../src/pki/index.js'
+
+const pki = testPki()
+const m1Dir = join(fixturesDir, 'si', 'm1')
+const m1Files = [
+  ...readdirSync(m1Dir).filter(f => f.endsWith('.xml')).map(f => join(m1Dir, f)),
+  ...readdirSync(join(m1Dir, 'invalid')).map(f => join(m1Dir, 'invalid', f)),
+]
+
+t.test('ehrs validate gives the same findings as the server for the same file', async t => {
+  const gw = await startGateway(t)
+  await gw.register(pki.client, { taxNumber: '45678138' })
+  const cli = await run(ehrsBin, ['validate', '--json', ...m1Files])
+  t.equal(cli.code, 1, 'exit 1: some files are invalid')
+  const verdicts = JSON.parse(cli.stdout) as { file: string; valid: boolean; findings: { code: string; path: string }[] }[]
+  for (const verdict of verdicts) {
+    const body = fixture(verdict.file.slice(fixturesDir.length + 1))
+    const employer = /DavcnaStevilka>(\d+)</.exec(body.toString())?.[1] ?? ''
+    // The server authorizes first: file each document as a client of its own employer.
+    const as = employer === '45678138' ? pki.client : undefined
+    if (!as) continue
+    const res = await gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders })
+    const serverFindings = (res.json.findings ?? []).map((f: { code: string; path: string }) => `${f.code} ${f.path}`)
+    t.same(verdict.findings.map(f => `${f.code} ${f.path}`), serverFindings, verdict.file.slice(fixturesDir.length))
+    t.equal(verdict.valid, res.status === 201 || res.status === 200)
+  }
+})
+
+t.test('ehrs validate exit codes: 0 valid, 1 invalid, 2 unusable', async t => {
+  const dir = t.testdir({ 'malformed.xml': '<M1>', 'doctype.xml': '<!DOCTYPE M1><M1/>', 'other.xml': '<x xmlns="urn:other"/>' })
+  t.equal((await run(ehrsBin, ['validate', join(m1Dir, 'valid-basic.xml')])).code, 0)
+  const invalid = await run(ehrsBin, ['validate', join(m1Dir, 'invalid', 'SI-COMMON-003.xml')])
+  t.equal(invalid.code, 1)
+  t.match(invalid.stdout, /error SI-COMMON-003 \[rubrika 5\] \/M1\/Zavarovanec\/Emso/)
+  for (const file of ['malformed.xml', 'doctype.xml', 'other.xml', 'missing.xml']) {
+    t.equal((await run(ehrsBin, ['validate', join(dir, file)])).code, 2, file)
+  }
+  const usage = await run(ehrsBin, ['clients', 'frobnicate'])
+  t.equal(usage.code, 2)
+  t.match(usage.stderr, /unknown command/)
+})
+
+t.test('the operator CLI works on a running gateway with the embedded database, without a restart', async t => {
+  const home = t.testdir({})
+  const trust = join(home, 'trust')
+  mkdirSync(trust)
+  writeFileSync(join(trust, 'outside-ca.pem'), pki.outsideCa.cert)
+  writeFileSync(join(home, 'vendor.pem'), pki.outsideClient.cert)
+  const dataDir = join(home, 'data')
+  const env = embeddedEnv(dataDir, { TRUST_CA: trust })
+  const server = await startServerProcess(home, env)
+  let stopped = false
+  t.teardown(async () => { if (!stopped) await server.stop('SIGKILL') })
+  const url = `https://127.0.0.1:${server.port}`
+  const caCert = (await import('node:fs')).readFileSync(join(home, 'certs-dev', 'ca.pem'), 'utf8')
+  const post = (body: Buffer) => call(url, caCert, { path: '/api/v1/documents', as: pki.outsideClient, body, headers: xmlHeaders })
+  const ehrs = (...args: string[]) => run(ehrsBin, args, { cwd: home, env })
+
+  const added = await ehrs('clients', 'add', '--name', 'Vendor d.o.o.', '--tax-number', '45678138', '--env', 'test', '--cert', join(home, 'vendor.pem'), '--software', 'Vendor/Plače/2.1')
+  t.equal(added.code, 0, added.stderr)
+  const clientId = added.stdout.trim()
+  t.equal((await post(fixture('si/m1/valid-basic.xml'))).status, 201, 'files for its own tax number')
+  const foreign = await post(fixture('si/m1/valid-sole-trader.xml'))
+  t.equal(foreign.json.code, 'NOT_AUTHORIZED_FOR_EMPLOYER')
+
+  const mandate = await ehrs('mandates', 'add', '--employer', '38172658', '--client', clientId, '--types', 'M1,M2')
+  t.equal(mandate.code, 0, mandate.stderr)
+  t.equal((await post(fixture('si/m1/valid-sole-trader.xml'))).status, 201, 'the mandate takes effect on the next request')
+
+  const list = await ehrs('clients', 'show', clientId, '--json')
+  t.match(JSON.parse(list.stdout), { id: clientId, taxNumber: '45678138', mandates: [{ employer: '38172658', types: ['M1', 'M2'] }] })
+  t.equal((await ehrs('mandates', 'add', '--employer', '38172658', '--client', clientId, '--types', 'X9')).code, 2, 'a helpful usage error')
+
+  t.equal((await ehrs('clients', 'cert-revoke', fingerprint(pki.outsideClient.cert))).code, 0)
+  t.equal((await post(fixture('si/m1/valid-foreigner.xml'))).json.code, 'CLIENT_CERT_REVOKED')
+
+  const verify = await ehrs('audit', 'verify')
+  t.equal(verify.code, 0, verify.stdout)
+  t.match(verify.stdout, /intact/)
+
+  t.equal(await server.stop(), 0, 'SIGTERM: graceful exit 0')
+  stopped = true
+  t.notMatch(server.output(), /Žagar|1204990505126|0309982501238|Novak/, 'no personal data in the log')
+
+  // With the gateway stopped the CLI opens the embedded database itself.
+  t.equal((await ehrs('audit', 'verify')).code, 0)
+  const pglite = await PGlite.create(join(dataDir, 'pglite'))
+  await pglite.query(`update audit_log set action = 'document.deleted' where seq = 2`)
+  await pglite.close()
+  const broken = await ehrs('audit', 'verify')
+  t.equal(broken.code, 1)
+  t.match(broken.stdout, /BROKEN at entry 2/)
+})

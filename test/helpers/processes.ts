@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { projectRoot } from '../../src/lib/paths.js'
+
+export const ehrsBin = join(projectRoot, 'bin', 'ehrs.js')
+export const mainJs = join(projectRoot, 'dist', 'src', 'main.js')
+
+/** The environment of a child that must use its own embedded database, whatever this test run uses. */
+export function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', ...extra }
+  delete env.DATABASE_URL
+  return env
+}
+
+export interface Run { code: number | null; stdout: string; stderr: string }
+
+export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [command, ...args], { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', c => { stdout += c })
+    child.stderr.on('data', c => { stderr += c })
+    child.on('error', reject)
+    child.on('close', code => resolve({ code, stdout, stderr }))
+  })
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess
+  readonly port: number
+  output(): string
+  stop(signal?: NodeJS.Signals): Promise<number | null>
+}
+
+/** Starts `node dist/src/main.js` as a user would, and waits until it listens. */
+export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [mainJs], { cwd, env: { ...env, PORT: '0' } })
+    let output = ''
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk
+      const m = /"port":(\d+),"database"/.exec(output)
+      if (m) {
+        clearTimeout(timer)
+        resolve({
+          child, port: Number(m[1]), output: () => output,
+          stop: (signal = 'SIGTERM') => new Promise(done => { child.once('exit', code => done(code)); child.kill(signal) }),
+        })
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.on('exit', code => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)) })
+  })
+}
