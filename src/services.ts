@@ -5,6 +5,7 @@ import { loadCodeLists } from './forms/code-lists-file.js'
 import { createValidator, type Validator } from './validation/validator.js'
 import { createIntake, type Intake } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
+import { createCertificateLookup } from './access/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   readonly validator: Validator
   readonly intake: Intake
   readonly metrics: Metrics
+  /** Registered certificates by fingerprint, read per request (batched). */
+  readonly certificates: ReturnType<typeof createCertificateLookup>
   close(): Promise<void>
 }
 
@@ -25,6 +28,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     config, dbHandle, db, clock, validator,
     intake: createIntake(db, validator, clock),
     metrics: createMetrics(),
+    certificates: createCertificateLookup(db),
     async close() {
       await validator.close()
     },

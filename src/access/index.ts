@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
 import { localDate } from '../lib/dates.js'
 import { newId } from '../lib/ids.js'
+import { createBatcher } from '../lib/batcher.js'
 import { certificateInfo } from '../pki/index.js'
 
 /**
@@ -28,17 +29,33 @@ export interface Software { readonly vendor: string; readonly product: string; r
 /** Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. */
 export class OperatorError extends Error {}
 
+interface CertificateRow {
+  fingerprint: string; id: string; name: string; tax_number: string; environment: Environment
+  software_vendor: string | null; software_product: string | null; software_version: string | null
+  revoked_at: Date | null; not_before: Date; not_after: Date
+}
+
+/** Looks up registered certificates; one query serves every request that arrives meanwhile. */
+export function createCertificateLookup(db: Db): (fingerprint: string) => Promise<CertificateRow | undefined> {
+  const batcher = createBatcher<string, CertificateRow | undefined>(async fingerprints => {
+    const rows = await db.selectFrom('client_certificates as cc')
+      .innerJoin('clients as c', 'c.id', 'cc.client_id')
+      .select(['cc.fingerprint', 'c.id', 'c.name', 'c.tax_number', 'c.environment', 'c.software_vendor', 'c.software_product',
+        'c.software_version', 'cc.revoked_at', 'cc.not_before', 'cc.not_after'])
+      .where('cc.fingerprint', 'in', [...new Set(fingerprints)])
+      .execute()
+    return fingerprints.map(f => rows.find(r => r.fingerprint === f))
+  })
+  return fingerprint => batcher.load(fingerprint)
+}
+
 /**
  * Maps a presented certificate to its client. Throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED or
  * CLIENT_CERT_EXPIRED (checked in that order, so a revoked certificate never reveals its validity).
+ * Read on every request, so a new client or a revoked certificate counts from the next request on.
  */
-export async function resolveCaller(db: Db, fingerprint: string, now: Date): Promise<Caller> {
-  const row = await db.selectFrom('client_certificates as cc')
-    .innerJoin('clients as c', 'c.id', 'cc.client_id')
-    .select(['c.id', 'c.name', 'c.tax_number', 'c.environment', 'c.software_vendor', 'c.software_product', 'c.software_version',
-      'cc.revoked_at', 'cc.not_before', 'cc.not_after'])
-    .where('cc.fingerprint', '=', fingerprint)
-    .executeTakeFirst()
+export async function resolveCaller(lookup: Db | ((fingerprint: string) => Promise<CertificateRow | undefined>), fingerprint: string, now: Date): Promise<Caller> {
+  const row = typeof lookup === 'function' ? await lookup(fingerprint) : await createCertificateLookup(lookup)(fingerprint)
   if (!row) throw new GatewayError('CLIENT_CERT_UNKNOWN', 'The client certificate is not registered to any client')
   if (row.revoked_at && row.revoked_at <= now) throw new GatewayError('CLIENT_CERT_REVOKED')
   if (now < row.not_before || now > row.not_after) throw new GatewayError('CLIENT_CERT_EXPIRED')

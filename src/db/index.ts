@@ -2,7 +2,6 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
-import { PGlite } from '@electric-sql/pglite'
 import { PGliteDialect } from './pglite-dialect.js'
 import type { Database } from './schema.js'
 
@@ -29,8 +28,8 @@ export interface DbOptions {
   readonly poolSize?: number
 }
 
-// Both engines return the same JavaScript values: SQL dates as YYYY-MM-DD text (never a local-midnight Date),
-// bigint as number (our counters stay far below 2^53), timestamptz as Date.
+// Both engines return the same JavaScript values (pglite-worker.ts sets the same parsers): SQL dates as
+// YYYY-MM-DD text (never a local-midnight Date), bigint as number (our counters stay far below 2^53).
 const DATE_OID = 1082
 const INT8_OID = 20
 pg.types.setTypeParser(DATE_OID, value => value)
@@ -51,7 +50,6 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     dataDir = resolve(options.dataDir, 'pglite')
     mkdirSync(dataDir, { recursive: true })
   }
-  const pglite = await PGlite.create(dataDir, { parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) } })
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(dataDir ? { dataDir } : {}) })
   return { db, kind: 'pglite', close: () => db.destroy() }
 }

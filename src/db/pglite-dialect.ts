@@ -1,32 +1,78 @@
+import { Worker } from 'node:worker_threads'
 import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from 'kysely'
-import type { PGlite } from '@electric-sql/pglite'
 
 /**
- * Kysely over PGlite. PGlite is one Postgres backend in this process, so there is one connection and
- * callers queue for it; a transaction holds it from BEGIN to COMMIT. (Kysely ships such a dialect only
- * for Node 22 and later.)
+ * Kysely over PGlite running in a worker thread (pglite-worker.ts). PGlite is one Postgres backend, so
+ * there is one connection and callers queue for it; a transaction holds it from BEGIN to COMMIT.
+ * (Kysely ships a PGlite dialect only for Node 22 and later, and it runs PGlite on the calling thread.)
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly options: { dataDir?: string }) {}
   createAdapter() { return new PostgresAdapter() }
-  createDriver(): Driver { return new PGliteDriver(this.pglite) }
+  createDriver(): Driver { return new PGliteDriver(this.options.dataDir) }
   createIntrospector(db: Kysely<any>) { return new PostgresIntrospector(db) }
   createQueryCompiler() { return new PostgresQueryCompiler() }
 }
 
+/** A database error as PGlite raised it, with its SQLSTATE `code` (23505: unique violation). */
+export class PGliteError extends Error {
+  constructor(message: string, readonly code?: string, readonly detail?: string, readonly constraint?: string) {
+    super(message)
+  }
+}
+
+type Reply = { id: number; rows?: unknown[]; affectedRows?: number; error?: { message: string; code?: string; detail?: string; constraint?: string } }
+
 class PGliteDriver implements Driver {
-  private readonly connection: PGliteConnection
+  private worker: Worker | undefined
+  private readonly pending = new Map<number, { resolve(r: Reply): void; reject(e: Error): void }>()
+  private nextId = 0
   private queue: Promise<void> = Promise.resolve()
   private release: (() => void) | undefined
+  private readonly connection: DatabaseConnection
 
-  constructor(private readonly pglite: PGlite) {
-    this.connection = new PGliteConnection(pglite)
+  constructor(private readonly dataDir: string | undefined) {
+    this.connection = {
+      executeQuery: <R>(compiled: CompiledQuery) => this.execute<R>(compiled),
+      // eslint-disable-next-line require-yield
+      streamQuery: async function* () { throw new Error('streaming is not used with PGlite') },
+    }
   }
 
-  async init(): Promise<void> {}
+  async init(): Promise<void> {
+    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: { dataDir: this.dataDir } })
+    await new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve())
+      worker.once('error', reject)
+    })
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.pending.get(reply.id)
+      if (!waiter) return
+      this.pending.delete(reply.id)
+      waiter.resolve(reply)
+    })
+    worker.on('error', error => {
+      for (const waiter of this.pending.values()) waiter.reject(error)
+      this.pending.clear()
+    })
+    this.worker = worker
+  }
+
+  private async execute<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const id = ++this.nextId
+    const reply = await new Promise<Reply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker!.postMessage({ id, sql: compiled.sql, params: compiled.parameters })
+    })
+    if (reply.error) throw new PGliteError(reply.error.message, reply.error.code, reply.error.detail, reply.error.constraint)
+    return {
+      rows: (reply.rows ?? []) as R[],
+      ...(reply.affectedRows !== undefined ? { numAffectedRows: BigInt(reply.affectedRows) } : {}),
+    }
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const previous = this.queue
@@ -56,23 +102,14 @@ class PGliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    if (!this.pglite.closed) await this.pglite.close()
-  }
-}
-
-class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
-
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters])
-    return {
-      rows: result.rows,
-      ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
-    }
-  }
-
-  // eslint-disable-next-line require-yield
-  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
-    throw new Error('streaming is not used with PGlite')
+    const worker = this.worker
+    if (!worker) return
+    this.worker = undefined
+    await new Promise<void>(resolve => {
+      worker.once('message', () => resolve())
+      worker.once('exit', () => resolve())
+      worker.postMessage({ close: true })
+    })
+    await worker.terminate()
   }
 }

@@ -8,8 +8,6 @@ import type { Country } from '../forms/form-module.js'
 import { uuidPattern } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
 
-export { nextDocumentNumber } from './numbers.js'
-
 /** The document as clients see it (SPEC.md §4). */
 export interface DocumentView {
   readonly id: string
@@ -129,25 +127,29 @@ export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<Doc
   if (rows.length === 0) return []
   const states = await db.selectFrom('document_states').selectAll()
     .where('document_id', 'in', rows.map(r => r.id)).orderBy('id').execute()
-  return rows.map(row => {
-    const history = states.filter(s => s.document_id === row.id)
-    const current = history[history.length - 1]!
-    const state = { acceptance: current.acceptance as Acceptance, processing: current.processing as Processing }
-    return {
-      id: row.id,
-      number: row.number,
-      ...(row.receipt_number ? { receiptNumber: row.receipt_number } : {}),
-      type: row.type,
-      employer: row.employer,
-      ...(row.period ? { period: row.period } : {}),
-      ...(row.kind ? { kind: row.kind } : {}),
-      ...(row.external_id ? { externalId: row.external_id } : {}),
-      receivedAt: row.received_at.toISOString(),
-      sha256: row.sha256,
-      size: row.size,
-      status: { ...state, label: stateLabel(countryOf(row.type), state) },
-      findings: [...(row.findings as Finding[]), ...history.flatMap(s => s.findings as Finding[])],
-      history: history.map(s => ({ at: s.at.toISOString(), acceptance: s.acceptance as Acceptance, processing: s.processing as Processing, reason: s.reason })),
-    }
-  })
+  return rows.map(row => toView(row, states.filter(s => s.document_id === row.id)))
+}
+
+export interface StateRow { at: Date; acceptance: string; processing: string; reason: string | null; findings: unknown }
+
+/** One document and its states, oldest first, as the client sees them. */
+export function toView(row: DocumentRow, history: readonly StateRow[]): DocumentView {
+  const current = history[history.length - 1]!
+  const state = { acceptance: current.acceptance as Acceptance, processing: current.processing as Processing }
+  return {
+    id: row.id,
+    number: row.number,
+    ...(row.receipt_number ? { receiptNumber: row.receipt_number } : {}),
+    type: row.type,
+    employer: row.employer,
+    ...(row.period ? { period: row.period } : {}),
+    ...(row.kind ? { kind: row.kind } : {}),
+    ...(row.external_id ? { externalId: row.external_id } : {}),
+    receivedAt: row.received_at.toISOString(),
+    sha256: row.sha256,
+    size: row.size,
+    status: { ...state, label: stateLabel(countryOf(row.type), state) },
+    findings: [...(row.findings as Finding[]), ...history.flatMap(s => s.findings as Finding[])],
+    history: history.map(s => ({ at: s.at.toISOString(), acceptance: s.acceptance as Acceptance, processing: s.processing as Processing, reason: s.reason })),
+  }
 }

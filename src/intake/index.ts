@@ -1,11 +1,12 @@
 import { GatewayError } from '../problems.js'
 import type { Db } from '../db/index.js'
 import { authorizeFiling, type Caller } from '../access/index.js'
-import { appendAudit } from '../audit/index.js'
 import { recordMessage, type Arrival } from '../messagelog/index.js'
-import { getDocumentView, nextDocumentNumber, type DocumentView } from '../documents/index.js'
+import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
 import { initialState } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/finding.js'
+import { createDocumentWriter } from './writer.js'
+import { createBatcher } from '../lib/batcher.js'
 import type { IdentifiedDocument, Validator } from '../validation/validator.js'
 import { sha256Hex } from '../lib/hash.js'
 import { newId } from '../lib/ids.js'
@@ -39,10 +40,30 @@ export interface Intake {
   recordOversized(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number): Promise<void>
 }
 
+interface Earlier { id: string; sha256: string; viaKey: boolean }
+
 const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
 export function createIntake(db: Db, validator: Validator, clock: Clock): Intake {
+  const writer = createDocumentWriter(db)
+  // One query answers "seen before?" for every submission that arrives meanwhile.
+  const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
+    const keys = asks.map(a => a.key).filter((k): k is string => k !== null)
+    const rows = await db.selectFrom('documents').select(['id', 'client_id', 'sha256', 'idempotency_key'])
+      .where('client_id', 'in', [...new Set(asks.map(a => a.clientId))])
+      .where(eb => eb.or([
+        eb('sha256', 'in', asks.map(a => a.sha256)),
+        ...(keys.length > 0 ? [eb('idempotency_key', 'in', keys)] : []),
+      ]))
+      .execute()
+    return asks.map(ask => {
+      const mine = rows.filter(r => r.client_id === ask.clientId)
+      const byKey = ask.key ? mine.find(r => r.idempotency_key === ask.key) : undefined
+      const found = byKey ?? mine.find(r => r.sha256 === ask.sha256)
+      return found ? { id: found.id, sha256: found.sha256, viaKey: byKey !== undefined } : undefined
+    })
+  })
   return {
     async submit(s) {
       const receivedAt = clock.now()
@@ -93,8 +114,7 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
       throw new GatewayError('DOCUMENT_INVALID', `${findings.filter(f => f.severity === 'error').length} error(s) in the ${identified.form.type} document`, findings)
     }
     try {
-      const id = await store(arrival, s.caller, identified, employer, findings)
-      return { status: 201, view: await getDocumentView(db, s.caller, id, arrival.receivedAt) }
+      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings) }
     } catch (error) {
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
@@ -105,15 +125,9 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
     }
   }
 
-  async function findEarlier(arrival: Arrival): Promise<{ id: string; sha256: string; viaKey: boolean } | undefined> {
-    if (arrival.idempotencyKey) {
-      const byKey = await db.selectFrom('documents').select(['id', 'sha256'])
-        .where('client_id', '=', arrival.clientId).where('idempotency_key', '=', arrival.idempotencyKey).executeTakeFirst()
-      if (byKey) return { ...byKey, viaKey: true }
-    }
-    const byBytes = await db.selectFrom('documents').select(['id', 'sha256'])
-      .where('client_id', '=', arrival.clientId).where('sha256', '=', arrival.sha256).executeTakeFirst()
-    return byBytes ? { ...byBytes, viaKey: false } : undefined
+  /** An earlier document of this client with the same Idempotency-Key (preferred) or the same bytes. */
+  async function findEarlier(arrival: Arrival): Promise<Earlier | undefined> {
+    return earlierLookup.load({ clientId: arrival.clientId, sha256: arrival.sha256, key: arrival.idempotencyKey })
   }
 
   async function isVisible(caller: Caller, id: string, now: Date): Promise<boolean> {
@@ -132,30 +146,26 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
     return { status: 200, view: { ...view, duplicateOf: earlier.id } }
   }
 
-  async function store(arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[]): Promise<string> {
+  async function store(arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[]): Promise<DocumentView> {
     const { form, facts } = identified
     const id = newId(arrival.receivedAt.getTime())
-    await db.transaction().execute(async trx => {
-      const number = await nextDocumentNumber(trx, form.numberPrefix(identified.doc.root), arrival.receivedAt)
-      const messageId = await recordMessage(trx, arrival, { status: 201, findings, documentId: id })
-      await trx.insertInto('documents').values({
-        id, client_id: caller.clientId, environment: caller.environment, type: form.type, number,
-        receipt_number: form.country === 'SI' ? number : null,
-        employer, period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
-        received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength, message_id: messageId,
-        idempotency_key: arrival.idempotencyKey, findings: JSON.stringify(findings),
-      }).execute()
-      const state = initialState(form.type)
-      await trx.insertInto('document_states').values({
-        document_id: id, at: arrival.receivedAt, acceptance: state.acceptance, processing: state.processing,
-        reason: 'received', findings: '[]',
-      }).execute()
-      await appendAudit(trx, arrival.receivedAt, {
-        actor: `client:${caller.clientId}`, action: 'document.received', subject: id,
-        details: { type: form.type, number, sha256: arrival.sha256, ...state, transport: arrival.transport },
-      })
+    const state = initialState(form.type)
+    const row = {
+      id, client_id: caller.clientId, environment: caller.environment, type: form.type, employer,
+      period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
+      received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength,
+      idempotency_key: arrival.idempotencyKey, findings,
+    }
+    const number = await writer.write({
+      id, arrival, clientId: caller.clientId, environment: caller.environment, type: form.type,
+      numberPrefix: form.numberPrefix(identified.doc.root), hasReceiptNumber: form.country === 'SI', employer,
+      period: row.period, kind: row.kind, externalId: row.external_id, findings, state,
     })
-    return id
+    // The view of what was just committed, without reading it back.
+    return toView(
+      { ...row, number, receipt_number: form.country === 'SI' ? number : null, message_id: '' },
+      [{ at: arrival.receivedAt, ...state, reason: 'received', findings: [] }],
+    )
   }
 }
 

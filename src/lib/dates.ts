@@ -1,6 +1,8 @@
+const centralEuropean = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Ljubljana', year: 'numeric', month: '2-digit', day: '2-digit' })
+
 /** Calendar date (YYYY-MM-DD) of an instant in Central European time, the zone of both authorities. */
-export function localDate(at: Date, timeZone = 'Europe/Ljubljana'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at)
+export function localDate(at: Date): string {
+  return centralEuropean.format(at)
 }
 
 /** Whole days from date `a` to date `b` (both YYYY-MM-DD); positive when b is later. */

@@ -17,11 +17,10 @@ const validityErrors = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'])
 export function callerHook(services: Services) {
   return async (request: FastifyRequest): Promise<void> => {
     const socket = request.raw.socket as TLSSocket
-    const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined
-    if (!peer || !peer.raw) throw new GatewayError('CLIENT_CERT_REQUIRED', 'Connect with the client certificate registered for your program')
-    const fingerprint = fingerprintOfDer(peer.raw)
+    const fingerprint = peerFingerprint(socket)
+    if (!fingerprint) throw new GatewayError('CLIENT_CERT_REQUIRED', 'Connect with the client certificate registered for your program')
     const now = services.clock.now()
-    const caller = await resolveCaller(services.db, fingerprint, now)
+    const caller = await resolveCaller(services.certificates, fingerprint, now)
     const tlsError = socket.authorized ? undefined : String(socket.authorizationError ?? 'UNKNOWN')
     // A registered certificate must still chain to TRUST_CA; its dates were checked by resolveCaller.
     if (tlsError && !validityErrors.has(tlsError)) {
@@ -30,4 +29,18 @@ export function callerHook(services: Services) {
     if (tlsError) throw new GatewayError('CLIENT_CERT_EXPIRED')
     request.caller = caller
   }
+}
+
+// A connection's peer certificate never changes (renegotiation is off in TLS 1.3 and refused by Node's
+// default limits), so its fingerprint is computed once per connection, not per keep-alive request.
+const fingerprints = new WeakMap<TLSSocket, string | null>()
+
+function peerFingerprint(socket: TLSSocket): string | null {
+  let known = fingerprints.get(socket)
+  if (known === undefined) {
+    const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined
+    known = peer?.raw ? fingerprintOfDer(peer.raw) : null
+    fingerprints.set(socket, known)
+  }
+  return known
 }

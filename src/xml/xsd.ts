@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { availableParallelism } from 'node:os'
 
 /** One schema violation reported by xmllint for one document. */
 export interface XsdIssue {
@@ -12,6 +13,7 @@ export interface XsdIssue {
 export interface XsdValidatorOptions {
   /** Folder with every schema file; all are loaded so that includes resolve. */
   readonly schemaDir: string
+  /** Default: one fewer than the cores (at least one), leaving a core to TLS, HTTP and the database. */
   readonly workers?: number
   /** A batch closes at this many documents or bytes, whichever comes first. */
   readonly maxBatchDocs?: number
@@ -63,7 +65,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     slot.worker.on('exit', () => { if (!closed) fail(slot, new Error('xmllint worker stopped')) })
     return slot
   }
-  const slots = Array.from({ length: Math.max(1, options.workers ?? 2) }, spawn)
+  const slots = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, spawn)
 
   function pump(): void {
     for (const slot of slots) {

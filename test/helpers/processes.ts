@@ -34,9 +34,9 @@ export interface ServerProcess {
 }
 
 /** Starts `node dist/src/main.js` as a user would, and waits until it listens. */
-export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [mainJs], { cwd, env: { ...env, PORT: '0' } })
+    const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd, env: { ...env, PORT: '0' } })
     let output = ''
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000)
     const onData = (chunk: Buffer) => {

@@ -1,0 +1,126 @@
+import { Agent, request } from 'node:https'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { issueCertificate } from '../src/pki/index.js'
+import { loadCodeLists } from '../src/forms/code-lists-file.js'
+import { createValidator } from '../src/validation/validator.js'
+import { localDate } from '../src/lib/dates.js'
+import { ehrsBin, run, startServerProcess } from '../test/helpers/processes.js'
+import { syntheticM1 } from './documents.js'
+
+/**
+ * `npm run bench` (SPEC.md §9): one JSON line per scenario. The gateway runs as its own process, as in
+ * production, on the embedded database unless DATABASE_URL is set; BENCH_SECONDS shortens m1-small.
+ */
+const seconds = Number(process.env.BENCH_SECONDS ?? 20)
+const connections = 64
+
+function line(result: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify(result) + '\n')
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 100) / 100
+}
+
+function peakRssMB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    return Math.round(kb / 1024)
+  } catch {
+    return 0
+  }
+}
+
+async function m1Small(): Promise<void> {
+  const home = mkdtempSync(join(tmpdir(), 'ehrs-bench-'))
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(home, 'data'), LOG_LEVEL: 'warn' }
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the gateway under load.
+  const server = await startServerProcess(home, { ...env, LOG_LEVEL: 'info' }, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean))
+  try {
+    // A client of its own, registered the way an operator does it.
+    const ca = { cert: readFileSync(join(home, 'certs-dev', 'ca.pem'), 'utf8'), key: readFileSync(join(home, 'certs-dev', 'ca-key.pem'), 'utf8') }
+    const client = issueCertificate(ca, { commonName: 'bench payroll program', kind: 'client' })
+    writeFileSync(join(home, 'bench.pem'), client.cert)
+    const added = await run(ehrsBin, ['clients', 'add', '--name', 'Bench d.o.o.', '--tax-number', '45678138', '--env', 'test', '--cert', join(home, 'bench.pem')], { cwd: home, env })
+    if (added.code !== 0) throw new Error(`clients add failed: ${added.stderr}`)
+
+    const agent = new Agent({ keepAlive: true, maxSockets: connections, ca: ca.cert, cert: client.cert, key: client.key })
+    const post = (body: Buffer): Promise<number> => new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: '/api/v1/documents', method: 'POST', agent,
+        headers: { 'content-type': 'application/xml', 'content-length': body.byteLength } }, res => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      })
+      req.on('error', reject)
+      req.end(body)
+    })
+
+    const filingDate = localDate(new Date())
+    let next = 0
+    let errors = 0
+    const latencies: number[] = []
+    const started = performance.now()
+    const deadline = started + seconds * 1000
+    await Promise.all(Array.from({ length: connections }, async () => {
+      while (performance.now() < deadline) {
+        const body = syntheticM1(next++, filingDate)
+        const t0 = performance.now()
+        const status = await post(body).catch(() => 0)
+        latencies.push(performance.now() - t0)
+        if (status !== 201) errors++
+      }
+    }))
+    const elapsed = (performance.now() - started) / 1000
+    agent.destroy()
+    latencies.sort((a, b) => a - b)
+    line({
+      scenario: 'm1-small', docs: latencies.length, seconds: Math.round(elapsed * 10) / 10,
+      docsPerSec: Math.round(latencies.length / elapsed), p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99),
+      errors, rssMB: peakRssMB(server.child.pid!), database: process.env.DATABASE_URL ? 'postgres' : 'pglite', connections,
+    })
+  } finally {
+    await server.stop()
+    rmSync(home, { recursive: true, force: true })
+  }
+}
+
+async function validateOnly(): Promise<void> {
+  const validator = createValidator(loadCodeLists())
+  const filingDate = localDate(new Date())
+  const docs = Array.from({ length: 20_000 }, (_, i) => syntheticM1(i, filingDate))
+  // Warm-up: compile the module in every worker.
+  await Promise.all(docs.slice(0, 64).map(bytes => validator.validate(validator.identify(bytes), { filingDate })))
+  let errors = 0
+  let index = 0
+  const started = performance.now()
+  await Promise.all(Array.from({ length: 512 }, async () => {
+    while (index < docs.length) {
+      const bytes = docs[index++]!
+      const findings = await validator.validate(validator.identify(bytes), { filingDate })
+      if (findings.some(f => f.severity === 'error')) errors++
+    }
+  }))
+  const elapsed = (performance.now() - started) / 1000
+  line({
+    scenario: 'validate-only', docs: docs.length, seconds: Math.round(elapsed * 100) / 100,
+    docsPerSec: Math.round(docs.length / elapsed), errors,
+    rssMB: Math.round(process.memoryUsage().rss / 1024 / 1024),
+  })
+  await validator.close()
+}
+
+const scenarios: Record<string, () => Promise<void>> = {
+  'validate-only': validateOnly,
+  'm1-small': m1Small,
+  // The 20,000-row MVP needs the Slovak forms, which this gateway does not accept yet.
+  'mvp-large': async () => line({ scenario: 'mvp-large', skipped: 'MVP is not yet an accepted document type' }),
+}
+
+const only = process.argv.slice(2)
+for (const [name, scenario] of Object.entries(scenarios)) {
+  if (only.length === 0 || only.includes(name)) await scenario()
+}

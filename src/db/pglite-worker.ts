@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { PGlite } from '@electric-sql/pglite'
+
+/**
+ * The embedded database in a thread of its own: PGlite's encoding and query work would otherwise share the
+ * request thread with TLS and HTTP. One message in, one out, in order; the caller keeps the transactions.
+ */
+interface Request { id: number; sql: string; params: unknown[] }
+
+const DATE_OID = 1082
+const INT8_OID = 20
+const { dataDir } = workerData as { dataDir?: string }
+
+const pglite = await PGlite.create(dataDir, { parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v) } })
+parentPort!.postMessage({ ready: true })
+
+parentPort!.on('message', async (message: Request | { close: true }) => {
+  if ('close' in message) {
+    await pglite.close()
+    parentPort!.postMessage({ closed: true })
+    return
+  }
+  try {
+    const result = await pglite.query(message.sql, message.params)
+    parentPort!.postMessage({ id: message.id, rows: result.rows, affectedRows: result.affectedRows })
+  } catch (error) {
+    const e = error as { message?: string; code?: string; detail?: string; constraint?: string }
+    parentPort!.postMessage({ id: message.id, error: { message: e.message ?? String(error), code: e.code, detail: e.detail, constraint: e.constraint } })
+  }
+})

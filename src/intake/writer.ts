@@ -1,0 +1,142 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/index.js'
+import { appendAudit, type AuditEntry } from '../audit/index.js'
+import type { Arrival } from '../messagelog/index.js'
+import type { DocumentState } from '../lifecycle/index.js'
+import type { Finding } from '../validation/finding.js'
+import { newId } from '../lib/ids.js'
+import { localDate } from '../lib/dates.js'
+
+/** A validated document ready to be stored. */
+export interface NewDocument {
+  readonly id: string
+  readonly arrival: Arrival
+  readonly clientId: string
+  readonly environment: 'test' | 'production'
+  readonly type: string
+  readonly numberPrefix: string
+  readonly hasReceiptNumber: boolean
+  readonly employer: string
+  readonly period: string | null
+  readonly kind: string | null
+  readonly externalId: string | null
+  readonly findings: readonly Finding[]
+  readonly state: DocumentState
+}
+
+export interface DocumentWriter {
+  /** Resolves with the document number once the document, its first state and its audit entry are committed. */
+  write(doc: NewDocument): Promise<string>
+}
+
+interface Pending { doc: NewDocument; resolve(number: string): void; reject(error: unknown): void }
+
+const maxBatch = 256
+
+/**
+ * Group commit: documents that arrive while a transaction is being written wait and go together into the
+ * next one, with one multi-row insert per table and one lock of the audit chain. Each caller still gets its
+ * answer only after the commit that holds its document. If a batch fails, its documents are retried one by
+ * one, so that one document's conflict (a racing duplicate) never fails another's submission.
+ */
+export function createDocumentWriter(db: Db): DocumentWriter {
+  const queue: Pending[] = []
+  let writing = false
+
+  async function drain(): Promise<void> {
+    if (writing) return
+    writing = true
+    try {
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch)
+        try {
+          const numbers = await writeBatch(db, batch.map(p => p.doc))
+          batch.forEach((p, i) => p.resolve(numbers[i]!))
+        } catch (error) {
+          if (batch.length === 1) {
+            batch[0]!.reject(error)
+            continue
+          }
+          for (const p of batch) {
+            await writeBatch(db, [p.doc]).then(([n]) => p.resolve(n!), p.reject)
+          }
+        }
+      }
+    } finally {
+      writing = false
+    }
+  }
+
+  return {
+    write(doc) {
+      return new Promise((resolve, reject) => {
+        queue.push({ doc, resolve, reject })
+        void drain()
+      })
+    },
+  }
+}
+
+async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[]> {
+  return db.transaction().execute(async trx => {
+    const numbers = await allocateNumbers(trx, docs)
+    const messageIds = docs.map(d => newId(d.arrival.receivedAt.getTime()))
+    await trx.insertInto('message_log').values(docs.map((d, i) => ({
+      id: messageIds[i]!, received_at: d.arrival.receivedAt, transport: d.arrival.transport, client_id: d.clientId,
+      cert_fingerprint: d.arrival.fingerprint, content_type: d.arrival.contentType, idempotency_key: d.arrival.idempotencyKey,
+      size: d.arrival.bytes.byteLength, sha256: d.arrival.sha256, status: 201, problem_code: null,
+      // base64 text decoded by the database: PGlite encodes a bytea parameter byte by byte in JavaScript.
+      body: sql<Uint8Array>`decode(${Buffer.from(d.arrival.bytes).toString('base64')}, 'base64')`,
+      findings: JSON.stringify(d.findings), document_id: d.id,
+    }))).execute()
+    await trx.insertInto('documents').values(docs.map((d, i) => ({
+      id: d.id, client_id: d.clientId, environment: d.environment, type: d.type, number: numbers[i]!,
+      receipt_number: d.hasReceiptNumber ? numbers[i]! : null, employer: d.employer, period: d.period, kind: d.kind,
+      external_id: d.externalId, received_at: d.arrival.receivedAt, sha256: d.arrival.sha256, size: d.arrival.bytes.byteLength,
+      message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings),
+    }))).execute()
+    await trx.insertInto('document_states').values(docs.map(d => ({
+      document_id: d.id, at: d.arrival.receivedAt, acceptance: d.state.acceptance, processing: d.state.processing,
+      reason: 'received', findings: '[]',
+    }))).execute()
+    const entries: AuditEntry[] = docs.map((d, i) => ({
+      actor: `client:${d.clientId}`, action: 'document.received', subject: d.id,
+      details: { type: d.type, number: numbers[i], sha256: d.arrival.sha256, ...d.state, transport: d.arrival.transport },
+    }))
+    await appendAudit(trx, docs[docs.length - 1]!.arrival.receivedAt, ...entries)
+    return numbers
+  })
+}
+
+/**
+ * Document numbers (DOCUMENTS.md §4): prefix, YYMM of receipt in Central European time, and an 8-digit
+ * sequence per prefix and month, e.g. V250400000017. One counter upsert reserves a range for the batch; the
+ * row stays locked until the transaction ends, so numbers are unique across gateway instances.
+ */
+async function allocateNumbers(trx: Db, docs: readonly NewDocument[]): Promise<string[]> {
+  const keys = docs.map(d => ({ prefix: d.numberPrefix, month: yearMonth(d.arrival.receivedAt) }))
+  const groups = new Map<string, number[]>()
+  keys.forEach((k, i) => {
+    const g = `${k.prefix}${k.month}`
+    groups.set(g, [...(groups.get(g) ?? []), i])
+  })
+  const numbers: string[] = []
+  for (const [group, indexes] of groups) {
+    const prefix = group.slice(0, 1)
+    const month = group.slice(1)
+    const row = await trx.insertInto('document_counters')
+      .values({ prefix, month, last_value: indexes.length })
+      .onConflict(oc => oc.columns(['prefix', 'month']).doUpdateSet({ last_value: sql`document_counters.last_value + ${indexes.length}` }))
+      .returning('last_value')
+      .executeTakeFirstOrThrow()
+    const first = Number(row.last_value) - indexes.length + 1
+    indexes.forEach((docIndex, k) => { numbers[docIndex] = `${group}${String(first + k).padStart(8, '0')}` })
+  }
+  return numbers
+}
+
+/** YYMM of the receipt in Central European time. */
+function yearMonth(at: Date): string {
+  const date = localDate(at)
+  return `${date.slice(2, 4)}${date.slice(5, 7)}`
+}

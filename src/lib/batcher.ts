@@ -1,0 +1,39 @@
+/**
+ * Coalesces lookups: keys asked for while a load is running wait and are loaded together by the next one.
+ * With one database connection (PGlite) every query costs a round trip and a turn in the queue, so one
+ * query for many concurrent requests is what keeps throughput up; an idle caller still gets an immediate load.
+ */
+export interface Batcher<K, V> { load(key: K): Promise<V> }
+
+export function createBatcher<K, V>(loadMany: (keys: readonly K[]) => Promise<readonly V[]>, maxBatch = 512): Batcher<K, V> {
+  let waiting: { key: K; resolve(v: V): void; reject(e: unknown): void }[] = []
+  let running = false
+
+  async function run(): Promise<void> {
+    if (running) return
+    running = true
+    try {
+      while (waiting.length > 0) {
+        const batch = waiting.slice(0, maxBatch)
+        waiting = waiting.slice(batch.length)
+        try {
+          const values = await loadMany(batch.map(w => w.key))
+          batch.forEach((w, i) => w.resolve(values[i]!))
+        } catch (error) {
+          for (const w of batch) w.reject(error)
+        }
+      }
+    } finally {
+      running = false
+    }
+  }
+
+  return {
+    load(key) {
+      return new Promise<V>((resolve, reject) => {
+        waiting.push({ key, resolve, reject })
+        void run()
+      })
+    },
+  }
+}
