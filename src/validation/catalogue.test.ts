@@ -52,7 +52,12 @@ t.test('schema violations become findings on the element, without the value foun
     ['stray attribute', basic.replace('<Zavezanec>', '<Zavezanec id="1">'), 'SI-XSD-004', '/M1/Zavezanec'],
     ['empty optional', basic.replace('</M1>', '<Opombe>  </Opombe></M1>'), 'SI-XSD-003', '/M1/Opombe'],
     ['unknown element', basic.replace('</Zavarovanec>', '<Spol>Z</Spol></Zavarovanec>'), 'SI-XSD-001', '/M1/Zavarovanec/Spol'],
+    ['xsi below the root', basic.replace('<Zavarovanec>', '<Zavarovanec xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:x x.xsd">'), 'SI-XSD-004', '/M1/Zavarovanec'],
+    ['xsi:type on the root', basic.replace('verzija="1"', 'verzija="1" xmlns:x="http://www.w3.org/2001/XMLSchema-instance" x:type="M1"'), 'SI-XSD-004', '/M1'],
   ]
+  const located = basic.replace('verzija="1"', 'verzija="1" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="urn:ehrs:si:m1:1 http://example.invalid/m1.xsd"')
+  t.same((await validator.validate(validator.identify(Buffer.from(located)), { filingDate })).filter(f => f.severity === 'error'), [],
+    'xsi:schemaLocation on the root is tolerated and never fetched')
   for (const [name, xml, code, path] of cases) {
     const findings = await validator.validate(validator.identify(Buffer.from(xml)), { filingDate })
     t.match(findings[0], { code, path, severity: 'error' }, name)

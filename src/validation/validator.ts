@@ -5,7 +5,7 @@ import { findForm } from '../forms/index.js'
 import type { FormModule, DocumentFacts } from '../forms/form-module.js'
 import type { CodeLists } from '../forms/code-lists.js'
 import { makeFinding, type Finding } from './finding.js'
-import { xsdIssuesToFindings } from './xsd-findings.js'
+import { attributeFindings, xsdIssuesToFindings } from './xsd-findings.js'
 import { projectRoot } from '../lib/paths.js'
 
 /** A parsed document whose type is known. */
@@ -50,7 +50,8 @@ export function createValidator(codeLists: CodeLists, options: Partial<XsdValida
 
     async validate({ form, doc, bytes }, { filingDate }) {
       const issues = await xsd.validate(form.xsd, bytes)
-      if (issues.length > 0) return xsdIssuesToFindings(form, doc.root, issues)
+      const schemaFindings = [...attributeFindings(form, doc.root), ...xsdIssuesToFindings(form, doc.root, issues)]
+      if (schemaFindings.length > 0) return schemaFindings
       const findings: Finding[] = []
       const report = (def: Parameters<typeof makeFinding>[0], at: Parameters<typeof makeFinding>[1], field?: string): void => {
         findings.push(makeFinding(def, at, field))

@@ -101,3 +101,25 @@ function findByPath(root: XmlElement, path: string): XmlElement | undefined {
   }
   return undefined
 }
+
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
+const rootAttributes = new Set(['verzija', `{${XSI}}schemaLocation`, `{${XSI}}noNamespaceSchemaLocation`])
+
+/**
+ * DOCUMENTS.md §1.2: the root carries `verzija` and may carry xsi:schemaLocation (ignored, never fetched);
+ * no other attribute appears anywhere. XML Schema itself admits every xsi: attribute on every element
+ * (xsi:type could even swap an element's type), so that part is checked here.
+ */
+export function attributeFindings(form: FormModule, root: XmlElement): Finding[] {
+  const findings: Finding[] = []
+  const stack = [root]
+  while (stack.length > 0) {
+    const el = stack.pop()!
+    const allowed = el === root ? rootAttributes : new Set<string>()
+    if (Object.keys(el.attributes).some(name => !allowed.has(name))) {
+      findings.push(makeFinding(xsdFindings[form.country]['004'], { path: el.path, line: el.line }, form.fieldOf(el.path)))
+    }
+    stack.push(...el.children)
+  }
+  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+}

@@ -8,6 +8,7 @@ export interface XmlElement {
   path: string
   /** 1-based line of the start tag. */
   readonly line: number
+  /** By local name when unprefixed, by expanded name `{namespace}local` when prefixed. */
   readonly attributes: Readonly<Record<string, string>>
   readonly children: XmlElement[]
   /** Text content with XML whitespace collapsed (as xs:token sees it). */

@@ -202,18 +202,18 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
     }
     const [prefix, local] = splitQName(qname, start)
     const ns = prefix === '' ? namespaces.get('') ?? '' : namespaces.get(prefix) ?? fail(`Undeclared namespace prefix ${prefix}`, start)
-    const expanded = new Set<string>()
-    for (const name of Object.keys(attributes)) {
+    // Prefixed attributes are keyed by expanded name ({uri}local), so that checks do not depend on prefixes.
+    const resolved: Record<string, string> = {}
+    for (const [name, value] of Object.entries(attributes)) {
       const [ap, al] = splitQName(name, start)
-      if (ap === '') continue
-      const uri = namespaces.get(ap) ?? fail(`Undeclared namespace prefix ${ap}`, start)
-      if (expanded.has(`${uri}|${al}`)) fail(`Duplicate attribute ${name}`, start)
-      expanded.add(`${uri}|${al}`)
+      const key = ap === '' ? al : `{${namespaces.get(ap) ?? fail(`Undeclared namespace prefix ${ap}`, start)}}${al}`
+      if (key in resolved) fail(`Duplicate attribute ${name}`, start)
+      resolved[key] = value
     }
 
     if (++elementCount > limits.maxElements) throw new XmlError('limit', 'Too many elements', lineAt(start))
     if (stack.length + 1 > limits.maxDepth) throw new XmlError('limit', `Elements nested deeper than ${limits.maxDepth}`, lineAt(start))
-    const element: XmlElement = { name: local, ns, path: '', line: lineAt(start), attributes, children: [], text: '' }
+    const element: XmlElement = { name: local, ns, path: '', line: lineAt(start), attributes: resolved, children: [], text: '' }
     if (parent) parent.element.children.push(element)
     else root = element
     const open: OpenElement = { element, qname, namespaces, text: '' }
