@@ -1,7 +1,6 @@
 import { GatewayError } from '../problems.js'
 import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
-import { localDate } from '../lib/dates.js'
 import { newId } from '../lib/ids.js'
 import { createBatcher } from '../lib/batcher.js'
 import { certificateInfo } from '../pki/index.js'
@@ -303,6 +302,3 @@ async function insertCertificate(db: Db, clientId: string, cert: CertificateFact
 function isIsoDate(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
 }
-
-/** Today's date for mandate checks, in the authorities' time zone. */
-export const filingDateOf = (at: Date): string => localDate(at)

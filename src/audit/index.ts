@@ -70,12 +70,3 @@ export async function verifyAudit(db: Db): Promise<AuditVerdict> {
   }
   return { ok: true, entries: count }
 }
-
-/** Plain reads for evidence (certification, operators). */
-export async function auditEntries(db: Db, filter: { subject?: string; action?: string } = {}) {
-  let q = db.selectFrom('audit_log').selectAll().orderBy('seq')
-  if (filter.subject) q = q.where('subject', '=', filter.subject)
-  if (filter.action) q = q.where('action', '=', filter.action)
-  return q.execute()
-}
-

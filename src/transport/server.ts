@@ -75,4 +75,3 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   return app
 }
 
-export { GatewayError }

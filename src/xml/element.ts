@@ -19,10 +19,6 @@ export function child(parent: XmlElement | undefined, name: string): XmlElement 
   return parent?.children.find(c => c.name === name)
 }
 
-export function childrenNamed(parent: XmlElement | undefined, name: string): XmlElement[] {
-  return parent ? parent.children.filter(c => c.name === name) : []
-}
-
 /** Collapsed text of a child element, or undefined when the child is absent. */
 export function childText(parent: XmlElement | undefined, name: string): string | undefined {
   return child(parent, name)?.text

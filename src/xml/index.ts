@@ -1,6 +1,6 @@
-export { parseXml, parseXmlBytes, XmlError, defaultLimits } from './parse.js'
+export { parseXml, parseXmlBytes, XmlError } from './parse.js'
 export type { XmlDocument, XmlErrorKind, XmlLimits } from './parse.js'
 export { createXsdValidator } from './xsd.js'
 export type { XsdIssue, XsdValidator, XsdValidatorOptions } from './xsd.js'
-export { child, childrenNamed, childText, descend } from './element.js'
+export { child, childText, descend } from './element.js'
 export type { XmlElement } from './element.js'
