@@ -35,7 +35,8 @@ async function main(): Promise<void> {
 
   const app = await buildServer(services, tls, logger)
   await app.listen({ host: config.HOST, port: config.PORT })
-  const admin = await listenAdmin(services, adminSocketPath(dataDir), logger)
+  // Only the embedded database needs the admin socket; on PostgreSQL the CLI connects to the database itself.
+  const admin = dbHandle.kind === 'pglite' ? await listenAdmin(services, adminSocketPath(dataDir), logger) : undefined
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.PORT
   logger.info({ host: config.HOST, port, database: dbHandle.kind }, 'ehrs-gateway listening')
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down: no new requests, finishing those in flight')
-    admin.close()
+    admin?.close()
     await app.close()
     await services.close()
     await dbHandle.close()

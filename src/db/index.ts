@@ -15,6 +15,8 @@ export type Db = Kysely<Database> | Transaction<Database>
 export interface DbHandle {
   readonly db: Kysely<Database>
   readonly kind: 'postgres' | 'pglite'
+  /** The PostgreSQL schema in use when not the default one. */
+  readonly schema?: string
   close(): Promise<void>
 }
 
@@ -43,7 +45,7 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', close: () => db.destroy() }
+    return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() }
   }
   let dataDir: string | undefined
   if (options.dataDir) {

@@ -6,18 +6,19 @@ import { projectRoot } from '../lib/paths.js'
 /** Compiled migrations live in dist/migrations; their sources in migrations/ are numbered and forward-only. */
 const migrationFolder = path.join(projectRoot, 'dist', 'migrations')
 
-function migrator(db: Kysely<any>): Migrator {
-  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) })
+/** `schema`: where the migration bookkeeping lives when the database is not in the default schema (tests). */
+function migrator(db: Kysely<any>, schema?: string): Migrator {
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }), ...(schema ? { migrationTableSchema: schema } : {}) })
 }
 
 /** Applies every pending migration in name order; returns the names applied. Kysely's lock makes concurrent starts safe. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest()
+export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
+  const { error, results } = await migrator(db, schema).migrateToLatest()
   if (error) throw error instanceof Error ? error : new Error(String(error))
   return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
 }
 
 /** Names of migrations not yet applied (readiness fails while any remain). */
-export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
-  return (await migrator(db).getMigrations()).filter(m => !m.executedAt).map(m => m.name)
+export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
+  return (await migrator(db, schema).getMigrations()).filter(m => !m.executedAt).map(m => m.name)
 }

@@ -99,3 +99,17 @@ t.test('the operator CLI works on a running gateway with the embedded database, 
   t.equal(broken.code, 1)
   t.match(broken.stdout, /BROKEN at entry 2/)
 })
+
+t.test('on PostgreSQL the gateway starts without a data folder and the CLI reaches the database directly', { skip: process.env.DATABASE_URL ? false : 'runs in the PostgreSQL pass' }, async t => {
+  const home = t.testdir({})
+  const env = { ...process.env, DATA_DIR: join(home, 'nowhere') }
+  const server = await startServerProcess(home, env)
+  t.teardown(() => server.stop('SIGKILL'))
+  const caCert = (await import('node:fs')).readFileSync(join(home, 'certs-dev', 'ca.pem'), 'utf8')
+  const ready = await call(`https://127.0.0.1:${server.port}`, caCert, { path: '/readyz' })
+  t.match(ready.json, { status: 'ready' })
+  const list = await run(ehrsBin, ['clients', 'list', '--json'], { cwd: home, env })
+  t.equal(list.code, 0, list.stderr)
+  t.ok(JSON.parse(list.stdout).some((c: { name: string }) => c.name === 'Demo payroll d.o.o.'), 'the demo client the server registered')
+  t.equal(await server.stop(), 0)
+})

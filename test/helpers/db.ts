@@ -22,7 +22,7 @@ export async function testDb(t: Teardown): Promise<DbHandle> {
   await admin.query(`create schema ${schema}`)
   await admin.end()
   const handle = await openDb({ databaseUrl: url, schema, poolSize: 4 })
-  await migrateToLatest(handle.db)
+  await migrateToLatest(handle.db, schema)
   t.teardown(async () => {
     await handle.close()
     const c = new pg.Client({ connectionString: url })

@@ -46,7 +46,11 @@ export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv, nodeArgs
         clearTimeout(timer)
         resolve({
           child, port: Number(m[1]), output: () => output,
-          stop: (signal = 'SIGTERM') => new Promise(done => { child.once('exit', code => done(code)); child.kill(signal) }),
+          stop: (signal = 'SIGTERM') => new Promise(done => {
+            if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode)
+            child.once('exit', code => done(code))
+            child.kill(signal)
+          }),
         })
       }
     }

@@ -14,7 +14,7 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
     app.get('/readyz', async (_request, reply) => {
       try {
         await sql`select 1`.execute(services.db)
-        const pending = await pendingMigrations(services.db)
+        const pending = await pendingMigrations(services.db, services.dbHandle.schema)
         if (pending.length > 0) return reply.code(503).send({ status: 'not ready', database: 'ok', pendingMigrations: pending })
         return { status: 'ready', database: 'ok', pendingMigrations: [] }
       } catch {
