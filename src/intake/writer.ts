@@ -6,6 +6,7 @@ import type { DocumentState } from '../lifecycle/index.js'
 import type { Finding } from '../validation/finding.js'
 import { newId } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
+import { createBatcher } from '../lib/batcher.js'
 
 /** A validated document ready to be stored. */
 export interface NewDocument {
@@ -29,9 +30,9 @@ export interface DocumentWriter {
   write(doc: NewDocument): Promise<string>
 }
 
-interface Pending { doc: NewDocument; resolve(number: string): void; reject(error: unknown): void }
-
 const maxBatch = 256
+
+type Written = { number: string } | { error: unknown }
 
 /**
  * Group commit: documents that arrive while a transaction is being written wait and go together into the
@@ -40,39 +41,21 @@ const maxBatch = 256
  * one, so that one document's conflict (a racing duplicate) never fails another's submission.
  */
 export function createDocumentWriter(db: Db): DocumentWriter {
-  const queue: Pending[] = []
-  let writing = false
-
-  async function drain(): Promise<void> {
-    if (writing) return
-    writing = true
+  const batcher = createBatcher<NewDocument, Written>(async docs => {
     try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, maxBatch)
-        try {
-          const numbers = await writeBatch(db, batch.map(p => p.doc))
-          batch.forEach((p, i) => p.resolve(numbers[i]!))
-        } catch (error) {
-          if (batch.length === 1) {
-            batch[0]!.reject(error)
-            continue
-          }
-          for (const p of batch) {
-            await writeBatch(db, [p.doc]).then(([n]) => p.resolve(n!), p.reject)
-          }
-        }
-      }
-    } finally {
-      writing = false
+      return (await writeBatch(db, docs)).map(number => ({ number }))
+    } catch (error) {
+      if (docs.length === 1) return [{ error }]
+      const written: Written[] = []
+      for (const doc of docs) written.push(await writeBatch(db, [doc]).then(([number]) => ({ number: number! }), (e: unknown) => ({ error: e })))
+      return written
     }
-  }
-
+  }, maxBatch)
   return {
-    write(doc) {
-      return new Promise((resolve, reject) => {
-        queue.push({ doc, resolve, reject })
-        void drain()
-      })
+    async write(doc) {
+      const written = await batcher.load(doc)
+      if ('error' in written) throw written.error
+      return written.number
     },
   }
 }

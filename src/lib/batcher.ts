@@ -1,7 +1,7 @@
 /**
- * Coalesces lookups: keys asked for while a load is running wait and are loaded together by the next one.
+ * Coalesces work: keys asked for while a run is in progress wait and go together into the next run.
  * With one database connection (PGlite) every query costs a round trip and a turn in the queue, so one
- * query for many concurrent requests is what keeps throughput up; an idle caller still gets an immediate load.
+ * query or transaction for many concurrent requests is what keeps throughput up; an idle caller is served at once.
  */
 export interface Batcher<K, V> { load(key: K): Promise<V> }
 

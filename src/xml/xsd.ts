@@ -21,6 +21,8 @@ export interface XsdValidatorOptions {
   /** WebAssembly memory ceiling per worker, in bytes (a 20,000-row MVP needs a few hundred MiB). */
   readonly maxMemoryBytes?: number
   readonly batchTimeoutMs?: number
+  /** How long a short batch may wait for more documents while the validator is busy (0: never). */
+  readonly lingerMs?: number
 }
 
 export interface XsdStats { batches: number; documents: number }
@@ -46,6 +48,8 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   const maxBatchDocs = options.maxBatchDocs ?? 256
   const maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024
   const batchTimeoutMs = options.batchTimeoutMs ?? 60_000
+  const lingerMs = options.lingerMs ?? 2
+  const lingerBelow = Math.min(32, maxBatchDocs)
   const schemaFiles = readdirSync(options.schemaDir)
     .filter(name => name.endsWith('.xsd'))
     .map(fileName => ({ fileName, contents: readFileSync(join(options.schemaDir, fileName), 'utf8') }))
@@ -67,10 +71,27 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   }
   const slots = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, spawn)
 
+  let lingering: NodeJS.Timeout | undefined
+  let lastBatchAt = 0
+
   function pump(): void {
+    // Under load, a short batch waits a moment for company: a call's fixed cost (instantiation, schema
+    // compilation) dwarfs a small document's, so fuller calls leave more of the machine to everything else.
+    // An idle validator (no batch in the last second) starts at once.
+    if (lingerMs > 0 && queue.length < lingerBelow && performance.now() - lastBatchAt < 1000) {
+      lingering ??= setTimeout(() => { lingering = undefined; dispatch() }, lingerMs)
+      return
+    }
+    clearTimeout(lingering)
+    lingering = undefined
+    dispatch()
+  }
+
+  function dispatch(): void {
     for (const slot of slots) {
       if (queue.length === 0) return
       if (slot.busy) continue
+      lastBatchAt = performance.now()
       const schema = queue[0]!.schema
       const batch: Pending[] = []
       let bytes = 0
@@ -138,6 +159,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     },
     async close() {
       closed = true
+      clearTimeout(lingering)
       for (const p of queue.splice(0)) p.reject(new Error('validator closed'))
       await Promise.all(slots.map(s => s.worker.terminate()))
     },
