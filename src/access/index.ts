@@ -53,8 +53,8 @@ export function createCertificateLookup(db: Db): (fingerprint: string) => Promis
  * CLIENT_CERT_EXPIRED (checked in that order, so a revoked certificate never reveals its validity).
  * Read on every request, so a new client or a revoked certificate counts from the next request on.
  */
-export async function resolveCaller(lookup: Db | ((fingerprint: string) => Promise<CertificateRow | undefined>), fingerprint: string, now: Date): Promise<Caller> {
-  const row = typeof lookup === 'function' ? await lookup(fingerprint) : await createCertificateLookup(lookup)(fingerprint)
+export async function resolveCaller(lookup: (fingerprint: string) => Promise<CertificateRow | undefined>, fingerprint: string, now: Date): Promise<Caller> {
+  const row = await lookup(fingerprint)
   if (!row) throw new GatewayError('CLIENT_CERT_UNKNOWN', 'The client certificate is not registered to any client')
   if (row.revoked_at && row.revoked_at <= now) throw new GatewayError('CLIENT_CERT_REVOKED')
   if (now < row.not_before || now > row.not_after) throw new GatewayError('CLIENT_CERT_EXPIRED')

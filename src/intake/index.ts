@@ -1,7 +1,7 @@
 import { GatewayError } from '../problems.js'
 import type { Db } from '../db/index.js'
 import { authorizeFiling, type Caller } from '../access/index.js'
-import { recordMessage, type Arrival } from '../messagelog/index.js'
+import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
 import { initialState } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/finding.js'
@@ -82,11 +82,10 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
     },
 
     async recordOversized(caller, transport, contentType, declaredSize) {
-      await db.insertInto('message_log').values({
-        id: newId(), received_at: clock.now(), transport, client_id: caller.clientId, cert_fingerprint: caller.fingerprint,
-        content_type: contentType, idempotency_key: null, size: declaredSize, sha256: null, body: null,
-        status: 413, problem_code: 'BODY_TOO_LARGE', findings: '[]', document_id: null,
-      }).execute()
+      const receivedAt = clock.now()
+      await db.insertInto('message_log').values(messageRow(newId(receivedAt.getTime()), {
+        receivedAt, transport, clientId: caller.clientId, fingerprint: caller.fingerprint, contentType, idempotencyKey: null, size: declaredSize,
+      }, { status: 413, problemCode: 'BODY_TOO_LARGE' })).execute()
     },
   }
 

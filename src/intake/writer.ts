@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import { appendAudit, type AuditEntry } from '../audit/index.js'
-import type { Arrival } from '../messagelog/index.js'
+import { messageRow, type Arrival } from '../messagelog/index.js'
 import type { DocumentState } from '../lifecycle/index.js'
 import type { Finding } from '../validation/finding.js'
 import { newId } from '../lib/ids.js'
@@ -65,12 +65,9 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
     const numbers = await allocateNumbers(trx, docs)
     const messageIds = docs.map(d => newId(d.arrival.receivedAt.getTime()))
     await trx.insertInto('message_log').values(docs.map((d, i) => ({
-      id: messageIds[i]!, received_at: d.arrival.receivedAt, transport: d.arrival.transport, client_id: d.clientId,
-      cert_fingerprint: d.arrival.fingerprint, content_type: d.arrival.contentType, idempotency_key: d.arrival.idempotencyKey,
-      size: d.arrival.bytes.byteLength, sha256: d.arrival.sha256, status: 201, problem_code: null,
+      ...messageRow(messageIds[i]!, d.arrival, { status: 201, findings: d.findings, documentId: d.id }),
       // base64 text decoded by the database: PGlite encodes a bytea parameter byte by byte in JavaScript.
       body: sql<Uint8Array>`decode(${Buffer.from(d.arrival.bytes).toString('base64')}, 'base64')`,
-      findings: JSON.stringify(d.findings), document_id: d.id,
     }))).execute()
     await trx.insertInto('documents').values(docs.map((d, i) => ({
       id: d.id, client_id: d.clientId, environment: d.environment, type: d.type, number: numbers[i]!,

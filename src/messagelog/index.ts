@@ -21,10 +21,9 @@ export interface Outcome {
   readonly documentId?: string
 }
 
-/** Appends one message; returns its id. Call inside the document's transaction when a document is stored. */
-export async function recordMessage(db: Db, arrival: Arrival, outcome: Outcome): Promise<string> {
-  const id = newId(arrival.receivedAt.getTime())
-  await db.insertInto('message_log').values({
+/** The message-log row of one arrival; `bytes` is absent for a body refused before it was read (413). */
+export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'> & { bytes?: Uint8Array; sha256?: string; size?: number }, outcome: Outcome) {
+  return {
     id,
     received_at: arrival.receivedAt,
     transport: arrival.transport,
@@ -32,13 +31,19 @@ export async function recordMessage(db: Db, arrival: Arrival, outcome: Outcome):
     cert_fingerprint: arrival.fingerprint,
     content_type: arrival.contentType,
     idempotency_key: arrival.idempotencyKey,
-    size: arrival.bytes.byteLength,
-    sha256: arrival.sha256,
-    body: arrival.bytes,
+    size: arrival.bytes?.byteLength ?? arrival.size ?? 0,
+    sha256: arrival.sha256 ?? null,
+    body: arrival.bytes ?? null,
     status: outcome.status,
     problem_code: outcome.problemCode ?? null,
     findings: JSON.stringify(outcome.findings ?? []),
     document_id: outcome.documentId ?? null,
-  }).execute()
+  }
+}
+
+/** Appends one message; returns its id. */
+export async function recordMessage(db: Db, arrival: Arrival, outcome: Outcome): Promise<string> {
+  const id = newId(arrival.receivedAt.getTime())
+  await db.insertInto('message_log').values(messageRow(id, arrival, outcome)).execute()
   return id
 }
