@@ -40,6 +40,8 @@ export interface FormModule {
   /** First letter of the document number (DOCUMENTS.md §4). */
   readonly numberPrefix: (root: XmlElement) => string
   readonly findings: Readonly<Record<string, FindingDef>>
+  /** Findings of the rules that read the register, given when the back office processes the document (DOCUMENTS.md §1.6). */
+  readonly registerFindings?: Readonly<Record<string, FindingDef>>
   readonly rules: readonly Rule[]
   readonly facts: (root: XmlElement) => DocumentFacts
   /** Field name for an element path, used to label XSD findings ("rubrika 18"). */

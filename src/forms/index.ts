@@ -3,9 +3,12 @@ import type { FindingDef } from '../validation/finding.js'
 import { xsdFindings } from '../validation/xsd-findings.js'
 import { siCommonFindings } from './si/common/findings.js'
 import { m1 } from './si/m1/index.js'
+import { m2 } from './si/m2/index.js'
+import { m3 } from './si/m3/index.js'
+import { m12 } from './si/m12/index.js'
 
 /** Every document type the gateway accepts, listed explicitly so that grep finds them. */
-export const forms: readonly FormModule[] = [m1]
+export const forms: readonly FormModule[] = [m1, m2, m3, m12]
 
 const byRoot = new Map(forms.map(f => [`${f.namespace}|${f.root}`, f]))
 
@@ -18,7 +21,7 @@ export function findForm(namespace: string, root: string): FormModule | undefine
 export const findingCatalogue: readonly FindingDef[] = [
   ...Object.values(xsdFindings.SI),
   ...Object.values(siCommonFindings),
-  ...forms.flatMap(f => Object.values(f.findings)),
+  ...forms.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {})]),
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 
 export type { FormModule, DocumentType, DocumentFacts, Country } from './form-module.js'

@@ -1,9 +1,10 @@
-import { childText, descend, type XmlElement } from '../../../xml/element.js'
 import type { FormModule } from '../../form-module.js'
 import { siFieldOf } from '../common/fields.js'
+import { indexByCode, siFacts } from '../common/module.js'
 import { siCommonFindings } from '../common/findings.js'
 import { m1Findings } from './findings.js'
 import { m1Rules } from './rules.js'
+import { m1RegisterFindings } from './register-findings.js'
 
 /** M1, registration into compulsory social insurance (DOCUMENTS.md §2.4). */
 export const m1: FormModule = Object.freeze({
@@ -16,15 +17,8 @@ export const m1: FormModule = Object.freeze({
   numberPrefix: () => 'P',
   // Keyed by full code; the shared SI-COMMON findings are listed too, since M1's rules give them.
   findings: Object.freeze({ ...indexByCode(siCommonFindings), ...indexByCode(m1Findings) }),
+  registerFindings: indexByCode(m1RegisterFindings),
   rules: m1Rules,
-  facts: (root: XmlElement) => {
-    const employer = descend(root, 'Zavezanec', 'DavcnaStevilka')?.text
-    const externalId = childText(root, 'ZunanjiId')
-    return { ...(employer !== undefined ? { employer } : {}), ...(externalId !== undefined ? { externalId } : {}) }
-  },
+  facts: siFacts,
   fieldOf: siFieldOf('M1'),
 })
-
-function indexByCode<T extends { code: string }>(defs: Readonly<Record<string, T>>): Record<string, T> {
-  return Object.fromEntries(Object.values(defs).map(d => [d.code, d]))
-}
