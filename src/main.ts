@@ -30,11 +30,15 @@ async function main(): Promise<void> {
   const dbHandle = await openDb({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir }) })
   const applied = await migrateToLatest(dbHandle.db)
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied')
-  const services = createServices(config, dbHandle, systemClock)
+  const services = createServices(config, dbHandle, systemClock, {
+    signing: { certPem: tls.signingCert, keyPem: tls.signingKey },
+    onError: error => logger.error({ err: error }, 'timed transition failed'),
+  })
   if (tls.devPki) await registerDemoClient(dbHandle.db, tls.devPki, systemClock.now())
 
   const app = await buildServer(services, tls, logger)
   await app.listen({ host: config.HOST, port: config.PORT })
+  services.lifecycle.timers.start()
   // Only the embedded database needs the admin socket; on PostgreSQL the CLI connects to the database itself.
   const admin = dbHandle.kind === 'pglite' ? await listenAdmin(services, adminSocketPath(dataDir), logger) : undefined
   const address = app.server.address()

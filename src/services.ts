@@ -6,6 +6,9 @@ import { createValidator, type Validator } from './validation/validator.js'
 import { createIntake, type Intake } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
 import { createCertificateLookup } from './access/index.js'
+import { createLifecycle, type Lifecycle } from './lifecycle/index.js'
+import { createBuiltInBackOffice } from './register/index.js'
+import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -15,21 +18,38 @@ export interface Services {
   readonly clock: Clock
   readonly validator: Validator
   readonly intake: Intake
+  /** Timed transitions, processing and storno. */
+  readonly lifecycle: Lifecycle
+  /** Signs receipts with SIGNING_KEY (SPEC.md §6). */
+  readonly receipts: ReceiptSigner
   readonly metrics: Metrics
   /** Registered certificates by fingerprint, read per request (batched). */
   readonly certificates: ReturnType<typeof createCertificateLookup>
   close(): Promise<void>
 }
 
-export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: { validatorWorkers?: number } = {}): Services {
+export interface ServiceOptions {
+  /** SIGNING_CERT and SIGNING_KEY, as PEM text. */
+  readonly signing: SigningMaterial
+  readonly validatorWorkers?: number
+  /** Where failed timed transitions are reported (the server's logger). */
+  readonly onError?: (error: unknown) => void
+}
+
+export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
+  const receipts = createReceiptSigner(options.signing)
   const validator = createValidator(loadCodeLists(), options.validatorWorkers ? { workers: options.validatorWorkers } : {})
   const db = dbHandle.db
+  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(), {
+    processingDelayMs: config.PROCESSING_DELAY, ...(options.onError ? { onError: options.onError } : {}),
+  })
   return {
-    config, dbHandle, db, clock, validator,
-    intake: createIntake(db, validator, clock),
+    config, dbHandle, db, clock, validator, lifecycle, receipts,
+    intake: createIntake(db, validator, clock, lifecycle),
     metrics: createMetrics(),
     certificates: createCertificateLookup(db),
     async close() {
+      await lifecycle.timers.stop()
       await validator.close()
     },
   }

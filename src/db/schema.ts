@@ -141,6 +141,19 @@ export interface InsuranceEventsTable {
   data: Json<Record<string, unknown>>
 }
 
+export interface TimersTable {
+  id: Generated<number>
+  lane: string
+  kind: string
+  document_id: string
+  due_at: Date
+  created_at: Date
+  done_at: Date | null
+  outcome: string | null
+  attempts: Generated<number>
+  last_error: string | null
+}
+
 export interface Database {
   clients: ClientsTable
   client_certificates: ClientCertificatesTable
@@ -154,8 +167,11 @@ export interface Database {
   audit_head: AuditHeadTable
   insurances: InsurancesTable
   insurance_events: InsuranceEventsTable
+  timers: TimersTable
 }
 
 export type ClientRow = Selectable<ClientsTable>
 export type DocumentRow = Selectable<DocumentsTable>
+export type TimerRow = Selectable<TimersTable>
+export type InsuranceRow = Selectable<InsurancesTable>
 export type NewMessage = Insertable<MessageLogTable>

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
 import type { Database, Db, DocumentRow } from '../db/index.js'
 import type { Caller } from '../access/index.js'
-import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from '../lifecycle/index.js'
+import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from '../lifecycle/states.js'
 import type { Finding } from '../validation/finding.js'
 import type { Country } from '../forms/form-module.js'
 import { uuidPattern } from '../lib/ids.js'
@@ -51,17 +51,17 @@ function visibleTo(caller: Caller, today: string) {
 
 /** Throws DOCUMENT_NOT_FOUND for unknown ids and for documents the caller may not see alike, so ids leak nothing. */
 export async function getDocumentView(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentView> {
-  const row = await findVisible(db, caller, id, now)
+  const row = await findVisibleDocument(db, caller, id, now)
   return (await toViews(db, [row]))[0]!
 }
 
 export async function getDocumentContent(db: Db, caller: Caller, id: string, now: Date): Promise<Uint8Array> {
-  const row = await findVisible(db, caller, id, now)
+  const row = await findVisibleDocument(db, caller, id, now)
   const message = await db.selectFrom('message_log').select('body').where('id', '=', row.message_id).executeTakeFirstOrThrow()
   return message.body ?? new Uint8Array()
 }
 
-async function findVisible(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentRow> {
+export async function findVisibleDocument(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentRow> {
   if (!uuidPattern.test(id)) throw new GatewayError('DOCUMENT_NOT_FOUND')
   const row = await db.selectFrom('documents').selectAll().where('id', '=', id).where(visibleTo(caller, localDate(now))).executeTakeFirst()
   if (!row) throw new GatewayError('DOCUMENT_NOT_FOUND')

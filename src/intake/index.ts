@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js'
 import { authorizeFiling, type Caller } from '../access/index.js'
 import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
-import { initialState } from '../lifecycle/index.js'
+import { initialState, type Lifecycle } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/finding.js'
 import { createDocumentWriter } from './writer.js'
 import { createBatcher } from '../lib/batcher.js'
@@ -45,7 +45,7 @@ interface Earlier { id: string; sha256: string; viaKey: boolean }
 const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
-export function createIntake(db: Db, validator: Validator, clock: Clock): Intake {
+export function createIntake(db: Db, validator: Validator, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>): Intake {
   const writer = createDocumentWriter(db)
   // One query answers "seen before?" for every submission that arrives meanwhile.
   const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
@@ -159,7 +159,9 @@ export function createIntake(db: Db, validator: Validator, clock: Clock): Intake
       id, arrival, clientId: caller.clientId, environment: caller.environment, type: form.type,
       numberPrefix: form.numberPrefix(identified.doc.root), hasReceiptNumber: form.country === 'SI', employer,
       period: row.period, kind: row.kind, externalId: row.external_id, findings, state,
+      timers: lifecycle.firstTimers({ id, country: form.country, environment: caller.environment, receivedAt: arrival.receivedAt }),
     })
+    lifecycle.timers.nudge()
     // The view of what was just committed, without reading it back.
     return toView(
       { ...row, number, receipt_number: form.country === 'SI' ? number : null, message_id: '' },

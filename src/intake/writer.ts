@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import { appendAudit, type AuditEntry } from '../audit/index.js'
 import { messageRow, type Arrival } from '../messagelog/index.js'
-import type { DocumentState } from '../lifecycle/index.js'
+import { scheduleTimers, type DocumentState, type NewTimer } from '../lifecycle/index.js'
 import type { Finding } from '../validation/finding.js'
 import { newId } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
@@ -23,10 +23,12 @@ export interface NewDocument {
   readonly externalId: string | null
   readonly findings: readonly Finding[]
   readonly state: DocumentState
+  /** Timed transitions that start with the document (e.g. processing after PROCESSING_DELAY). */
+  readonly timers: readonly NewTimer[]
 }
 
 export interface DocumentWriter {
-  /** Resolves with the document number once the document, its first state and its audit entry are committed. */
+  /** Resolves with the document number once the document, its first state, its timers and its audit entry are committed. */
   write(doc: NewDocument): Promise<string>
 }
 
@@ -79,6 +81,7 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
       document_id: d.id, at: d.arrival.receivedAt, acceptance: d.state.acceptance, processing: d.state.processing,
       reason: 'received', findings: '[]',
     }))).execute()
+    await scheduleTimers(trx, docs[docs.length - 1]!.arrival.receivedAt, docs.flatMap(d => d.timers))
     const entries: AuditEntry[] = docs.map((d, i) => ({
       actor: `client:${d.clientId}`, action: 'document.received', subject: d.id,
       details: { type: d.type, number: numbers[i], sha256: d.arrival.sha256, ...d.state, transport: d.arrival.transport },

@@ -1,2 +1,7 @@
 export { initialState, stateLabel, acceptanceLabels, processingLabels } from './states.js'
 export type { Acceptance, Processing, DocumentState } from './states.js'
+export { createLifecycle, appendStates, currentStates, lockDocument } from './lifecycle.js'
+export type { Lifecycle, LifecycleOptions, NewState } from './lifecycle.js'
+export { scheduleTimers, cancelTimers, createTimerRunner } from './timers.js'
+export type { NewTimer, TimerHandler, TimerOutcome, TimerRunner } from './timers.js'
+export type { BackOffice, ProcessingRequest, ProcessingResult } from './back-office.js'

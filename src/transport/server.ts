@@ -5,6 +5,7 @@ import { callerHook } from './caller.js'
 import { sendProblem, toGatewayError } from './problem.js'
 import { healthRoutes } from './rest/health.js'
 import { documentRoutes } from './rest/documents.js'
+import { insuranceRoutes } from './rest/insurances.js'
 
 export interface TlsMaterial {
   readonly cert: string
@@ -71,6 +72,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   await app.register(async scope => {
     scope.addHook('onRequest', callerHook(services))
     await scope.register(documentRoutes(services), { prefix: '/api/v1' })
+    await scope.register(insuranceRoutes(services), { prefix: '/api/v1' })
   })
   return app
 }

@@ -10,8 +10,9 @@ const PRIMER = '45678138'
 const basic = fixture('si/m1/valid-basic.xml')
 const foreigner = fixture('si/m1/valid-foreigner.xml')
 
+// Processing is held off, so that what these tests look at stays `unprocessed`.
 async function gateway(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}) {
-  const gw = await startGateway(t, { env })
+  const gw = await startGateway(t, { env: { PROCESSING_DELAY: '1h', ...env } })
   await gw.register(as, { taxNumber: PRIMER })
   return gw
 }

@@ -47,13 +47,15 @@ export async function startGateway(t: Teardown, options: { env?: Record<string, 
   const handle = await testDb(t)
   const config = loadConfig({ LOG_LEVEL: 'info', ...options.env })
   const clock = options.clock ?? systemClock
-  const services = createServices(config, handle, clock, { validatorWorkers: 1 })
   let logText = ''
   const sink = new Writable({ write(chunk, _enc, done) { logText += chunk.toString(); done() } })
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
+  const services = createServices(config, handle, clock, {
+    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, onError: error => logger.error({ err: error }, 'timed transition failed') })
   const ca = options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert]
   const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
   await app.listen({ host: '127.0.0.1', port: 0 })
+  services.lifecycle.timers.start()
   t.teardown(async () => {
     await app.close()
     await services.close()

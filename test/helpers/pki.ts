@@ -4,6 +4,8 @@ import { createCa, issueCertificate, type Pem } from '../../src/pki/index.js'
 export interface TestPki {
   readonly ca: Pem
   readonly server: Pem
+  /** Signs receipts (SIGNING_CERT / SIGNING_KEY). */
+  readonly signing: Pem
   /** A client of the gateway's own CA. */
   readonly client: Pem
   /** A second company's program. */
@@ -32,6 +34,7 @@ export function testPki(): TestPki {
   cached = {
     ca,
     server: issueCertificate(ca, { commonName: 'localhost', kind: 'server', altNames: ['localhost', '127.0.0.1'] }),
+    signing: issueCertificate(ca, { commonName: 'ehrs test receipt signing', kind: 'signing' }),
     client: client(ca, 'payroll program'),
     otherClient: client(ca, 'another payroll program'),
     outsideCa,

@@ -2,16 +2,11 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import type { Caller } from '../../access/index.js'
 import { GatewayError } from '../../problems.js'
+import { optionalText } from './query.js'
+import { renderReceipt } from '../../receipts/index.js'
 import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
 
 const callerOf = (request: FastifyRequest): Caller => request.caller!
-
-function optionalText(query: Record<string, unknown>, name: string): string | undefined {
-  const value = query[name]
-  if (value === undefined || value === '') return undefined
-  if (typeof value !== 'string') throw new GatewayError('INVALID_REQUEST', `${name} may be given once`)
-  return value
-}
 
 /** POST/GET /api/v1/documents…: a thin adapter over intake and the documents read side. */
 export function documentRoutes(services: Services): FastifyPluginAsync {
@@ -52,6 +47,20 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
     app.get('/documents/:id', async request => {
       const { id } = request.params as { id: string }
       return getDocumentView(services.db, callerOf(request), id, services.clock.now())
+    })
+
+    app.post('/documents/:id/storno', async request => {
+      const { id } = request.params as { id: string }
+      const view = await services.lifecycle.storno(callerOf(request), id)
+      services.metrics.count('ehrs_storno_total', { type: view.type })
+      return view
+    })
+
+    app.get('/documents/:id/receipt', async (request, reply) => {
+      const { id } = request.params as { id: string }
+      const now = services.clock.now()
+      const view = await getDocumentView(services.db, callerOf(request), id, now)
+      return reply.type('application/xml; charset=utf-8').send(services.receipts.sign(renderReceipt(view, now)))
     })
 
     app.get('/documents/:id/content', async (request, reply) => {

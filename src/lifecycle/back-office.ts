@@ -1,0 +1,24 @@
+import type { Db, DocumentRow } from '../db/index.js'
+import type { Finding } from '../validation/finding.js'
+
+/** One accepted document handed to the back office, with the bytes as submitted. */
+export interface ProcessingRequest {
+  readonly document: DocumentRow
+  readonly content: Uint8Array
+}
+
+/** The processing result (SPEC.md §4a): `refused` (`faulty` for ELDP) carries the findings that explain it. */
+export interface ProcessingResult {
+  readonly processing: 'processed' | 'refused' | 'faulty'
+  readonly findings: readonly Finding[]
+}
+
+/**
+ * The authority's back office as the gateway sees it. The built-in one (src/register) applies documents to
+ * the gateway's own insurance register; a real one replaces it behind this interface. `process` is called
+ * once per document, in filing order within its register, inside the transaction that records the result,
+ * so whatever it writes commits or rolls back with the state change.
+ */
+export interface BackOffice {
+  process(trx: Db, request: ProcessingRequest, now: Date): Promise<ProcessingResult>
+}

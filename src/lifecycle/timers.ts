@@ -1,0 +1,181 @@
+import { sql } from 'kysely'
+import type { Db, TimerRow } from '../db/index.js'
+import type { Clock } from '../lib/clock.js'
+
+/** A timed transition to schedule (SPEC.md §8). */
+export interface NewTimer {
+  /** Timers of one lane run one at a time, in due order. */
+  readonly lane: string
+  readonly kind: string
+  readonly documentId: string
+  readonly dueAt: Date
+}
+
+/** What a handler did: `done`, or `skipped` when the document's state no longer allows the transition. */
+export type TimerOutcome = 'done' | 'skipped'
+
+/**
+ * Runs due timers of one kind, in order, inside the transaction that marks them done, and returns one outcome
+ * per timer. Throwing rolls every transition of the batch back. Handlers get the batch so that they can read
+ * what they need for all of it at once.
+ */
+export type TimerHandler = (trx: Db, timers: readonly TimerRow[], now: Date) => Promise<readonly TimerOutcome[]>
+
+export interface TimerRunner {
+  /** Runs every timer due now; resolves with how many ran. Calls made meanwhile share one run. */
+  runDue(): Promise<number>
+  /** Asks for a run soon (after a commit that made a timer due). */
+  nudge(): void
+  start(): void
+  /** Stops polling and waits for the run in progress. */
+  stop(): Promise<void>
+}
+
+export interface TimerRunnerOptions {
+  readonly pollMs?: number
+  readonly batchSize?: number
+  readonly onError?: (error: unknown, timer?: TimerRow) => void
+}
+
+const maxBackoffMs = 3_600_000
+
+export async function scheduleTimers(trx: Db, now: Date, timers: readonly NewTimer[]): Promise<void> {
+  if (timers.length === 0) return
+  await trx.insertInto('timers').values(timers.map(t => ({
+    lane: t.lane, kind: t.kind, document_id: t.documentId, due_at: t.dueAt, created_at: now,
+  }))).execute()
+}
+
+/** Marks a document's pending timers done without running them (the document was cancelled). */
+export async function cancelTimers(trx: Db, documentId: string, now: Date): Promise<void> {
+  await trx.updateTable('timers').set({ done_at: now, outcome: 'cancelled' })
+    .where('document_id', '=', documentId).where('done_at', 'is', null).execute()
+}
+
+/**
+ * Polls the timers table. Each lane runs under a transaction-scoped advisory lock (per schema) taken with try-lock, so
+ * with several gateway instances on one PostgreSQL exactly one of them runs a lane at a time; the others
+ * skip it. A batch that fails is retried timer by timer, and a timer that fails alone is postponed with
+ * backoff, so one broken document never blocks the rest.
+ */
+export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Record<string, TimerHandler>>, options: TimerRunnerOptions = {}): TimerRunner {
+  const pollMs = options.pollMs ?? 250
+  const batchSize = options.batchSize ?? 100
+  let current: Promise<number> | undefined
+  let again = false
+  let poll: NodeJS.Timeout | undefined
+  let stopped = false
+
+  async function runLaneBatch(lane: string, now: Date, limit: number): Promise<number> {
+    return db.transaction().execute(async trx => {
+      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ${lane})) as locked`.execute(trx)
+      if (!rows[0]?.locked) return -1
+      const due = await trx.selectFrom('timers').selectAll()
+        .where('lane', '=', lane).where('done_at', 'is', null).where('due_at', '<=', now)
+        .orderBy('due_at').orderBy('id').limit(limit).execute()
+      // Consecutive timers of one kind go to their handler together; the order across kinds is kept.
+      for (let start = 0; start < due.length;) {
+        let end = start + 1
+        while (end < due.length && due[end]!.kind === due[start]!.kind) end++
+        const segment = due.slice(start, end)
+        const handler = handlers[segment[0]!.kind]
+        if (!handler) throw new Error(`no handler for timer kind ${segment[0]!.kind}`)
+        const outcomes = await handler(trx, segment, now)
+        for (const outcome of ['done', 'skipped'] as const) {
+          const ids = segment.filter((_, i) => outcomes[i] === outcome).map(t => t.id)
+          if (ids.length > 0) await trx.updateTable('timers').set({ done_at: now, outcome }).where('id', 'in', ids).execute()
+        }
+        start = end
+      }
+      return due.length
+    })
+  }
+
+  async function postpone(lane: string, now: Date, error: unknown): Promise<void> {
+    const [timer] = await db.selectFrom('timers').selectAll()
+      .where('lane', '=', lane).where('done_at', 'is', null).where('due_at', '<=', now)
+      .orderBy('due_at').orderBy('id').limit(1).execute()
+    if (!timer) return
+    options.onError?.(error, timer)
+    const delay = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(timer.attempts, 20))
+    await db.updateTable('timers')
+      .set({ attempts: timer.attempts + 1, last_error: String(error instanceof Error ? error.message : error).slice(0, 1000), due_at: new Date(now.getTime() + delay) })
+      .where('id', '=', timer.id).execute()
+  }
+
+  async function runLane(lane: string, now: Date): Promise<number> {
+    let total = 0
+    for (;;) {
+      let ran: number
+      try {
+        ran = await runLaneBatch(lane, now, batchSize)
+      } catch {
+        // Find the culprit: the first due timer alone; if it fails again it is postponed.
+        try {
+          ran = await runLaneBatch(lane, now, 1)
+        } catch (error) {
+          await postpone(lane, now, error)
+          continue
+        }
+        if (ran > 0) {
+          total += ran
+          continue
+        }
+      }
+      if (ran <= 0) return total
+      total += ran
+      if (ran < batchSize) return total
+    }
+  }
+
+  async function runOnce(): Promise<number> {
+    const now = clock.now()
+    const lanes = await db.selectFrom('timers').select('lane').distinct()
+      .where('done_at', 'is', null).where('due_at', '<=', now).execute()
+    let total = 0
+    for (const { lane } of lanes) total += await runLane(lane, now)
+    return total
+  }
+
+  function runDue(): Promise<number> {
+    if (current) {
+      again = true
+      return current
+    }
+    current = (async () => {
+      let total = 0
+      try {
+        do {
+          again = false
+          total += await runOnce()
+        } while (again && !stopped)
+      } finally {
+        current = undefined
+      }
+      return total
+    })()
+    return current
+  }
+
+  const runQuietly = (): void => {
+    runDue().catch(error => options.onError?.(error))
+  }
+
+  return {
+    runDue,
+    nudge: () => {
+      if (!stopped) setImmediate(runQuietly)
+    },
+    start() {
+      stopped = false
+      poll ??= setInterval(runQuietly, pollMs)
+      poll.unref()
+    },
+    async stop() {
+      stopped = true
+      if (poll) clearInterval(poll)
+      poll = undefined
+      await current?.catch(() => 0)
+    },
+  }
+}

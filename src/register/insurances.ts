@@ -1,0 +1,107 @@
+import { sql, type ExpressionBuilder } from 'kysely'
+import type { Database, Db } from '../db/index.js'
+import type { Caller } from '../access/index.js'
+import { GatewayError } from '../problems.js'
+import { localDate } from '../lib/dates.js'
+import { uuidPattern } from '../lib/ids.js'
+
+/** An insurance relation as clients see it (SPEC.md §4 `GET /api/v1/insurances`). */
+export interface InsuranceView {
+  readonly id: string
+  readonly country: string
+  /** The form that opened it: `M1` (compulsory insurance) or `M12` (injury at work). */
+  readonly type: string
+  readonly employer: string
+  readonly person: string
+  readonly status: 'open' | 'closed' | 'annulled'
+  readonly startDate: string
+  readonly endDate?: string
+  /** What identifies the insurance on later forms, as the opening document gave it. */
+  readonly key: Record<string, unknown>
+  /** The current values of the data that changes may touch. */
+  readonly data: Record<string, unknown>
+  /** Oldest first: the documents that opened, changed, closed or annulled it. */
+  readonly documents: readonly { id: string; number: string; type: string; event: string; at: string }[]
+}
+
+export interface InsuranceFilter {
+  readonly employer?: string
+  readonly person?: string
+  /** YYYY-MM: relations that existed at some time in that month. */
+  readonly period?: string
+  readonly status?: string
+  readonly limit?: number
+  readonly cursor?: string
+}
+
+/** The document types whose mandate lets a client see an insurance of a kind. */
+const typesOfKind: Record<string, readonly string[]> = { M1: ['M1', 'M2', 'M3'], M12: ['M12'] }
+
+/** Own employer, or an active mandate from the employer that covers a form of that kind of insurance. */
+function visibleTo(caller: Caller, today: string) {
+  return (eb: ExpressionBuilder<Database, 'insurances'>) => eb.and([
+    eb('insurances.environment', '=', caller.environment),
+    eb.or([
+      eb('insurances.employer', '=', caller.taxNumber),
+      eb.exists(eb.selectFrom('mandates as m').select(sql`1`.as('one'))
+        .whereRef('m.employer', '=', 'insurances.employer')
+        .where('m.client_id', '=', caller.clientId)
+        .where('m.revoked_at', 'is', null)
+        .where(e => e.or([e('m.valid_from', 'is', null), e('m.valid_from', '<=', today)]))
+        .where(e => e.or([e('m.valid_to', 'is', null), e('m.valid_to', '>=', today)]))
+        .where(e => e.or([
+          e('m.document_types', 'is', null),
+          ...Object.entries(typesOfKind).map(([kind, types]) => e.and([
+            e('insurances.kind', '=', kind), e(sql`m.document_types`, '&&', sql`${sql.val(types)}::text[]`),
+          ])),
+        ]))),
+    ]),
+  ])
+}
+
+function lastDayOf(period: string): string {
+  const [year, month] = period.split('-').map(Number) as [number, number]
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10)
+}
+
+/** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter. */
+export async function listInsurances(db: Db, caller: Caller, filter: InsuranceFilter, now: Date): Promise<{ items: InsuranceView[]; nextCursor: string | null }> {
+  const limit = filter.limit ?? 100
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
+  if (filter.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM')
+  if (filter.status && !['open', 'closed', 'annulled'].includes(filter.status)) throw new GatewayError('INVALID_REQUEST', 'status must be open, closed or annulled')
+  if (filter.cursor && !uuidPattern.test(filter.cursor)) throw new GatewayError('INVALID_REQUEST', 'cursor is not valid')
+  let q = db.selectFrom('insurances').selectAll().where(visibleTo(caller, localDate(now)))
+  if (filter.employer) q = q.where('employer', '=', filter.employer)
+  if (filter.person) q = q.where('person', '=', filter.person)
+  if (filter.status) q = q.where('status', '=', filter.status as 'open')
+  if (filter.period) {
+    const first = `${filter.period}-01`
+    q = q.where('start_date', '<=', lastDayOf(filter.period)).where(eb => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', first)]))
+  }
+  if (filter.cursor) q = q.where('id', '<', filter.cursor)
+  const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute()
+  const page = rows.slice(0, limit)
+  const events = page.length === 0 ? [] : await db.selectFrom('insurance_events as e')
+    .innerJoin('documents as d', 'd.id', 'e.document_id')
+    .select(['e.insurance_id', 'e.event', 'e.at', 'd.id', 'd.number', 'd.type'])
+    .where('e.insurance_id', 'in', page.map(r => r.id))
+    .orderBy('e.id').execute()
+  return {
+    items: page.map(row => ({
+      id: row.id,
+      country: row.country,
+      type: row.kind,
+      employer: row.employer,
+      person: row.person,
+      status: row.status,
+      startDate: row.start_date,
+      ...(row.end_date ? { endDate: row.end_date } : {}),
+      key: row.insurance_key,
+      data: row.data,
+      documents: events.filter(e => e.insurance_id === row.id)
+        .map(e => ({ id: e.id, number: e.number, type: e.type, event: e.event, at: e.at.toISOString() })),
+    })),
+    nextCursor: rows.length > limit ? page[page.length - 1]!.id : null,
+  }
+}
