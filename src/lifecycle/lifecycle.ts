@@ -124,6 +124,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       await db.transaction().execute(async trx => {
         await lockDocument(trx, id)
         const state = (await currentStates(trx, [id])).get(id)
+        if (state?.acceptance === 'cancelled') throw new GatewayError('STORNO_NOT_ALLOWED', 'The document is already cancelled.')
         if (!state || state.processing !== 'unprocessed' || !cancellable.has(state.acceptance)) {
           throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal[country])
         }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { call, startGateway, xmlHeaders } from '../helpers/gateway.js'
@@ -7,27 +7,31 @@ import { testPki } from '../helpers/pki.js'
 import { fixture, fixturesDir } from '../helpers/paths.js'
 import { ehrsBin, embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
 import { fingerprint } from '../../src/pki/index.js'
+import { addMandate } from '../../src/access/index.js'
 
 const pki = testPki()
 const m1Dir = join(fixturesDir, 'si', 'm1')
-const m1Files = [
-  ...readdirSync(m1Dir).filter(f => f.endsWith('.xml')).map(f => join(m1Dir, f)),
-  ...readdirSync(join(m1Dir, 'invalid')).map(f => join(m1Dir, 'invalid', f)),
-]
+// Every stateless fixture of every Slovenian form, valid and invalid.
+const siFiles = ['m1', 'm2', 'm3', 'm12'].flatMap(form => {
+  const dir = join(fixturesDir, 'si', form)
+  return [
+    ...readdirSync(dir).filter(f => f.endsWith('.xml')).map(f => join(dir, f)),
+    ...readdirSync(join(dir, 'invalid')).map(f => join(dir, 'invalid', f)),
+  ]
+})
 
 t.test('ehrs validate gives the same findings as the server for the same file', async t => {
-  const gw = await startGateway(t)
-  await gw.register(pki.client, { taxNumber: '45678138' })
-  const cli = await run(ehrsBin, ['validate', '--json', ...m1Files])
+  const gw = await startGateway(t, { env: { PROCESSING_DELAY: '1h' } })
+  const clientId = await gw.register(pki.client, { taxNumber: '45678138' })
+  // The server authorizes before it validates: the program holds a mandate from every employer of the fixtures.
+  const employers = new Set(siFiles.map(f => /DavcnaStevilka>(\d+)</.exec(readFileSync(f, 'utf8'))?.[1] ?? '45678138'))
+  for (const employer of employers) if (employer !== '45678138') await addMandate(gw.services.db, { employer, clientId }, new Date())
+  const cli = await run(ehrsBin, ['validate', '--json', ...siFiles])
   t.equal(cli.code, 1, 'exit 1: some files are invalid')
   const verdicts = JSON.parse(cli.stdout) as { file: string; valid: boolean; findings: { code: string; path: string }[] }[]
   for (const verdict of verdicts) {
     const body = fixture(verdict.file.slice(fixturesDir.length + 1))
-    const employer = /DavcnaStevilka>(\d+)</.exec(body.toString())?.[1] ?? ''
-    // The server authorizes first: file each document as a client of its own employer.
-    const as = employer === '45678138' ? pki.client : undefined
-    if (!as) continue
-    const res = await gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders })
+    const res = await gw.call({ path: '/api/v1/documents', as: pki.client, body, headers: xmlHeaders })
     const serverFindings = (res.json.findings ?? []).map((f: { code: string; path: string }) => `${f.code} ${f.path}`)
     t.same(verdict.findings.map(f => `${f.code} ${f.path}`), serverFindings, verdict.file.slice(fixturesDir.length))
     t.equal(verdict.valid, res.status === 201 || res.status === 200)
