@@ -83,7 +83,7 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
         const outcomes = await handler(trx, segment, now)
         for (const outcome of ['done', 'skipped'] as const) {
           const ids = segment.filter((_, i) => outcomes[i] === outcome).map(t => t.id)
-          if (ids.length > 0) await trx.updateTable('timers').set({ done_at: now, outcome }).where('id', 'in', ids).execute()
+          if (ids.length > 0) await trx.updateTable('timers').set({ done_at: now, outcome }).where('id', 'in', ids).where('done_at', 'is', null).execute()
         }
         start = end
       }
