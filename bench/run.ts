@@ -75,12 +75,24 @@ async function m1Small(): Promise<void> {
       }
     }))
     const elapsed = (performance.now() - started) / 1000
+    const rssMB = peakRssMB(server.child.pid!)
+    // The back office works through what the load left unprocessed: how long until the last one is processed.
+    const unprocessed = (): Promise<number> => new Promise((resolve, reject) => {
+      request({ host: '127.0.0.1', port: server.port, path: '/api/v1/documents?processing=unprocessed&limit=1', agent }, res => {
+        let text = ''
+        res.on('data', c => { text += c })
+        res.on('end', () => resolve((JSON.parse(text) as { items: unknown[] }).items.length))
+      }).on('error', reject).end()
+    })
+    const loadEnded = performance.now()
+    while (await unprocessed() > 0) await new Promise(resolve => setTimeout(resolve, 100))
+    const backlogSeconds = Math.round((performance.now() - loadEnded) / 100) / 10
     agent.destroy()
     latencies.sort((a, b) => a - b)
     line({
       scenario: 'm1-small', docs: latencies.length, seconds: Math.round(elapsed * 10) / 10,
       docsPerSec: Math.round(latencies.length / elapsed), p50ms: percentile(latencies, 50), p99ms: percentile(latencies, 99),
-      errors, rssMB: peakRssMB(server.child.pid!), database: process.env.DATABASE_URL ? 'postgres' : 'pglite', connections,
+      errors, rssMB, database: process.env.DATABASE_URL ? 'postgres' : 'pglite', connections, backlogSeconds,
     })
   } finally {
     await server.stop()

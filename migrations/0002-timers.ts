@@ -19,6 +19,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     last_error text
   )`.execute(db)
   await sql`create index timers_due on timers (lane, due_at, id) where done_at is null`.execute(db)
+  await sql`create index timers_next on timers (due_at) where done_at is null`.execute(db)
   await sql`create index timers_document on timers (document_id)`.execute(db)
   await sql`create index insurance_events_document on insurance_events (document_id)`.execute(db)
 }

@@ -40,12 +40,15 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const receipts = createReceiptSigner(options.signing)
   const validator = createValidator(loadCodeLists(), options.validatorWorkers ? { workers: options.validatorWorkers } : {})
   const db = dbHandle.db
+  let intake: Intake | undefined
   const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(), {
     processingDelayMs: config.PROCESSING_DELAY, ...(options.onError ? { onError: options.onError } : {}),
+    // PGlite has one connection: submissions go first, timed transitions catch up within half a minute.
+    ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 30_000 } } : {}),
   })
+  intake = createIntake(db, validator, clock, lifecycle)
   return {
-    config, dbHandle, db, clock, validator, lifecycle, receipts,
-    intake: createIntake(db, validator, clock, lifecycle),
+    config, dbHandle, db, clock, validator, lifecycle, receipts, intake,
     metrics: createMetrics(),
     certificates: createCertificateLookup(db),
     async close() {

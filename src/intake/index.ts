@@ -36,6 +36,8 @@ export interface Intake {
    * UNKNOWN_DOCUMENT_TYPE, NOT_AUTHORIZED_FOR_EMPLOYER, SOFTWARE_NOT_CERTIFIED, DOCUMENT_INVALID.
    */
   submit(submission: Submission): Promise<SubmitResult>
+  /** Submissions being handled right now. */
+  inFlight(): number
   /** Records a body refused before it was read whole (413), so the message log still shows the attempt. */
   recordOversized(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number): Promise<void>
 }
@@ -64,20 +66,16 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
       return found ? { id: found.id, sha256: found.sha256, viaKey: byKey !== undefined } : undefined
     })
   })
+  let inFlight = 0
   return {
+    inFlight: () => inFlight,
+
     async submit(s) {
-      const receivedAt = clock.now()
-      const arrival: Arrival = {
-        receivedAt, transport: s.transport, clientId: s.caller.clientId, fingerprint: s.caller.fingerprint,
-        contentType: s.contentType, idempotencyKey: s.idempotencyKey ?? null, bytes: s.bytes, sha256: sha256Hex(s.bytes),
-      }
+      inFlight++
       try {
-        return await accept(arrival, s)
-      } catch (error) {
-        if (error instanceof GatewayError) {
-          await recordMessage(db, arrival, { status: error.status, problemCode: error.code, findings: error.findings })
-        }
-        throw error
+        return await submitOne(s)
+      } finally {
+        inFlight--
       }
     },
 
@@ -87,6 +85,22 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
         receivedAt, transport, clientId: caller.clientId, fingerprint: caller.fingerprint, contentType, idempotencyKey: null, size: declaredSize,
       }, { status: 413, problemCode: 'BODY_TOO_LARGE' })).execute()
     },
+  }
+
+  async function submitOne(s: Submission): Promise<SubmitResult> {
+    const receivedAt = clock.now()
+    const arrival: Arrival = {
+      receivedAt, transport: s.transport, clientId: s.caller.clientId, fingerprint: s.caller.fingerprint,
+      contentType: s.contentType, idempotencyKey: s.idempotencyKey ?? null, bytes: s.bytes, sha256: sha256Hex(s.bytes),
+    }
+    try {
+      return await accept(arrival, s)
+    } catch (error) {
+      if (error instanceof GatewayError) {
+        await recordMessage(db, arrival, { status: error.status, problemCode: error.code, findings: error.findings })
+      }
+      throw error
+    }
   }
 
   async function accept(arrival: Arrival, s: Submission): Promise<SubmitResult> {

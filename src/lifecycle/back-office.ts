@@ -15,10 +15,11 @@ export interface ProcessingResult {
 
 /**
  * The authority's back office as the gateway sees it. The built-in one (src/register) applies documents to
- * the gateway's own insurance register; a real one replaces it behind this interface. `process` is called
- * once per document, in filing order within its register, inside the transaction that records the result,
- * so whatever it writes commits or rolls back with the state change.
+ * the gateway's own insurance register; a real one replaces it behind this interface. `process` gets the
+ * documents that are due, in filing order within their register, and answers one result per document in
+ * the same order. It runs inside the transaction that records the results, so whatever it writes commits
+ * or rolls back with the state changes. Each document is given to it once.
  */
 export interface BackOffice {
-  process(trx: Db, request: ProcessingRequest, now: Date): Promise<ProcessingResult>
+  process(trx: Db, requests: readonly ProcessingRequest[], now: Date): Promise<readonly ProcessingResult[]>
 }

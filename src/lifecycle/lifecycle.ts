@@ -1,7 +1,8 @@
+import { sql } from 'kysely'
 import type { Db, TimerRow } from '../db/index.js'
 import type { Caller } from '../access/index.js'
 import type { Country } from '../forms/form-module.js'
-import { appendAudit, type AuditEntry } from '../audit/index.js'
+import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
@@ -15,6 +16,8 @@ export interface LifecycleOptions {
   readonly processingDelayMs: number
   readonly pollMs?: number
   readonly onError?: (error: unknown) => void
+  /** See TimerRunnerOptions.yieldTo. */
+  readonly yieldTo?: { readonly busy: () => boolean; readonly maxLagMs: number }
 }
 
 export interface Lifecycle {
@@ -76,37 +79,37 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
   /** The back office's turn: every accepted document still waiting for its processing result. */
   async function process(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
     const ids = timers.map(t => t.document_id)
-    await trx.selectFrom('documents').select('id').where('id', 'in', ids).orderBy('id').forUpdate().execute()
+    // Locked so that a storno and the processing of one document never cross.
+    const documents = new Map((await trx.selectFrom('documents').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute()).map(d => [d.id, d]))
     const states = await currentStates(trx, ids)
-    const documents = new Map((await trx.selectFrom('documents').selectAll().where('id', 'in', ids).execute()).map(d => [d.id, d]))
-    const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', 'body'])
-      .where('id', 'in', [...documents.values()].map(d => d.message_id)).execute()).map(m => [m.document_id, m.body]))
-    const newStates: NewState[] = []
-    const audit: AuditEntry[] = []
-    const outcomes: TimerOutcome[] = []
-    for (const timer of timers) {
+    // base64 text: PGlite decodes a bytea result byte by byte in JavaScript.
+    const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', sql<string>`encode(body, 'base64')`.as('body')])
+      .where('id', 'in', [...documents.values()].map(d => d.message_id)).execute()).map(m => [m.document_id, Buffer.from(m.body ?? '', 'base64')]))
+    const due = timers.map(timer => {
       const state = states.get(timer.document_id)
       const document = documents.get(timer.document_id)
-      if (!document || state?.acceptance !== 'accepted' || (state.processing !== 'unprocessed' && state.processing !== 'forwarded')) {
-        outcomes.push('skipped')
-        continue
-      }
-      const result = await backOffice.process(trx, { document, content: bodies.get(document.id) ?? new Uint8Array() }, now)
-      newStates.push({ documentId: document.id, acceptance: 'accepted', processing: result.processing, reason: result.processing, findings: result.findings })
-      audit.push({
-        actor: 'system', action: 'document.processed', subject: document.id,
-        details: { processing: result.processing, findings: result.findings.map(f => f.code) },
+      const ready = document && state?.acceptance === 'accepted' && (state.processing === 'unprocessed' || state.processing === 'forwarded')
+      return ready ? document : undefined
+    })
+    const ready = due.filter(d => d !== undefined)
+    if (ready.length > 0) {
+      const results = await backOffice.process(trx, ready.map(document => ({ document, content: bodies.get(document.id) ?? new Uint8Array() })), now)
+      await appendStates(trx, now, ready.map((document, i) => ({
+        documentId: document.id, acceptance: 'accepted', processing: results[i]!.processing, reason: results[i]!.processing, findings: results[i]!.findings,
+      })))
+      // One audit entry for the batch: it names every document with its result.
+      await appendAudit(trx, now, {
+        actor: 'system', action: 'documents.processed',
+        details: { documents: ready.map((document, i) => ({ id: document.id, processing: results[i]!.processing, findings: results[i]!.findings.map(f => f.code) })) },
       })
-      outcomes.push('done')
     }
-    await appendStates(trx, now, newStates)
-    await appendAudit(trx, now, ...audit)
-    return outcomes
+    return due.map(d => (d ? 'done' : 'skipped'))
   }
 
   const timers = createTimerRunner(db, clock, { process }, {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),
   })
 
   return {

@@ -34,10 +34,16 @@ export interface TimerRunner {
 export interface TimerRunnerOptions {
   readonly pollMs?: number
   readonly batchSize?: number
+  /**
+   * On a database with one connection (PGlite) timed transitions compete with submissions: while `busy()`
+   * they wait, until the oldest due timer is `maxLagMs` late.
+   */
+  readonly yieldTo?: { readonly busy: () => boolean; readonly maxLagMs: number }
   readonly onError?: (error: unknown, timer?: TimerRow) => void
 }
 
 const maxBackoffMs = 3_600_000
+const nudgeDelayMs = 20
 
 export async function scheduleTimers(trx: Db, now: Date, timers: readonly NewTimer[]): Promise<void> {
   if (timers.length === 0) return
@@ -60,10 +66,11 @@ export async function cancelTimers(trx: Db, documentId: string, now: Date): Prom
  */
 export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Record<string, TimerHandler>>, options: TimerRunnerOptions = {}): TimerRunner {
   const pollMs = options.pollMs ?? 250
-  const batchSize = options.batchSize ?? 100
+  const batchSize = options.batchSize ?? 500
   let current: Promise<number> | undefined
   let again = false
   let poll: NodeJS.Timeout | undefined
+  let nudged: NodeJS.Timeout | undefined
   let stopped = false
 
   async function runLaneBatch(lane: string, now: Date, limit: number): Promise<number> {
@@ -130,6 +137,12 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
 
   async function runOnce(): Promise<number> {
     const now = clock.now()
+    const yieldTo = options.yieldTo
+    if (yieldTo?.busy()) {
+      // A cheap look at the oldest pending timer (an index lookup), so that a busy gateway is not slowed down.
+      const next = await db.selectFrom('timers').select(eb => eb.fn.min('due_at').as('oldest')).where('done_at', 'is', null).executeTakeFirst()
+      if (!next?.oldest || new Date(next.oldest).getTime() > now.getTime() - yieldTo.maxLagMs) return 0
+    }
     const lanes = await db.selectFrom('timers').select('lane').distinct()
       .where('done_at', 'is', null).where('due_at', '<=', now).execute()
     let total = 0
@@ -163,8 +176,14 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
 
   return {
     runDue,
+    // Submissions arrive in bursts: one run shortly after the first nudge serves the whole burst.
     nudge: () => {
-      if (!stopped) setImmediate(runQuietly)
+      // A gateway busy with submissions leaves its timers to the poll.
+      if (stopped || nudged || options.yieldTo?.busy()) return
+      nudged = setTimeout(() => {
+        nudged = undefined
+        runQuietly()
+      }, nudgeDelayMs)
     },
     start() {
       stopped = false
@@ -174,7 +193,9 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
     async stop() {
       stopped = true
       if (poll) clearInterval(poll)
+      if (nudged) clearTimeout(nudged)
       poll = undefined
+      nudged = undefined
       await current?.catch(() => 0)
     },
   }

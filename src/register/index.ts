@@ -1,7 +1,8 @@
 import type { BackOffice } from '../lifecycle/index.js'
 import { findForm } from '../forms/index.js'
 import { parseXmlBytes } from '../xml/index.js'
-import { processSiDocument } from './si.js'
+import { processSiDocument, siRegisterKey } from './si.js'
+import { RegisterSession } from './session.js'
 
 export { listInsurances } from './insurances.js'
 export type { InsuranceView, InsuranceFilter } from './insurances.js'
@@ -13,13 +14,21 @@ export type { InsuranceView, InsuranceFilter } from './insurances.js'
  */
 export function createBuiltInBackOffice(): BackOffice {
   return {
-    async process(trx, { document, content }, now) {
-      const { root } = parseXmlBytes(content)
-      const form = findForm(root.ns, root.name)
-      if (!form) throw new Error(`document ${document.id} is of no known form`)
-      if (form.country === 'SI') return processSiDocument(trx, document, form, root, now)
-      // Slovak documents have no register rules yet: they are processed as filed.
-      return { processing: 'processed', findings: [] }
+    async process(trx, requests, now) {
+      const parsed = requests.map(({ document, content }) => {
+        const { root } = parseXmlBytes(content)
+        const form = findForm(root.ns, root.name)
+        if (!form) throw new Error(`document ${document.id} is of no known form`)
+        return { document, form, root }
+      })
+      const si = parsed.filter(p => p.form.country === 'SI')
+      const register = await RegisterSession.load(trx, 'SI', si.map(p => siRegisterKey(p.document, p.root)))
+      const results = parsed.map(({ document, form, root }) => (form.country === 'SI'
+        ? processSiDocument(register, document, form, root, now)
+        // Slovak documents have no register rules yet: they are processed as filed.
+        : { processing: 'processed' as const, findings: [] }))
+      await register.flush()
+      return results
     },
   }
 }

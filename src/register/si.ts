@@ -3,7 +3,8 @@
  * M3 code 01 changes it, M2 closes it, M3 code 16 annuls a closed one; M12 keeps injury-at-work insurances.
  * The stateful rules of DOCUMENTS.md §2.4–2.7 (si-forms §4–7) are checked here, in filing order.
  */
-import type { Db, DocumentRow, InsuranceRow } from '../db/index.js'
+import type { DocumentRow, InsuranceRow } from '../db/index.js'
+import type { RegisterKey, RegisterSession } from './session.js'
 import type { FormModule } from '../forms/index.js'
 import type { ProcessingResult } from '../lifecycle/index.js'
 import { makeFinding, type Finding, type FindingDef, type FindingLocation } from '../validation/finding.js'
@@ -35,7 +36,7 @@ export interface M12Key {
 }
 
 interface Context {
-  readonly trx: Db
+  readonly register: RegisterSession
   readonly document: DocumentRow
   readonly root: XmlElement
   readonly form: FormModule
@@ -98,13 +99,9 @@ function byRelevance(a: InsuranceRow, b: InsuranceRow): number {
   return statusOrder[a.status] - statusOrder[b.status] || (a.id < b.id ? 1 : -1)
 }
 
-async function candidates(ctx: Context, kind: 'M1' | 'M12'): Promise<InsuranceRow[]> {
+function candidates(ctx: Context, kind: 'M1' | 'M12'): InsuranceRow[] {
   const person = descend(ctx.root, 'Zavarovanec', 'Emso')?.text ?? ''
-  const rows = await ctx.trx.selectFrom('insurances').selectAll()
-    .where('environment', '=', ctx.document.environment).where('country', '=', 'SI').where('kind', '=', kind)
-    .where('employer', '=', ctx.document.employer).where('person', '=', person)
-    .execute()
-  return rows.sort(byRelevance)
+  return ctx.register.find(ctx.document.environment, ctx.document.employer, person, kind).sort(byRelevance)
 }
 
 /** The insurance an M2 or M3 refers to, or, when none matches its key, the closest one and what differs. */
@@ -117,25 +114,23 @@ function match(root: XmlElement, rows: readonly InsuranceRow[]): { insurance?: I
   return closest ? { closest: closest.insurance, differing: closest.differing } : { differing: [] }
 }
 
-async function addEvent(ctx: Context, insurance: string, event: string, status: Status, endDate: string | null, data: Record<string, unknown> = {}): Promise<void> {
-  await ctx.trx.insertInto('insurance_events').values({
-    insurance_id: insurance, document_id: ctx.document.id, at: ctx.now, event, status, end_date: endDate, data: JSON.stringify(data),
-  }).execute()
+function addEvent(ctx: Context, insurance: string, event: string, status: Status, endDate: string | null, data: Record<string, unknown> = {}): void {
+  ctx.register.addEvent({ insurance_id: insurance, document_id: ctx.document.id, at: ctx.now, event, status, end_date: endDate, data: JSON.stringify(data) })
 }
 
-async function setStatus(ctx: Context, insurance: InsuranceRow, status: Status, endDate: string | null, data = insurance.data): Promise<void> {
-  await ctx.trx.updateTable('insurances').set({ status, end_date: endDate, data: JSON.stringify(data) }).where('id', '=', insurance.id).execute()
+function setStatus(ctx: Context, insurance: InsuranceRow, status: Status, endDate: string | null, data = insurance.data): void {
+  ctx.register.update(insurance, { status, end_date: endDate, data })
 }
 
-async function open(ctx: Context, kind: 'M1' | 'M12', key: object, start: string, data: Record<string, unknown>): Promise<string> {
-  const id = newId(ctx.now.getTime())
-  await ctx.trx.insertInto('insurances').values({
-    id, environment: ctx.document.environment, country: 'SI', employer: ctx.document.employer,
-    person: descend(ctx.root, 'Zavarovanec', 'Emso')?.text ?? '', kind, insurance_key: JSON.stringify(key),
-    start_date: start, end_date: null, status: 'open', data: JSON.stringify(data), created_at: ctx.now,
-  }).execute()
-  await addEvent(ctx, id, 'opened', 'open', null, data)
-  return id
+function open(ctx: Context, kind: 'M1' | 'M12', key: object, start: string, data: Record<string, unknown>): InsuranceRow {
+  const row: InsuranceRow = {
+    id: newId(ctx.now.getTime()), environment: ctx.document.environment, country: 'SI', employer: ctx.document.employer,
+    person: descend(ctx.root, 'Zavarovanec', 'Emso')?.text ?? '', kind, insurance_key: key as Record<string, unknown>,
+    start_date: start, end_date: null, status: 'open', data, created_at: ctx.now,
+  }
+  ctx.register.insert(row)
+  addEvent(ctx, row.id, 'opened', 'open', null, data)
+  return row
 }
 
 /** The values an M1 or M3 gives for r.6, r.9–11 and r.18–29 (what M3 code 01 may change). */
@@ -152,9 +147,9 @@ function variableData(root: XmlElement): Record<string, string> {
 }
 
 /** M1 (DOCUMENTS §2.4): no open insurance with the same r.2, r.3/r.4, r.5, r.14 and r.15. */
-async function applyM1(ctx: Context): Promise<void> {
+function applyM1(ctx: Context): void {
   const key = keyOf(ctx.root)
-  const already = (await candidates(ctx, 'M1')).find(row => {
+  const already = candidates(ctx, 'M1').find(row => {
     const k = row.insurance_key as unknown as SiInsuranceKey
     return row.status === 'open' && k.RegistrskaStevilka === key.RegistrskaStevilka && k.MaticnaStevilka === key.MaticnaStevilka
       && k.Emso === key.Emso && k.DatumPricetkaZavarovanja === key.DatumPricetkaZavarovanja && k.PodlagaZaZavarovanje === key.PodlagaZaZavarovanje
@@ -164,12 +159,12 @@ async function applyM1(ctx: Context): Promise<void> {
   // Priimek and Ime identify the person on the forms; the register keeps only what M3 may change.
   delete data.Priimek
   delete data.Ime
-  await open(ctx, 'M1', key, key.DatumPricetkaZavarovanja, data)
+  open(ctx, 'M1', key, key.DatumPricetkaZavarovanja, data)
 }
 
 /** M2 (DOCUMENTS §2.5, si-forms §6): the key identifies an open insurance, which it closes on r.32. */
-async function applyM2(ctx: Context): Promise<void> {
-  const { insurance, differing } = match(ctx.root, await candidates(ctx, 'M1'))
+function applyM2(ctx: Context): void {
+  const { insurance, differing } = match(ctx.root, candidates(ctx, 'M1'))
   if (!insurance) {
     if (differing.length > 0) for (const at of differing) report(ctx, M2['021'], at)
     else report(ctx, M2['022'], descend(ctx.root, 'Zavarovanec', 'Emso')!)
@@ -179,17 +174,17 @@ async function applyM2(ctx: Context): Promise<void> {
   if (insurance.status === 'annulled') return report(ctx, M2['023'], child(ctx.root, 'ZavarovanjeNespremenljivo')!)
   const reason = descend(ctx.root, 'Odjava', 'VzrokSpremembeZavarovanja')?.text ?? ''
   const end = descend(ctx.root, 'Odjava', 'DatumSpremembeZavarovanja')?.text ?? ''
-  await setStatus(ctx, insurance, 'closed', end)
-  await addEvent(ctx, insurance.id, 'closed', 'closed', end, { VzrokSpremembeZavarovanja: reason, DatumSpremembeZavarovanja: end })
+  setStatus(ctx, insurance, 'closed', end)
+  addEvent(ctx, insurance.id, 'closed', 'closed', end, { VzrokSpremembeZavarovanja: reason, DatumSpremembeZavarovanja: end })
 }
 
 /** Rubrike 6–11, which M3 changes only for a foreigner without residence in Slovenia (si-forms §5.3). */
 const foreignerData = ['Drzavljanstvo', 'Priimek', 'Ime', 'PrebivalisceVTujini']
 
 /** M3 (DOCUMENTS §2.6, si-forms §5): code 01 changes an open insurance, code 16 annuls a closed one. */
-async function applyM3(ctx: Context): Promise<void> {
+function applyM3(ctx: Context): void {
   const code = descend(ctx.root, 'Sprememba', 'VzrokSpremembeZavarovanja')!
-  const { insurance, differing } = match(ctx.root, await candidates(ctx, 'M1'))
+  const { insurance, differing } = match(ctx.root, candidates(ctx, 'M1'))
   if (!insurance) {
     if (differing.length > 0) for (const at of differing) report(ctx, M3['022'], at)
     else report(ctx, M3['023'], descend(ctx.root, 'Zavarovanec', 'Emso')!)
@@ -199,8 +194,8 @@ async function applyM3(ctx: Context): Promise<void> {
   const date = descend(ctx.root, 'Sprememba', 'DatumSpremembeZavarovanja')?.text ?? ''
   if (code.text === '16') {
     if (insurance.status === 'open') return report(ctx, M3['021'], code)
-    await setStatus(ctx, insurance, 'annulled', insurance.end_date)
-    await addEvent(ctx, insurance.id, 'annulled', 'annulled', insurance.end_date, { DatumSpremembeZavarovanja: date })
+    setStatus(ctx, insurance, 'annulled', insurance.end_date)
+    addEvent(ctx, insurance.id, 'annulled', 'annulled', insurance.end_date, { DatumSpremembeZavarovanja: date })
     return
   }
   if (insurance.status === 'closed') return report(ctx, M3['020'], code)
@@ -212,8 +207,8 @@ async function applyM3(ctx: Context): Promise<void> {
   const data = { ...previous, ...changes }
   delete data.Priimek
   delete data.Ime
-  await setStatus(ctx, insurance, 'open', null, data)
-  await addEvent(ctx, insurance.id, 'changed', 'open', null, { ...changes, DatumSpremembeZavarovanja: date })
+  setStatus(ctx, insurance, 'open', null, data)
+  addEvent(ctx, insurance.id, 'changed', 'open', null, { ...changes, DatumSpremembeZavarovanja: date })
 }
 
 function m12KeyOf(root: XmlElement): M12Key {
@@ -226,11 +221,11 @@ function m12KeyOf(root: XmlElement): M12Key {
 }
 
 /** M12 (DOCUMENTS §2.7): `prijava` needs no open M12 insurance with the same key, `odjava` exactly one. */
-async function applyM12(ctx: Context): Promise<void> {
+function applyM12(ctx: Context): void {
   const key = m12KeyOf(ctx.root)
   const kind = child(ctx.root, 'VrstaPrijave')!
   const end = descend(ctx.root, 'Zavarovanje', 'DatumPrenehanjaZavarovanja')?.text ?? null
-  const sameKey = (await candidates(ctx, 'M12')).filter(row => {
+  const sameKey = candidates(ctx, 'M12').filter(row => {
     const k = row.insurance_key as unknown as M12Key
     return row.status === 'open' && k.RegistrskaStevilka === key.RegistrskaStevilka
       && k.PodlagaZaZavarovanje === key.PodlagaZaZavarovanje && k.DatumPricetkaZavarovanja === key.DatumPricetkaZavarovanja
@@ -238,26 +233,34 @@ async function applyM12(ctx: Context): Promise<void> {
   if (kind.text === 'prijava') {
     if (sameKey.length > 0) return report(ctx, M12['020'], kind)
     const reason = descend(ctx.root, 'Zavarovanje', 'VzrokZavarovanja')?.text ?? ''
-    const id = await open(ctx, 'M12', key, key.DatumPricetkaZavarovanja, { VzrokZavarovanja: reason })
+    const opened = open(ctx, 'M12', key, key.DatumPricetkaZavarovanja, { VzrokZavarovanja: reason })
     // si-forms §7: when the duration is known, the deregistration comes with the registration.
     if (end !== null) {
-      await ctx.trx.updateTable('insurances').set({ status: 'closed', end_date: end }).where('id', '=', id).execute()
-      await addEvent(ctx, id, 'closed', 'closed', end)
+      setStatus(ctx, opened, 'closed', end)
+      addEvent(ctx, opened.id, 'closed', 'closed', end)
     }
     return
   }
   if (sameKey.length !== 1) return report(ctx, M12['021'], kind)
-  await setStatus(ctx, sameKey[0]!, 'closed', end)
-  await addEvent(ctx, sameKey[0]!.id, 'closed', 'closed', end)
+  setStatus(ctx, sameKey[0]!, 'closed', end)
+  addEvent(ctx, sameKey[0]!.id, 'closed', 'closed', end)
 }
 
-const apply: Record<string, (ctx: Context) => Promise<void>> = { M1: applyM1, M2: applyM2, M3: applyM3, M12: applyM12 }
+const apply: Record<string, (ctx: Context) => void> = { M1: applyM1, M2: applyM2, M3: applyM3, M12: applyM12 }
 
-/** Applies one processed SI document to the register; refused when a register rule gives an error. */
-export async function processSiDocument(trx: Db, document: DocumentRow, form: FormModule, root: XmlElement, now: Date): Promise<ProcessingResult> {
-  const ctx: Context = { trx, document, root, form, now, findings: [] }
+/** Who an SI document is about, so that a batch can read the register for all of its documents at once. */
+export function siRegisterKey(document: DocumentRow, root: XmlElement): RegisterKey {
+  return {
+    environment: document.environment, employer: document.employer,
+    person: descend(root, 'Zavarovanec', 'Emso')?.text ?? '', kind: document.type === 'M12' ? 'M12' : 'M1',
+  }
+}
+
+/** Applies one SI document to the register session; refused when a register rule gives an error. */
+export function processSiDocument(register: RegisterSession, document: DocumentRow, form: FormModule, root: XmlElement, now: Date): ProcessingResult {
+  const ctx: Context = { register, document, root, form, now, findings: [] }
   const rule = apply[document.type]
   if (!rule) throw new Error(`no register rules for ${document.type}`)
-  await rule(ctx)
+  rule(ctx)
   return result(ctx)
 }

@@ -1,0 +1,109 @@
+import t from 'tap'
+import type { Db, TimerRow } from '../db/index.js'
+import { newId } from '../lib/ids.js'
+import { createTimerRunner, scheduleTimers, type TimerHandler } from './timers.js'
+import { testDb } from '../../test/helpers/db.js'
+
+const start = new Date('2025-03-03T08:00:00Z')
+const at = (seconds: number): Date => new Date(start.getTime() + seconds * 1000)
+
+/** Documents for timers to point at (timers reference documents). */
+async function documents(db: Db, n: number): Promise<string[]> {
+  const client = newId()
+  await db.insertInto('clients').values({ id: client, name: 'c', tax_number: '45678138', environment: 'test', created_at: start }).execute()
+  const ids: string[] = []
+  for (let i = 0; i < n; i++) {
+    const id = newId()
+    const message = newId()
+    await db.insertInto('message_log').values({ id: message, received_at: start, transport: 'rest', size: 0, status: 201, findings: '[]' }).execute()
+    await db.insertInto('documents').values({
+      id, client_id: client, environment: 'test', type: 'M1', number: `P2503${String(i).padStart(8, '0')}`, employer: '45678138',
+      received_at: start, sha256: id, size: 0, message_id: message, findings: '[]',
+    }).execute()
+    ids.push(id)
+  }
+  return ids
+}
+
+function recorder(fail: (timer: TimerRow) => boolean = () => false): { handler: TimerHandler; ran: string[] } {
+  const ran: string[] = []
+  return {
+    ran,
+    // Like a transaction: a batch with a failing timer leaves no trace.
+    handler: async (_trx, timers) => {
+      if (timers.some(fail)) throw new Error('back office unavailable')
+      ran.push(...timers.map(timer => timer.document_id))
+      return timers.map(() => 'done' as const)
+    },
+  }
+}
+
+t.test('timers run when due, in due order within a lane, once', async t => {
+  const { db } = await testDb(t)
+  const [a, b, c] = await documents(db, 3)
+  await scheduleTimers(db, start, [
+    { lane: 'l', kind: 'k', documentId: b!, dueAt: at(20) },
+    { lane: 'l', kind: 'k', documentId: a!, dueAt: at(10) },
+    { lane: 'l', kind: 'k', documentId: c!, dueAt: at(60) },
+  ])
+  let now = at(30)
+  const { handler, ran } = recorder()
+  const runner = createTimerRunner(db, { now: () => now }, { k: handler })
+  t.equal(await runner.runDue(), 2)
+  t.same(ran, [a, b], 'the one due later waits')
+  t.equal(await runner.runDue(), 0, 'nothing runs twice')
+  now = at(60)
+  t.equal(await runner.runDue(), 1)
+  t.same(ran, [a, b, c])
+  const rows = await db.selectFrom('timers').select(['outcome', 'done_at']).execute()
+  t.ok(rows.every(r => r.outcome === 'done' && r.done_at !== null))
+})
+
+t.test('a timer that fails is postponed with backoff and does not hold up the others', async t => {
+  const { db } = await testDb(t)
+  const [a, b, c] = await documents(db, 3)
+  await scheduleTimers(db, start, [a, b, c].map((id, i) => ({ lane: 'l', kind: 'k', documentId: id!, dueAt: at(i) })))
+  let now = at(10)
+  let broken = true
+  const { handler, ran } = recorder(timer => broken && timer.document_id === b)
+  const errors: unknown[] = []
+  const runner = createTimerRunner(db, { now: () => now }, { k: handler }, { onError: e => errors.push(e) })
+  await runner.runDue()
+  t.same(ran, [a, c], 'the others ran')
+  const failed = await db.selectFrom('timers').selectAll().where('document_id', '=', b!).executeTakeFirstOrThrow()
+  t.match(failed, { done_at: null, attempts: 1, last_error: 'back office unavailable' })
+  t.ok(failed.due_at.getTime() > now.getTime(), 'postponed')
+  t.equal(errors.length, 1, 'reported')
+  broken = false
+  now = at(3600)
+  await runner.runDue()
+  t.same(ran, [a, c, b], 'and runs once it can')
+})
+
+t.test('two runners on one database run each timer once', async t => {
+  const { db } = await testDb(t)
+  const ids = await documents(db, 40)
+  await scheduleTimers(db, start, ids.map((id, i) => ({ lane: `l${i % 3}`, kind: 'k', documentId: id, dueAt: at(i) })))
+  const now = (): Date => at(100)
+  const one = recorder()
+  const two = recorder()
+  const first = createTimerRunner(db, { now }, { k: one.handler }, { batchSize: 4 })
+  const second = createTimerRunner(db, { now }, { k: two.handler }, { batchSize: 4 })
+  for (let i = 0; i < 5; i++) await Promise.all([first.runDue(), second.runDue()])
+  t.same([...one.ran, ...two.ran].sort(), [...ids].sort(), 'every timer ran exactly once')
+})
+
+t.test('while submissions arrive, timers on a single-connection database wait up to the lag limit', async t => {
+  const { db } = await testDb(t)
+  const [a] = await documents(db, 1)
+  await scheduleTimers(db, start, [{ lane: 'l', kind: 'k', documentId: a!, dueAt: at(0) }])
+  let now = at(10)
+  let busy = true
+  const { handler, ran } = recorder()
+  const runner = createTimerRunner(db, { now: () => now }, { k: handler }, { yieldTo: { busy: () => busy, maxLagMs: 30_000 } })
+  t.equal(await runner.runDue(), 0, 'busy, and only 10 s late')
+  now = at(31)
+  t.equal(await runner.runDue(), 1, 'too late to wait any longer')
+  t.same(ran, [a])
+  busy = false
+})
