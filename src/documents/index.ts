@@ -4,7 +4,7 @@ import type { Database, Db, DocumentRow } from '../db/index.js'
 import type { Caller } from '../access/index.js'
 import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from '../lifecycle/states.js'
 import type { Finding } from '../validation/finding.js'
-import type { Country } from '../forms/form-module.js'
+import { countryOf } from '../forms/form-module.js'
 import { uuidPattern } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
 
@@ -26,8 +26,6 @@ export interface DocumentView {
   readonly history: readonly { at: string; acceptance: Acceptance; processing: Processing; reason: string | null }[]
   readonly duplicateOf?: string
 }
-
-const countryOf = (type: string): Country => (['M1', 'M2', 'M3', 'M12'].includes(type) ? 'SI' : 'SK')
 
 /**
  * A client sees a document only in its own environment and only where it may file that type for that

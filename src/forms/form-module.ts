@@ -5,6 +5,13 @@ import type { CodeLists } from './code-lists.js'
 export type Country = 'SI' | 'SK'
 export type DocumentType = 'M1' | 'M2' | 'M3' | 'M12' | 'MVP' | 'VPP' | 'RLFO' | 'RLZEC' | 'ELDP'
 
+const slovenianTypes: readonly string[] = ['M1', 'M2', 'M3', 'M12']
+
+/** The country whose authority a document type goes to (DOCUMENTS.md §1.1); its form language follows from it. */
+export function countryOf(type: string): Country {
+  return slovenianTypes.includes(type) ? 'SI' : 'SK'
+}
+
 /** What every stateless rule may read besides the document. */
 export interface RuleContext {
   /** Filing date (YYYY-MM-DD, Central European time): today for `ehrs validate`, the receipt date on the server. */

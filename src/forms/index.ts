@@ -24,5 +24,6 @@ export const findingCatalogue: readonly FindingDef[] = [
   ...forms.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {})]),
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 
+export { countryOf } from './form-module.js'
 export type { FormModule, DocumentType, DocumentFacts, Country } from './form-module.js'
 export type { CodeLists } from './code-lists.js'

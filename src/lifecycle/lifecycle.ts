@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Db, TimerRow } from '../db/index.js'
 import type { Caller } from '../access/index.js'
-import type { Country } from '../forms/form-module.js'
+import { countryOf, type Country } from '../forms/form-module.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
@@ -123,7 +123,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     async storno(caller, id) {
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
-      const country: Country = ['M1', 'M2', 'M3', 'M12'].includes(document.type) ? 'SI' : 'SK'
+      const country = countryOf(document.type)
       await db.transaction().execute(async trx => {
         await lockDocument(trx, id)
         const state = (await currentStates(trx, [id])).get(id)

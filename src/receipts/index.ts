@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
 import { SignedXml } from 'xml-crypto'
 import type { DocumentView } from '../documents/index.js'
+import { countryOf } from '../forms/form-module.js'
 import { parseXml, type XmlElement } from '../xml/index.js'
 
 /** Receipt ("potrdilo o prejemu" / "potvrdenie o prijatí"): the gateway's own vocabulary, shared by both countries. */
@@ -18,7 +19,7 @@ const titles = {
   sk: 'Potvrdenie o prijatí dokumentu',
 } as const
 
-const languageOf = (type: string): 'sl' | 'sk' => (['M1', 'M2', 'M3', 'M12'].includes(type) ? 'sl' : 'sk')
+const languageOf = (type: string): 'sl' | 'sk' => (countryOf(type) === 'SI' ? 'sl' : 'sk')
 
 /**
  * The unsigned receipt of one document (SPEC.md §6), laid out as xsd/receipt.xsd describes. Finding texts
