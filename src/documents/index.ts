@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
 import type { Database, Db, DocumentRow } from '../db/index.js'
-import type { Caller } from '../access/index.js'
+import { mayActFor, type Caller } from '../access/index.js'
 import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from '../lifecycle/states.js'
 import type { Finding } from '../validation/finding.js'
 import { countryOf } from '../forms/form-module.js'
@@ -34,16 +34,7 @@ export interface DocumentView {
 function visibleTo(caller: Caller, today: string) {
   return (eb: ExpressionBuilder<Database, 'documents'>) => eb.and([
     eb('documents.environment', '=', caller.environment),
-    eb.or([
-      eb('documents.employer', '=', caller.taxNumber),
-      eb.exists(eb.selectFrom('mandates as m').select(sql`1`.as('one'))
-        .whereRef('m.employer', '=', 'documents.employer')
-        .where('m.client_id', '=', caller.clientId)
-        .where('m.revoked_at', 'is', null)
-        .where(e => e.or([e('m.valid_from', 'is', null), e('m.valid_from', '<=', today)]))
-        .where(e => e.or([e('m.valid_to', 'is', null), e('m.valid_to', '>=', today)]))
-        .where(e => e.or([e('m.document_types', 'is', null), e(sql`documents.type`, '=', sql`any(m.document_types)`)]))),
-    ]),
+    mayActFor(caller, 'documents.employer', today, sql`array[documents.type]`),
   ])
 }
 

@@ -1,5 +1,5 @@
 import type { XmlElement } from '../xml/element.js'
-import type { FindingDef, FormLanguage, Finding, FindingLocation } from '../validation/finding.js'
+import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation } from '../validation/finding.js'
 import type { CodeLists } from './code-lists.js'
 
 export type Country = 'SI' | 'SK'
@@ -19,8 +19,11 @@ export interface RuleContext {
   readonly codeLists: CodeLists
 }
 
-/** Adds a finding; `at` is the element concerned (or the nearest present ancestor, with the missing path). */
-export type Report = (def: FindingDef, at: FindingLocation, field?: string) => void
+/**
+ * Adds a finding; `at` is the element concerned, or where a missing one would be. The finding's field is the
+ * form field of that path (`FormModule.fieldOf`), so one definition serves every rubrika it applies to.
+ */
+export type Report = (def: FindingDef, at: FindingLocation) => void
 
 /** A plain rule reads the document alone (DOCUMENTS.md §1.6). Rules add findings; they never throw. */
 export type Rule = (root: XmlElement, report: Report, ctx: RuleContext) => void
@@ -56,3 +59,10 @@ export interface FormModule {
 }
 
 export type { Finding }
+
+/** Runs a form's plain rules on a schema-valid document, in rule order. */
+export function applyRules(form: FormModule, root: XmlElement, ctx: RuleContext): Finding[] {
+  const findings: Finding[] = []
+  for (const rule of form.rules) rule(root, (def, at) => findings.push(makeFinding(def, at, form.fieldOf(at.path))), ctx)
+  return findings
+}

@@ -45,7 +45,7 @@ const stornoRefusal: Record<Country, string> = {
  */
 const registerLane = (country: Country, environment: string): string => `register:${country.toLowerCase()}:${environment}`
 
-export async function lockDocument(trx: Db, id: string): Promise<void> {
+async function lockDocument(trx: Db, id: string): Promise<void> {
   await trx.selectFrom('documents').select('id').where('id', '=', id).forUpdate().execute()
 }
 
@@ -77,7 +77,7 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
 
 export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, options: LifecycleOptions): Lifecycle {
   /** The back office's turn: every accepted document still waiting for its processing result. */
-  async function process(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
+  async function processDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
     const ids = timers.map(t => t.document_id)
     // Locked so that a storno and the processing of one document never cross.
     const documents = new Map((await trx.selectFrom('documents').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute()).map(d => [d.id, d]))
@@ -106,7 +106,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     return due.map(d => (d ? 'done' : 'skipped'))
   }
 
-  const timers = createTimerRunner(db, clock, { process }, {
+  const timers = createTimerRunner(db, clock, { process: processDue }, {
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),

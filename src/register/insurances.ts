@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
-import type { Caller } from '../access/index.js'
+import { mayActFor, type Caller } from '../access/index.js'
 import { GatewayError } from '../problems.js'
 import { localDate } from '../lib/dates.js'
 import { uuidPattern } from '../lib/ids.js'
@@ -39,23 +39,11 @@ const typesOfKind: Record<string, readonly string[]> = { M1: ['M1', 'M2', 'M3'],
 
 /** Own employer, or an active mandate from the employer that covers a form of that kind of insurance. */
 function visibleTo(caller: Caller, today: string) {
+  const typesOfRow = sql<string[]>`case insurances.kind ${sql.join(Object.entries(typesOfKind)
+    .map(([kind, types]) => sql`when ${kind} then ${sql.val(types)}::text[]`), sql` `)} else array[]::text[] end`
   return (eb: ExpressionBuilder<Database, 'insurances'>) => eb.and([
     eb('insurances.environment', '=', caller.environment),
-    eb.or([
-      eb('insurances.employer', '=', caller.taxNumber),
-      eb.exists(eb.selectFrom('mandates as m').select(sql`1`.as('one'))
-        .whereRef('m.employer', '=', 'insurances.employer')
-        .where('m.client_id', '=', caller.clientId)
-        .where('m.revoked_at', 'is', null)
-        .where(e => e.or([e('m.valid_from', 'is', null), e('m.valid_from', '<=', today)]))
-        .where(e => e.or([e('m.valid_to', 'is', null), e('m.valid_to', '>=', today)]))
-        .where(e => e.or([
-          e('m.document_types', 'is', null),
-          ...Object.entries(typesOfKind).map(([kind, types]) => e.and([
-            e('insurances.kind', '=', kind), e(sql`m.document_types`, '&&', sql`${sql.val(types)}::text[]`),
-          ])),
-        ]))),
-    ]),
+    mayActFor(caller, 'insurances.employer', today, typesOfRow),
   ])
 }
 

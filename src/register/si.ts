@@ -10,6 +10,7 @@ import type { ProcessingResult } from '../lifecycle/index.js'
 import { makeFinding, type Finding, type FindingDef, type FindingLocation } from '../validation/finding.js'
 import { child, childText, descend, type XmlElement } from '../xml/index.js'
 import { newId } from '../lib/ids.js'
+import { hundredths } from '../forms/si/common/rules.js'
 import { m1RegisterFindings as M1 } from '../forms/si/m1/register-findings.js'
 import { m2RegisterFindings as M2 } from '../forms/si/m2/register-findings.js'
 import { m3RegisterFindings as M3 } from '../forms/si/m3/register-findings.js'
@@ -42,12 +43,6 @@ interface Context {
   readonly form: FormModule
   readonly now: Date
   readonly findings: Finding[]
-}
-
-/** `Ure` values compare as numbers: 40 equals 40.00 (DOCUMENTS §1.6). */
-function hundredths(ure: string): number {
-  const [whole, fraction = ''] = ure.split('.')
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
 }
 
 function report(ctx: Context, def: FindingDef, at: FindingLocation): void {
@@ -133,11 +128,14 @@ function open(ctx: Context, kind: 'M1' | 'M12', key: object, start: string, data
   return row
 }
 
-/** The values an M1 or M3 gives for r.6, r.9–11 and r.18–29 (what M3 code 01 may change). */
-function variableData(root: XmlElement): Record<string, string> {
+/**
+ * The values an M1 or M3 gives for what M3 code 01 may change: r.6, r.9–11 and r.18–29, and with `names`
+ * r.7 and r.8 (the register keeps no names; an M3 event records a changed one).
+ */
+function variableData(root: XmlElement, { names }: { names: boolean }): Record<string, string> {
   const values: Record<string, string> = {}
   const insured = child(root, 'Zavarovanec')
-  for (const name of ['Drzavljanstvo', 'Priimek', 'Ime']) {
+  for (const name of names ? ['Drzavljanstvo', 'Priimek', 'Ime'] : ['Drzavljanstvo']) {
     const value = childText(insured, name)
     if (value !== undefined) values[name] = value
   }
@@ -155,11 +153,7 @@ function applyM1(ctx: Context): void {
       && k.Emso === key.Emso && k.DatumPricetkaZavarovanja === key.DatumPricetkaZavarovanja && k.PodlagaZaZavarovanje === key.PodlagaZaZavarovanje
   })
   if (already) return report(ctx, M1['020'], descend(ctx.root, 'ZavarovanjeNespremenljivo', 'DatumPricetkaZavarovanja')!)
-  const data = variableData(ctx.root)
-  // Priimek and Ime identify the person on the forms; the register keeps only what M3 may change.
-  delete data.Priimek
-  delete data.Ime
-  open(ctx, 'M1', key, key.DatumPricetkaZavarovanja, data)
+  open(ctx, 'M1', key, key.DatumPricetkaZavarovanja, variableData(ctx.root, { names: false }))
 }
 
 /** M2 (DOCUMENTS §2.5, si-forms §6): the key identifies an open insurance, which it closes on r.32. */
@@ -199,15 +193,12 @@ function applyM3(ctx: Context): void {
     return
   }
   if (insurance.status === 'closed') return report(ctx, M3['020'], code)
-  const changes = variableData(ctx.root)
+  const changes = variableData(ctx.root, { names: true })
   const previous = insurance.data as Record<string, string>
   const insured = child(ctx.root, 'Zavarovanec')!
   const foreignerChange = insured.children.find(e => foreignerData.includes(e.name))
   if (foreignerChange && !Object.keys(previous).some(k => k.startsWith('PrebivalisceVTujini/'))) report(ctx, M3['025'], foreignerChange)
-  const data = { ...previous, ...changes }
-  delete data.Priimek
-  delete data.Ime
-  setStatus(ctx, insurance, 'open', null, data)
+  setStatus(ctx, insurance, 'open', null, { ...previous, ...variableData(ctx.root, { names: false }) })
   addEvent(ctx, insurance.id, 'changed', 'open', null, { ...changes, DatumSpremembeZavarovanja: date })
 }
 

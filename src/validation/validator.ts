@@ -2,9 +2,9 @@ import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdValidatorOptions } from '../xml/index.js'
 import { findForm } from '../forms/index.js'
-import type { FormModule, DocumentFacts } from '../forms/form-module.js'
+import { applyRules, type FormModule, type DocumentFacts } from '../forms/form-module.js'
 import type { CodeLists } from '../forms/code-lists.js'
-import { makeFinding, type Finding } from './finding.js'
+import type { Finding } from './finding.js'
 import { attributeFindings, xsdIssuesToFindings } from './xsd-findings.js'
 import { projectRoot } from '../lib/paths.js'
 
@@ -52,12 +52,7 @@ export function createValidator(codeLists: CodeLists, options: Partial<XsdValida
       const issues = await xsd.validate(form.xsd, bytes)
       const schemaFindings = [...attributeFindings(form, doc.root), ...xsdIssuesToFindings(form, doc.root, issues)]
       if (schemaFindings.length > 0) return schemaFindings
-      const findings: Finding[] = []
-      const report = (def: Parameters<typeof makeFinding>[0], at: Parameters<typeof makeFinding>[1], field?: string): void => {
-        findings.push(makeFinding(def, at, field))
-      }
-      for (const rule of form.rules) rule(doc.root, report, { filingDate, codeLists })
-      return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      return applyRules(form, doc.root, { filingDate, codeLists }).sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
     },
 
     close: () => xsd.close(),

@@ -1,4 +1,5 @@
 import type { Services } from '../../src/services.js'
+import { currentStates } from '../../src/lifecycle/index.js'
 
 /**
  * Runs due timers until the document has left `unprocessed` (or `forwarded`), as a client would poll for it.
@@ -7,8 +8,7 @@ import type { Services } from '../../src/services.js'
 export async function settle(services: Services, documentId: string, tries = 50): Promise<{ acceptance: string; processing: string }> {
   for (let i = 0; i < tries; i++) {
     await services.lifecycle.timers.runDue()
-    const state = await services.db.selectFrom('document_states').select(['acceptance', 'processing'])
-      .where('document_id', '=', documentId).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow()
+    const state = (await currentStates(services.db, [documentId])).get(documentId)!
     if (state.processing !== 'unprocessed' && state.processing !== 'forwarded') return state
     await new Promise(resolve => setTimeout(resolve, 20))
   }

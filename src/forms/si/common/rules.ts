@@ -5,29 +5,15 @@
 import type { FindingDef, FindingLocation } from '../../../validation/finding.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Report, Rule, RuleContext } from '../../form-module.js'
-import { siFieldOf } from './fields.js'
 import { siCommonFindings as F } from './findings.js'
 import { checkDavcna, checkEmso, checkMaticna, checkMaticnaEnote } from './identifiers.js'
 
 /** The day on which code lists are read (DOCUMENTS §1.5): r.14 on M1 and M12, r.13 on M3, r.32 on M2. */
 export type EventDate = (root: XmlElement) => string
 
-const fieldOf = siFieldOf('')
-
-/** Reports on an element, with the form field of that element (one finding may serve several rubrike). */
-export function reportOn(report: Report, def: FindingDef, at: XmlElement): void {
-  report(def, at, fieldOf(at.path))
-}
-
 /** Where an absent child would be: its path, on the line of the parent that is present. */
 export function missingChild(parent: XmlElement, name: string): FindingLocation {
   return { path: `${parent.path}/${name}`, line: parent.line }
-}
-
-/** Reports on a missing element, with the form field it would have. */
-export function reportMissing(report: Report, def: FindingDef, parent: XmlElement, name: string): void {
-  const at = missingChild(parent, name)
-  report(def, at, fieldOf(at.path))
 }
 
 /** Checks a code against a list valid on `onDate`; a complete list proves it wrong, a partial one cannot. */
@@ -36,9 +22,9 @@ export function checkCode(
 ): void {
   switch (ctx.codeLists.check(list, at.text, onDate)) {
     case 'valid': return
-    case 'unknown': reportOn(report, unknown, at); return
-    case 'not_valid_on_date': reportOn(report, F['008'], at); return
-    case 'unverified': reportOn(report, F['009'], at)
+    case 'unknown': report(unknown, at); return
+    case 'not_valid_on_date': report(F['008'], at); return
+    case 'unverified': report(F['009'], at)
   }
 }
 
@@ -51,19 +37,19 @@ export function basisHasFlag(root: XmlElement, ctx: RuleContext, onDate: string,
 
 function checkEmsoAt(report: Report, at: XmlElement): void {
   const problem = checkEmso(at.text)
-  if (problem === 'date') reportOn(report, F['002'], at)
-  else if (problem !== null) reportOn(report, F['003'], at)
+  if (problem === 'date') report(F['002'], at)
+  else if (problem !== null) report(F['003'], at)
 }
 
 /** r.3 or r.4, and the obligor's tax number (identifiers §1–3). */
 export const checkObligor: Rule = (root, report) => {
   const obligor = child(root, 'Zavezanec')
   const maticna = child(obligor, 'MaticnaStevilka')
-  if (maticna && checkMaticna(maticna.text) !== null) reportOn(report, F['001'], maticna)
+  if (maticna && checkMaticna(maticna.text) !== null) report(F['001'], maticna)
   const emso = child(obligor, 'Emso')
   if (emso) checkEmsoAt(report, emso)
   const davcna = child(obligor, 'DavcnaStevilka')
-  if (davcna && checkDavcna(davcna.text) !== null) reportOn(report, F['004'], davcna)
+  if (davcna && checkDavcna(davcna.text) !== null) report(F['004'], davcna)
 }
 
 /** r.5. */
@@ -84,7 +70,7 @@ export function checkInsuredCountries(eventDate: EventDate): Rule {
 }
 
 /** Working time in hundredths of an hour: `Ure` has at most two decimals, so the comparison is exact. */
-function hundredths(ure: string): number {
+export function hundredths(ure: string): number {
   const [whole, fraction = ''] = ure.split('.')
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
 }
@@ -97,7 +83,7 @@ export function checkFixedBlock(eventDate: EventDate): Rule {
     if (basis) checkCode(report, ctx, basis, 'si/podlaga', eventDate(root))
     const hours = child(block, 'DelovniCasZavarovanca')
     const fullTime = child(block, 'PolniDelovniCasZavezanca')
-    if (hours && fullTime && hundredths(hours.text) > hundredths(fullTime.text)) reportOn(report, F['010'], hours)
+    if (hours && fullTime && hundredths(hours.text) > hundredths(fullTime.text)) report(F['010'], hours)
   }
 }
 
@@ -121,20 +107,20 @@ export function checkVariableBlock(eventDate: EventDate): Rule {
     const block = child(root, 'ZavarovanjeSpremenljivo')
     if (!block) return
     // DOCUMENTS §1.2: an optional element is absent or has content; the XSD cannot say so for this block.
-    if (block.children.length === 0) reportOn(report, F['016'], block)
+    if (block.children.length === 0) report(F['016'], block)
     const onDate = eventDate(root)
 
     const unit = child(block, 'MaticnaStevilkaEnote')
-    if (unit && checkMaticnaEnote(unit.text) !== null) reportOn(report, F['005'], unit)
+    if (unit && checkMaticnaEnote(unit.text) !== null) report(F['005'], unit)
 
     const permit = child(block, 'StevilkaDelovnegaDovoljenja')
-    if (permit?.text.startsWith('MK') && !BLUE_CARD.test(permit.text)) reportOn(report, F['011'], permit)
-    if (permit && !child(block, 'IztekZavarovalnihPogojev')) reportMissing(report, F['012'], block, 'IztekZavarovalnihPogojev')
+    if (permit?.text.startsWith('MK') && !BLUE_CARD.test(permit.text)) report(F['011'], permit)
+    if (permit && !child(block, 'IztekZavarovalnihPogojev')) report(F['012'], missingChild(block, 'IztekZavarovalnihPogojev'))
 
     const hasType = child(block, 'VrstaIzobrazbe') !== undefined
     const hasField = child(block, 'PodrocjeIzobrazbe') !== undefined
-    if (hasType && !hasField) reportMissing(report, F['013'], block, 'PodrocjeIzobrazbe')
-    if (hasField && !hasType) reportMissing(report, F['013'], block, 'VrstaIzobrazbe')
+    if (hasType && !hasField) report(F['013'], missingChild(block, 'PodrocjeIzobrazbe'))
+    if (hasField && !hasType) report(F['013'], missingChild(block, 'VrstaIzobrazbe'))
 
     for (const [name, list] of CODED) {
       const at = child(block, name)
@@ -144,9 +130,9 @@ export function checkVariableBlock(eventDate: EventDate): Rule {
     // The posting and disability basis sets are stated in full by the M-3 navodilo (si-forms §3.1, §3.2),
     // so a basis missing from the partial list is outside them.
     const posted = child(block, 'PoslanVDrzavo')
-    if (posted && !basisHasFlag(root, ctx, onDate, 'posting')) reportOn(report, F['014'], posted)
+    if (posted && !basisHasFlag(root, ctx, onDate, 'posting')) report(F['014'], posted)
     const disability = child(block, 'VrstaInvalidnosti')
-    if (disability && !basisHasFlag(root, ctx, onDate, 'disability')) reportOn(report, F['015'], disability)
+    if (disability && !basisHasFlag(root, ctx, onDate, 'disability')) report(F['015'], disability)
   }
 }
 

@@ -3,7 +3,7 @@ import { daysBetween } from '../../../lib/dates.js'
 import type { FindingDef } from '../../../validation/finding.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'
-import { basisHasFlag, reportMissing, reportOn, siCommonRules } from '../common/rules.js'
+import { basisHasFlag, missingChild, siCommonRules } from '../common/rules.js'
 import { m1Findings as F } from './findings.js'
 
 /** r.14, the day on which M1's code lists are read (DOCUMENTS §1.5); the XSD makes it present. */
@@ -15,15 +15,15 @@ export function startDate(root: XmlElement): string {
 export const checkFilingWindow: Rule = (root, report, ctx) => {
   const start = descend(root, 'ZavarovanjeNespremenljivo', 'DatumPricetkaZavarovanja')
   if (!start) return
-  if (daysBetween(ctx.filingDate, start.text) > 30) reportOn(report, F['001'], start)
-  if (daysBetween(start.text, ctx.filingDate) > 8) reportOn(report, F['002'], start)
+  if (daysBetween(ctx.filingDate, start.text) > 30) report(F['001'], start)
+  if (daysBetween(start.text, ctx.filingDate) > 8) report(F['002'], start)
 }
 
 /** DOCUMENTS §2.2: r.6 expected with a permanent address abroad (r.9–11). */
 export const checkCitizenship: Rule = (root, report) => {
   const insured = child(root, 'Zavarovanec')
   if (insured && child(insured, 'PrebivalisceVTujini') && !child(insured, 'Drzavljanstvo')) {
-    reportMissing(report, F['003'], insured, 'Drzavljanstvo')
+    report(F['003'], missingChild(insured, 'Drzavljanstvo'))
   }
 }
 
@@ -35,8 +35,8 @@ export const checkCitizenship: Rule = (root, report) => {
 export const checkExpectedVariableData: Rule = (root, report, ctx) => {
   const block = child(root, 'ZavarovanjeSpremenljivo')
   const expect = (name: string, def: FindingDef): void => {
-    if (!block) reportMissing(report, def, root, `ZavarovanjeSpremenljivo/${name}`)
-    else if (!child(block, name)) reportMissing(report, def, block, name)
+    if (!block) report(def, missingChild(root, `ZavarovanjeSpremenljivo/${name}`))
+    else if (!child(block, name)) report(def, missingChild(block, name))
   }
   if (descend(root, 'Zavezanec', 'MaticnaStevilka')) expect('MaticnaStevilkaEnote', F['004'])
   const onDate = startDate(root)

@@ -3,12 +3,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/finding.js'
-import { makeFinding } from '../../../validation/finding.js'
 import { parseXml } from '../../../xml/parse.js'
 import { createValidator } from '../../../validation/validator.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { checkDavcna, checkEmso, checkMaticna } from '../common/identifiers.js'
 import { m12 } from './index.js'
+import { applyRules } from '../../form-module.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/si/m12')
 const codeLists = loadCodeLists()
@@ -21,9 +21,7 @@ function read(name: string): string {
 
 function run(xml: string, filingDate = FILED): Finding[] {
   const { root } = parseXml(xml)
-  const findings: Finding[] = []
-  for (const rule of m12.rules) rule(root, (def, at, field) => findings.push(makeFinding(def, at, field)), { filingDate, codeLists })
-  return findings
+  return applyRules(m12, root, { filingDate, codeLists })
 }
 
 const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()

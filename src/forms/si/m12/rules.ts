@@ -2,7 +2,7 @@
 import { child, childText, descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'
 import { siFieldOf } from '../common/fields.js'
-import { checkCode, checkInsuredEmso, checkObligor, reportMissing, reportOn } from '../common/rules.js'
+import { checkCode, checkInsuredEmso, checkObligor, missingChild } from '../common/rules.js'
 import { m12Fields, m12Findings as F } from './findings.js'
 
 /** Field of an M12 element: M12's own names, else the rubrika of the shared SI block. */
@@ -39,9 +39,9 @@ export const checkInsuranceDates: Rule = (root, report) => {
   if (!insurance) return
   const start = child(insurance, 'DatumPricetkaZavarovanja')
   const end = child(insurance, 'DatumPrenehanjaZavarovanja')
-  if (start && start.text < M12_IN_USE_FROM) reportOn(report, F['001'], start)
-  if (!end && childText(root, 'VrstaPrijave') === 'odjava') reportMissing(report, F['002'], insurance, 'DatumPrenehanjaZavarovanja')
-  if (start && end && end.text < start.text) reportOn(report, F['003'], end)
+  if (start && start.text < M12_IN_USE_FROM) report(F['001'], start)
+  if (!end && childText(root, 'VrstaPrijave') === 'odjava') report(F['002'], missingChild(insurance, 'DatumPrenehanjaZavarovanja'))
+  if (start && end && end.text < start.text) report(F['003'], end)
 }
 
 /** DOCUMENTS §2.7: basis 050 requires reason 10. */
@@ -49,16 +49,8 @@ export const checkSideOccupation: Rule = (root, report) => {
   const insurance = child(root, 'Zavarovanje')
   const reason = child(insurance, 'VzrokZavarovanja')
   if (childText(insurance, 'PodlagaZaZavarovanje') === SIDE_OCCUPATION.basis && reason && reason.text !== SIDE_OCCUPATION.reason) {
-    reportOn(report, F['004'], reason)
+    report(F['004'], reason)
   }
-}
-
-/**
- * The shared helpers label a finding with the fields of the SI blocks, which do not know M12's own elements;
- * every M12 finding is labelled with M12's fields instead (the same rubrika for the shared blocks).
- */
-function withM12Fields(rule: Rule): Rule {
-  return (root, report, ctx) => rule(root, (def, at) => report(def, at, m12FieldOf(at.path)), ctx)
 }
 
 /** Plain rules only: the register rules (open M12 insurance for prijava/odjava) run when the document is processed. */
@@ -68,4 +60,4 @@ export const m12Rules: readonly Rule[] = Object.freeze([
   checkInsuranceCodes,
   checkInsuranceDates,
   checkSideOccupation,
-].map(withM12Fields))
+])

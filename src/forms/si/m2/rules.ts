@@ -2,7 +2,7 @@
 import { daysBetween } from '../../../lib/dates.js'
 import { descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'
-import { checkCode, checkFixedBlock, checkInsuredEmso, checkObligor, reportOn } from '../common/rules.js'
+import { checkCode, checkFixedBlock, checkInsuredEmso, checkObligor } from '../common/rules.js'
 import { m2Findings as F } from './findings.js'
 
 /** r.32, the day on which M2's code lists are read (DOCUMENTS §1.5); the XSD makes it present. */
@@ -20,7 +20,7 @@ export const checkReason: Rule = (root, report, ctx) => {
 export const checkEndAfterStart: Rule = (root, report) => {
   const end = descend(root, 'Odjava', 'DatumSpremembeZavarovanja')
   const start = descend(root, 'ZavarovanjeNespremenljivo', 'DatumPricetkaZavarovanja')
-  if (end && start && end.text < start.text) reportOn(report, F['001'], end)
+  if (end && start && end.text < start.text) report(F['001'], end)
 }
 
 /**
@@ -32,9 +32,9 @@ export const checkFilingWindow: Rule = (root, report, ctx) => {
   const end = descend(root, 'Odjava', 'DatumSpremembeZavarovanja')
   if (!end) return
   const ahead = daysBetween(ctx.filingDate, end.text)
-  if (ahead > 30) reportOn(report, F['002'], end)
-  else if (ahead > 8) reportOn(report, F['003'], end)
-  if (daysBetween(end.text, ctx.filingDate) > 8) reportOn(report, F['004'], end)
+  if (ahead > 30) report(F['002'], end)
+  else if (ahead > 8) report(F['003'], end)
+  if (daysBetween(end.text, ctx.filingDate) > 8) report(F['004'], end)
 }
 
 /** M2 has no country rubrike and no r.18–29, so of the shared rules only these apply. */

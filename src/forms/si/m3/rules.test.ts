@@ -4,10 +4,10 @@ import { join } from 'node:path'
 import { localDate } from '../../../lib/dates.js'
 import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/finding.js'
-import { makeFinding } from '../../../validation/finding.js'
 import { parseXml } from '../../../xml/parse.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { m3 } from './index.js'
+import { applyRules } from '../../form-module.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/si/m3')
 const codeLists = loadCodeLists()
@@ -20,9 +20,7 @@ function read(name: string): string {
 
 function run(xml: string, filingDate = CHANGED): Finding[] {
   const { root } = parseXml(xml)
-  const findings: Finding[] = []
-  for (const rule of m3.rules) rule(root, (def, at, field) => findings.push(makeFinding(def, at, field)), { filingDate, codeLists })
-  return findings
+  return applyRules(m3, root, { filingDate, codeLists })
 }
 
 const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()

@@ -5,7 +5,7 @@
 import { daysBetween } from '../../../lib/dates.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'
-import { reportMissing, reportOn, siCommonRules } from '../common/rules.js'
+import { missingChild, siCommonRules } from '../common/rules.js'
 import { m3Findings as F } from './findings.js'
 
 /** r.12: 01 changes or corrects an open insurance, 16 annuls a closed one (si-forms §5.2). */
@@ -37,7 +37,7 @@ function changedInsuredData(root: XmlElement): XmlElement[] {
 export const checkChangeAfterStart: Rule = (root, report) => {
   const date = descend(root, 'Sprememba', 'DatumSpremembeZavarovanja')
   const start = descend(root, 'ZavarovanjeNespremenljivo', 'DatumPricetkaZavarovanja')
-  if (date && start && date.text < start.text) reportOn(report, F['001'], date)
+  if (date && start && date.text < start.text) report(F['001'], date)
 }
 
 /**
@@ -48,9 +48,9 @@ export const checkChangesMatchReason: Rule = (root, report) => {
   const block = child(root, 'ZavarovanjeSpremenljivo')
   const insured = changedInsuredData(root)
   const code = descend(root, 'Sprememba', 'VzrokSpremembeZavarovanja')
-  if (code?.text === CHANGE && !block && insured.length === 0) reportOn(report, F['002'], code)
+  if (code?.text === CHANGE && !block && insured.length === 0) report(F['002'], code)
   if (code?.text === STORNO) {
-    for (const at of block ? [...insured, block] : insured) reportOn(report, F['003'], at)
+    for (const at of block ? [...insured, block] : insured) report(F['003'], at)
   }
 }
 
@@ -62,7 +62,7 @@ export const checkPostingChange: Rule = (root, report) => {
   if (reasonCode(root) !== CHANGE) return
   const posted = descend(root, 'ZavarovanjeSpremenljivo', 'PoslanVDrzavo')
   const basis = descend(root, 'ZavarovanjeNespremenljivo', 'PodlagaZaZavarovanje')?.text
-  if (posted && basis !== undefined && SEAT_STATE_BASES.has(basis)) reportOn(report, F['004'], posted)
+  if (posted && basis !== undefined && SEAT_STATE_BASES.has(basis)) report(F['004'], posted)
 }
 
 /** si-forms §5.5: a foreigner's new name goes in r.7/r.8 and the previous one in OPOMBE (warning). */
@@ -70,13 +70,13 @@ export const checkPreviousName: Rule = (root, report) => {
   if (reasonCode(root) !== CHANGE) return
   const insured = child(root, 'Zavarovanec')
   const isNameChanged = child(insured, 'Priimek') !== undefined || child(insured, 'Ime') !== undefined
-  if (isNameChanged && !child(root, 'Opombe')) reportMissing(report, F['005'], root, 'Opombe')
+  if (isNameChanged && !child(root, 'Opombe')) report(F['005'], missingChild(root, 'Opombe'))
 }
 
 /** si-forms §5.1: deadline 8 days after the change, or after the error was found (warning only: ZZZS decides). */
 export const checkFilingDeadline: Rule = (root, report, ctx) => {
   const date = descend(root, 'Sprememba', 'DatumSpremembeZavarovanja')
-  if (date && daysBetween(date.text, ctx.filingDate) > 8) reportOn(report, F['006'], date)
+  if (date && daysBetween(date.text, ctx.filingDate) > 8) report(F['006'], date)
 }
 
 export const m3Rules: readonly Rule[] = Object.freeze([
