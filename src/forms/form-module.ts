@@ -1,5 +1,5 @@
 import type { XmlElement } from '../xml/element.js'
-import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation } from '../validation/finding.js'
+import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation, type FindingParams } from '../validation/finding.js'
 import type { CodeLists } from './code-lists.js'
 
 export type Country = 'SI' | 'SK'
@@ -12,18 +12,36 @@ export function countryOf(type: string): Country {
   return slovenianTypes.includes(type) ? 'SI' : 'SK'
 }
 
-/** What every stateless rule may read besides the document. */
+/**
+ * An earlier document of the same series (same environment, employer, type and `FormModule.series`), as a
+ * "documents" rule sees it (DOCUMENTS.md §1.6): R/O admissibility, corrective ELDP, negative rows.
+ */
+export interface EarlierDocument {
+  readonly number: string
+  readonly kind: string | null
+  readonly acceptance: string
+  readonly processing: string
+  /** The parsed document, loaded only when `FormModule.needsEarlierContent` asks for it. */
+  readonly root?: XmlElement
+}
+
+/** What every rule may read besides the document. */
 export interface RuleContext {
   /** Filing date (YYYY-MM-DD, Central European time): today for `ehrs validate`, the receipt date on the server. */
   readonly filingDate: string
   readonly codeLists: CodeLists
+  /**
+   * The series' earlier documents, oldest first. Absent where they cannot be known (`ehrs validate`): rules
+   * that need them then stay silent, or judge as if there were none where that is the stricter reading.
+   */
+  readonly earlier?: readonly EarlierDocument[]
 }
 
 /**
  * Adds a finding; `at` is the element concerned, or where a missing one would be. The finding's field is the
  * form field of that path (`FormModule.fieldOf`), so one definition serves every rubrika it applies to.
  */
-export type Report = (def: FindingDef, at: FindingLocation) => void
+export type Report = (def: FindingDef, at: FindingLocation, params?: FindingParams) => void
 
 /** A plain rule reads the document alone (DOCUMENTS.md §1.6). Rules add findings; they never throw. */
 export type Rule = (root: XmlElement, report: Report, ctx: RuleContext) => void
@@ -56,13 +74,35 @@ export interface FormModule {
   readonly facts: (root: XmlElement) => DocumentFacts
   /** Field name for an element path, used to label XSD findings ("rubrika 18"). */
   readonly fieldOf: (path: string) => string
+  /**
+   * The series a document belongs to for the "documents" rules: the period of a report, the person and
+   * relationship of an ELDP. Absent for forms without such rules.
+   */
+  readonly series?: (root: XmlElement) => string | undefined
+  /** True when the "documents" rules need the earlier documents' content, not only their states. */
+  readonly needsEarlierContent?: (root: XmlElement) => boolean
+  /**
+   * Rules of the first steps of an ordered input check (sk-ezu §6.3): they run whether or not the schema is
+   * satisfied, so they must cope with missing elements.
+   */
+  readonly admission?: readonly Rule[]
+  /**
+   * The step of the ordered input check a finding belongs to. When given, only the findings up to the first
+   * step that has an error are reported: a document is judged step by step, in that order.
+   */
+  readonly checkStep?: (finding: Finding) => number
 }
 
 export type { Finding }
 
-/** Runs a form's plain rules on a schema-valid document, in rule order. */
-export function applyRules(form: FormModule, root: XmlElement, ctx: RuleContext): Finding[] {
+/** Where an absent child would be: its path, on the line of the parent that is present. */
+export function missingChild(parent: XmlElement, name: string): FindingLocation {
+  return { path: `${parent.path}/${name}`, line: parent.line }
+}
+
+/** Runs rules (by default the form's plain rules, on a schema-valid document) in rule order. */
+export function applyRules(form: FormModule, root: XmlElement, ctx: RuleContext, rules: readonly Rule[] = form.rules): Finding[] {
   const findings: Finding[] = []
-  for (const rule of form.rules) rule(root, (def, at) => findings.push(makeFinding(def, at, form.fieldOf(at.path))), ctx)
+  for (const rule of rules) rule(root, (def, at, params) => findings.push(makeFinding(def, at, form.fieldOf(at.path), params)), ctx)
   return findings
 }

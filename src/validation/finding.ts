@@ -1,4 +1,7 @@
-/** What is wrong inside a document. Texts are fixed templates that never repeat the value found. */
+/**
+ * What is wrong inside a document. Texts are fixed templates that never repeat the value found; a template
+ * may name a count or a document number (`{n}`), never personal data.
+ */
 export type Severity = 'error' | 'warning'
 export type FormLanguage = 'sl' | 'sk'
 
@@ -45,14 +48,21 @@ export function defineFindings<L extends FormLanguage, K extends string>(
 /** Where a finding points: an element of the parsed document, or a path when the element is absent. */
 export interface FindingLocation { readonly path: string; readonly line?: number }
 
-export function makeFinding(def: FindingDef, at: FindingLocation, field = def.field): Finding {
+/** Values for a template's `{name}` placeholders: counts and document numbers only. */
+export type FindingParams = Readonly<Record<string, string | number>>
+
+function fill(template: string, params: FindingParams | undefined): string {
+  return params ? template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole)) : template
+}
+
+export function makeFinding(def: FindingDef, at: FindingLocation, field = def.field, params?: FindingParams): Finding {
   return {
     code: def.code,
     severity: def.severity,
     field,
     path: at.path,
     ...(at.line !== undefined ? { line: at.line } : {}),
-    message: { en: def.en, [def.language]: def.local },
+    message: { en: fill(def.en, params), [def.language]: fill(def.local, params) },
   }
 }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdValidatorOptions } from '../xml/index.js'
 import { findForm } from '../forms/index.js'
-import { applyRules, type FormModule, type DocumentFacts } from '../forms/form-module.js'
+import { applyRules, type FormModule, type DocumentFacts, type RuleContext } from '../forms/form-module.js'
 import type { CodeLists } from '../forms/code-lists.js'
 import type { Finding } from './finding.js'
 import { attributeFindings, xsdIssuesToFindings } from './xsd-findings.js'
@@ -22,9 +22,18 @@ export interface Validator {
    * Throws GatewayError XML_MALFORMED, XML_DOCTYPE_FORBIDDEN or UNKNOWN_DOCUMENT_TYPE.
    */
   identify(bytes: Uint8Array): IdentifiedDocument
-  /** XSD, then (only when the schema is satisfied) the form's plain rules. Findings in document order. */
-  validate(document: IdentifiedDocument, options: { filingDate: string }): Promise<Finding[]>
+  /**
+   * XSD, then (only when the schema is satisfied) the form's plain rules; a form with an ordered input check
+   * also runs its admission rules and reports only up to the first step with an error. Findings in step
+   * order, then document order. `earlier` feeds the "documents" rules; without it they stay silent.
+   */
+  validate(document: IdentifiedDocument, options: ValidateOptions): Promise<Finding[]>
   close(): Promise<void>
+}
+
+export interface ValidateOptions {
+  readonly filingDate: string
+  readonly earlier?: RuleContext['earlier']
 }
 
 export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
@@ -48,13 +57,23 @@ export function createValidator(codeLists: CodeLists, options: Partial<XsdValida
       return { form, doc, facts: form.facts(doc.root), bytes }
     },
 
-    async validate({ form, doc, bytes }, { filingDate }) {
+    async validate({ form, doc, bytes }, { filingDate, earlier }) {
+      const ctx: RuleContext = { filingDate, codeLists, ...(earlier ? { earlier } : {}) }
       const issues = await xsd.validate(form.xsd, bytes)
       const schemaFindings = [...attributeFindings(form, doc.root), ...xsdIssuesToFindings(form, doc.root, issues)]
-      if (schemaFindings.length > 0) return schemaFindings
-      return applyRules(form, doc.root, { filingDate, codeLists }).sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+      const admission = form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
+      const findings = [...admission, ...(schemaFindings.length > 0 ? schemaFindings : applyRules(form, doc.root, ctx))]
+      const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
+      if (!form.checkStep) return findings.sort(byLine)
+      return upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
     },
 
     close: () => xsd.close(),
   }
+}
+
+/** The findings of every step up to and including the first one with an error (sk-ezu §6.3). */
+function upToFirstFailingStep(findings: readonly Finding[], stepOf: (finding: Finding) => number): Finding[] {
+  const failing = Math.min(...findings.filter(f => f.severity === 'error').map(stepOf))
+  return findings.filter(f => stepOf(f) <= failing)
 }

@@ -2,7 +2,7 @@
  * Plain rules of the SI blocks shared by M1, M2, M3 and M12 (DOCUMENTS.md §1.4, §1.5, §2.1–2.3).
  * Rules run on XSD-valid documents only, so required elements are present and values have their shape.
  */
-import type { FindingDef, FindingLocation } from '../../../validation/finding.js'
+import type { FindingDef } from '../../../validation/finding.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Report, Rule, RuleContext } from '../../form-module.js'
 import { siCommonFindings as F } from './findings.js'
@@ -11,10 +11,9 @@ import { checkDavcna, checkEmso, checkMaticna, checkMaticnaEnote } from './ident
 /** The day on which code lists are read (DOCUMENTS §1.5): r.14 on M1 and M12, r.13 on M3, r.32 on M2. */
 export type EventDate = (root: XmlElement) => string
 
-/** Where an absent child would be: its path, on the line of the parent that is present. */
-export function missingChild(parent: XmlElement, name: string): FindingLocation {
-  return { path: `${parent.path}/${name}`, line: parent.line }
-}
+import { missingChild } from '../../form-module.js'
+
+export { missingChild }
 
 /** Checks a code against a list valid on `onDate`; a complete list proves it wrong, a partial one cannot. */
 export function checkCode(

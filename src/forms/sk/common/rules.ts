@@ -1,0 +1,79 @@
+/**
+ * Rules shared by the SK documents (DOCUMENTS.md §3.1, domain/identifiers.md §5–7). Except `checkEmployer`,
+ * an admission rule that copes with any input, they run on schema-valid documents.
+ */
+import type { FindingDef } from '../../../validation/finding.js'
+import { child, descend, type XmlElement } from '../../../xml/element.js'
+import type { EarlierDocument, Report, Rule, RuleContext } from '../../form-module.js'
+import { skCommonFindings as F } from './findings.js'
+import { checkIban, checkIco, checkRodneCislo } from './identifiers.js'
+
+/** Checks a code against a list valid on `onDate`; a complete list proves it wrong, a partial one cannot. */
+export function checkCode(report: Report, ctx: RuleContext, at: XmlElement, list: string, onDate: string, unknown: FindingDef): void {
+  switch (ctx.codeLists.check(list, at.text, onDate)) {
+    case 'valid': return
+    case 'unknown': report(unknown, at); return
+    case 'not_valid_on_date': report(F['010'], at); return
+    case 'unverified': report(F['009'], at)
+  }
+}
+
+/** Step 1 of the input check (sk-ezu §6.3): the employer's identification. IČZ and DIČ have no check digit. */
+export const checkEmployer: Rule = (root, report) => {
+  const ico = descend(root, 'Zamestnavatel', 'Ico')
+  if (ico && checkIco(ico.text) === 'checksum') report(F['001'], ico)
+}
+
+/** Every element below `from` with the local name `name`, in document order. */
+export function elementsNamed(from: XmlElement, name: string): XmlElement[] {
+  const found: XmlElement[] = []
+  const walk = (el: XmlElement): void => {
+    for (const c of el.children) {
+      if (c.name === name) found.push(c)
+      else walk(c)
+    }
+  }
+  walk(from)
+  return found
+}
+
+/**
+ * Every rodné číslo in the document (identifiers §5), and the date of birth next to it (DOCUMENTS §3.1).
+ * A temporary number (DocasneRodneCislo) is checked for its format only, which the schema did.
+ */
+export const checkPersons: Rule = (root, report) => {
+  const check = (person: XmlElement): void => {
+    const rc = child(person, 'RodneCislo')
+    if (rc) checkPerson(report, person, rc)
+    for (const c of person.children) if (c.children.length > 0) check(c)
+  }
+  check(root)
+}
+
+function checkPerson(report: Report, person: XmlElement, rc: XmlElement): void {
+  const { problem, warnings, birthDate } = checkRodneCislo(rc.text)
+  if (problem === 'date' || problem === 'format') report(F['002'], rc)
+  else if (problem === 'nine_digits_after_1953') report(F['003'], rc)
+  else if (problem === 'checksum') report(F['004'], rc)
+  if (warnings.includes('month_plus_20')) report(F['005'], rc)
+  if (warnings.includes('historic_check_digit')) report(F['006'], rc)
+  const born = child(person, 'DatumNarodenia')
+  if (born && birthDate && born.text !== birthDate) report(F['007'], born)
+}
+
+/** Every IBAN of the document (ISO 13616). */
+export const checkIbans: Rule = (root, report) => {
+  for (const iban of elementsNamed(root, 'Iban')) if (checkIban(iban.text) === 'checksum') report(F['008'], iban)
+}
+
+/** Processing states a document reaches only after it was forwarded (sk-ezu §3.3). */
+const afterForwarding: ReadonlySet<string> = new Set(['forwarded', 'processed', 'refused', 'faulty'])
+
+/** "odoslaný na spracovanie" or any later processing state. */
+export function wasForwarded(doc: EarlierDocument): boolean {
+  return afterForwarding.has(doc.processing)
+}
+
+export function isCancelled(doc: EarlierDocument): boolean {
+  return doc.acceptance === 'cancelled'
+}
