@@ -38,11 +38,15 @@ export interface ServiceOptions {
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
   const receipts = createReceiptSigner(options.signing)
-  const validator = createValidator(loadCodeLists(), options.validatorWorkers ? { workers: options.validatorWorkers } : {})
+  const codeLists = loadCodeLists()
+  const validator = createValidator(codeLists, options.validatorWorkers ? { workers: options.validatorWorkers } : {})
   const db = dbHandle.db
   let intake: Intake | undefined
-  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(), {
-    processingDelayMs: config.PROCESSING_DELAY, ...(options.onError ? { onError: options.onError } : {}),
+  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(codeLists), {
+    processingDelayMs: config.PROCESSING_DELAY,
+    forwardDelayMs: { production: config.FORWARD_DELAY, test: config.TEST_FORWARD_DELAY },
+    recheckDelayMs: { production: config.RECHECK_DELAY, test: config.TEST_RECHECK_DELAY },
+    ...(options.onError ? { onError: options.onError } : {}),
     // PGlite has one connection: submissions go first, timed transitions catch up within half a minute.
     ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 30_000 } } : {}),
   })

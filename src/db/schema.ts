@@ -80,6 +80,8 @@ export interface DocumentsTable {
   message_id: string
   idempotency_key: string | null
   findings: Json
+  /** What R/O rules compare (migration 0003): a report's period, an ELDP's person and relationship start. */
+  series: string | null
 }
 
 export interface DocumentStatesTable {
@@ -154,6 +156,17 @@ export interface TimersTable {
   last_error: string | null
 }
 
+/** One register check (KNR) of a report and what it decided (sk-ezu §5.4). */
+export interface RegisterChecksTable {
+  id: Generated<number>
+  document_id: string
+  at: Date
+  errors: number
+  /** The error count later checks are measured against: the first check's, or a later higher one. */
+  baseline: number
+  accepted: boolean
+}
+
 export interface Database {
   clients: ClientsTable
   client_certificates: ClientCertificatesTable
@@ -168,6 +181,7 @@ export interface Database {
   insurances: InsurancesTable
   insurance_events: InsuranceEventsTable
   timers: TimersTable
+  register_checks: RegisterChecksTable
 }
 
 export type ClientRow = Selectable<ClientsTable>

@@ -24,6 +24,8 @@ export interface DocumentView {
   readonly status: { acceptance: Acceptance; processing: Processing; label: { en: string; sl?: string; sk?: string } }
   readonly findings: readonly Finding[]
   readonly history: readonly { at: string; acceptance: Acceptance; processing: Processing; reason: string | null }[]
+  /** The next timed transition and when it is due: a register check, forwarding (the end of storno) or processing. */
+  readonly scheduled?: { readonly transition: 'register_check' | 'forwarding' | 'processing'; readonly at: string }
   readonly duplicateOf?: string
 }
 
@@ -114,15 +116,34 @@ function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
 /** Maps rows to views with one query for all their states. */
 export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<DocumentView[]> {
   if (rows.length === 0) return []
-  const states = await db.selectFrom('document_states').selectAll()
-    .where('document_id', 'in', rows.map(r => r.id)).orderBy('id').execute()
-  return rows.map(row => toView(row, states.filter(s => s.document_id === row.id)))
+  const ids = rows.map(r => r.id)
+  const states = await db.selectFrom('document_states').selectAll().where('document_id', 'in', ids).orderBy('id').execute()
+  const timers = await db.selectFrom('timers').select(['document_id', 'kind', 'due_at'])
+    .where('document_id', 'in', ids).where('done_at', 'is', null).orderBy('due_at').execute()
+  return rows.map(row => {
+    const next = timers.find(t => t.document_id === row.id)
+    return toView(row, states.filter(s => s.document_id === row.id), next ? { kind: next.kind, at: next.due_at } : undefined)
+  })
+}
+
+const transitions: Readonly<Record<string, 'register_check' | 'forwarding' | 'processing'>> = {
+  'register-check': 'register_check', forward: 'forwarding', process: 'processing',
+}
+
+/**
+ * The findings a document has now: those given at submission, and of its states the latest of each kind
+ * (reason): a repeated register check replaces the findings of the one before it.
+ */
+function currentFindings(row: DocumentRow, history: readonly StateRow[]): Finding[] {
+  const latest = new Map<string | null, StateRow>()
+  for (const s of history) if ((s.findings as Finding[]).length > 0) latest.set(s.reason, s)
+  return [...(row.findings as Finding[]), ...[...latest.values()].flatMap(s => s.findings as Finding[])]
 }
 
 export interface StateRow { at: Date; acceptance: string; processing: string; reason: string | null; findings: unknown }
 
 /** One document and its states, oldest first, as the client sees them. */
-export function toView(row: DocumentRow, history: readonly StateRow[]): DocumentView {
+export function toView(row: DocumentRow, history: readonly StateRow[], next?: { kind: string; at: Date }): DocumentView {
   const current = history[history.length - 1]!
   const state = { acceptance: current.acceptance as Acceptance, processing: current.processing as Processing }
   return {
@@ -138,7 +159,8 @@ export function toView(row: DocumentRow, history: readonly StateRow[]): Document
     sha256: row.sha256,
     size: row.size,
     status: { ...state, label: stateLabel(countryOf(row.type), state) },
-    findings: [...(row.findings as Finding[]), ...history.flatMap(s => s.findings as Finding[])],
+    findings: currentFindings(row, history),
     history: history.map(s => ({ at: s.at.toISOString(), acceptance: s.acceptance as Acceptance, processing: s.processing as Processing, reason: s.reason })),
+    ...(next && transitions[next.kind] ? { scheduled: { transition: transitions[next.kind]!, at: next.at.toISOString() } } : {}),
   }
 }

@@ -6,6 +6,7 @@ import { getDocumentView, toView, type DocumentView } from '../documents/index.j
 import { initialState, type Lifecycle } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/finding.js'
 import { createDocumentWriter } from './writer.js'
+import { loadEarlierDocuments, lockSeries } from './earlier.js'
 import { createBatcher } from '../lib/batcher.js'
 import type { IdentifiedDocument, Validator } from '../validation/validator.js'
 import { sha256Hex } from '../lib/hash.js'
@@ -122,12 +123,20 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
     const { employer } = identified.facts
     // Authorization comes before validation, so a caller learns nothing about documents it may not file.
     if (employer) await authorizeFiling(db, s.caller, employer, identified.form.type, filingDate)
-    const findings = await validator.validate(identified, { filingDate })
-    if (hasErrors(findings) || !employer) {
-      throw new GatewayError('DOCUMENT_INVALID', `${findings.filter(f => f.severity === 'error').length} error(s) in the ${identified.form.type} document`, findings)
-    }
+    const series = employer !== undefined ? identified.form.series?.(identified.doc.root) : undefined
+    const seriesKey = series !== undefined ? { environment: s.caller.environment, employer: employer!, type: identified.form.type, series } : undefined
+    const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.form.needsEarlierContent?.(identified.doc.root) ?? false) : undefined
+    const findings = await validator.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}) })
+    if (hasErrors(findings) || !employer) throw invalid(identified, findings)
+    // The earlier documents may change before this one commits (another R of the period, a forwarding): the
+    // admission rules are judged again in the writing transaction, under a lock on the series.
+    const admit = seriesKey && identified.form.admission ? async (trx: Db): Promise<void> => {
+      await lockSeries(trx, seriesKey)
+      const admission = validator.admit(identified, { filingDate, earlier: await loadEarlierDocuments(trx, seriesKey, false) })
+      if (hasErrors(admission)) throw invalid(identified, admission)
+    } : undefined
     try {
-      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings) }
+      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings, series ?? null, admit) }
     } catch (error) {
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
@@ -159,7 +168,10 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
     return { status: 200, view: { ...view, duplicateOf: earlier.id } }
   }
 
-  async function store(arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[]): Promise<DocumentView> {
+  async function store(
+    arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[],
+    series: string | null, admit: ((trx: Db) => Promise<void>) | undefined,
+  ): Promise<DocumentView> {
     const { form, facts } = identified
     const id = newId(arrival.receivedAt.getTime())
     const state = initialState(form.type)
@@ -167,21 +179,28 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
       id, client_id: caller.clientId, environment: caller.environment, type: form.type, employer,
       period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
       received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength,
-      idempotency_key: arrival.idempotencyKey, findings,
+      idempotency_key: arrival.idempotencyKey, findings, series,
     }
+    const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, receivedAt: arrival.receivedAt })
     const number = await writer.write({
       id, arrival, clientId: caller.clientId, environment: caller.environment, type: form.type,
       numberPrefix: form.numberPrefix(identified.doc.root), hasReceiptNumber: form.country === 'SI', employer,
-      period: row.period, kind: row.kind, externalId: row.external_id, findings, state,
-      timers: lifecycle.firstTimers({ id, country: form.country, environment: caller.environment, receivedAt: arrival.receivedAt }),
+      period: row.period, kind: row.kind, externalId: row.external_id, series, findings, state,
+      timers,
+      ...(admit ? { admit } : {}),
     })
     lifecycle.timers.nudge()
     // The view of what was just committed, without reading it back.
     return toView(
       { ...row, number, receipt_number: form.country === 'SI' ? number : null, message_id: '' },
       [{ at: arrival.receivedAt, ...state, reason: 'received', findings: [] }],
+      timers[0] ? { kind: timers[0].kind, at: timers[0].dueAt } : undefined,
     )
   }
+}
+
+function invalid(identified: IdentifiedDocument, findings: readonly Finding[]): GatewayError {
+  return new GatewayError('DOCUMENT_INVALID', `${findings.filter(f => f.severity === 'error').length} error(s) in the ${identified.form.type} document`, findings)
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -21,10 +21,13 @@ export interface NewDocument {
   readonly period: string | null
   readonly kind: string | null
   readonly externalId: string | null
+  readonly series: string | null
   readonly findings: readonly Finding[]
   readonly state: DocumentState
   /** Timed transitions that start with the document (e.g. processing after PROCESSING_DELAY). */
   readonly timers: readonly NewTimer[]
+  /** Judges the document's admission again inside the writing transaction; throws to refuse it. */
+  readonly admit?: (trx: Db) => Promise<void>
 }
 
 export interface DocumentWriter {
@@ -43,15 +46,21 @@ type Written = { number: string } | { error: unknown }
  * one, so that one document's conflict (a racing duplicate) never fails another's submission.
  */
 export function createDocumentWriter(db: Db): DocumentWriter {
+  const one = (doc: NewDocument): Promise<Written> => writeBatch(db, [doc]).then(([number]) => ({ number: number! }), (error: unknown) => ({ error }))
   const batcher = createBatcher<NewDocument, Written>(async docs => {
-    try {
-      return (await writeBatch(db, docs)).map(number => ({ number }))
-    } catch (error) {
-      if (docs.length === 1) return [{ error }]
-      const written: Written[] = []
-      for (const doc of docs) written.push(await writeBatch(db, [doc]).then(([number]) => ({ number: number! }), (e: unknown) => ({ error: e })))
-      return written
+    // A document judged under a lock on its series is written alone, so the next one of the series sees it.
+    const grouped = docs.filter(d => !d.admit)
+    const written = new Map<NewDocument, Written>()
+    if (grouped.length > 0) {
+      try {
+        (await writeBatch(db, grouped)).forEach((number, i) => written.set(grouped[i]!, { number }))
+      } catch (error) {
+        if (grouped.length === 1) written.set(grouped[0]!, { error })
+        else for (const doc of grouped) written.set(doc, await one(doc))
+      }
     }
+    for (const doc of docs.filter(d => d.admit)) written.set(doc, await one(doc))
+    return docs.map(d => written.get(d)!)
   }, maxBatch)
   return {
     async write(doc) {
@@ -64,6 +73,7 @@ export function createDocumentWriter(db: Db): DocumentWriter {
 
 async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[]> {
   return db.transaction().execute(async trx => {
+    for (const doc of docs) await doc.admit?.(trx)
     const numbers = await allocateNumbers(trx, docs)
     const messageIds = docs.map(d => newId(d.arrival.receivedAt.getTime()))
     await trx.insertInto('message_log').values(docs.map((d, i) => ({
@@ -75,7 +85,7 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
       id: d.id, client_id: d.clientId, environment: d.environment, type: d.type, number: numbers[i]!,
       receipt_number: d.hasReceiptNumber ? numbers[i]! : null, employer: d.employer, period: d.period, kind: d.kind,
       external_id: d.externalId, received_at: d.arrival.receivedAt, sha256: d.arrival.sha256, size: d.arrival.bytes.byteLength,
-      message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings),
+      message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings), series: d.series,
     }))).execute()
     await trx.insertInto('document_states').values(docs.map(d => ({
       document_id: d.id, at: d.arrival.receivedAt, acceptance: d.state.acceptance, processing: d.state.processing,

@@ -13,6 +13,12 @@ export interface ProcessingResult {
   readonly findings: readonly Finding[]
 }
 
+/** What a register check (KNR, sk-ezu §5) of a report found: one error per registration error. */
+export interface RegisterCheckResult {
+  readonly errors: readonly Finding[]
+  readonly warnings: readonly Finding[]
+}
+
 /**
  * The authority's back office as the gateway sees it. The built-in one (src/register) applies documents to
  * the gateway's own insurance register; a real one replaces it behind this interface. `process` gets the
@@ -22,4 +28,9 @@ export interface ProcessingResult {
  */
 export interface BackOffice {
   process(trx: Db, requests: readonly ProcessingRequest[], now: Date): Promise<readonly ProcessingResult[]>
+  /**
+   * Checks reports (MVP, VPP) against the register of insured persons, in the same way: due ones, in filing
+   * order, one result per report, inside the transaction that records the acceptance they lead to.
+   */
+  checkRegister(trx: Db, requests: readonly ProcessingRequest[], now: Date): Promise<readonly RegisterCheckResult[]>
 }

@@ -129,9 +129,9 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
           continue
         }
       }
+      // A transition may make another one due at once (forwarding schedules processing): run until none is due.
       if (ran <= 0) return total
       total += ran
-      if (ran < batchSize) return total
     }
   }
 

@@ -1,34 +1,53 @@
-import type { BackOffice } from '../lifecycle/index.js'
-import { findForm } from '../forms/index.js'
-import { parseXmlBytes } from '../xml/index.js'
+import type { BackOffice, ProcessingRequest } from '../lifecycle/index.js'
+import type { DocumentRow } from '../db/index.js'
+import { findForm, type CodeLists, type FormModule } from '../forms/index.js'
+import { parseXmlBytes, type XmlElement } from '../xml/index.js'
 import { processSiDocument, siRegisterKey } from './si.js'
+import { checkReport, processSkDocument } from './sk.js'
 import { RegisterSession } from './session.js'
 
 export { listInsurances } from './insurances.js'
 export type { InsuranceView, InsuranceFilter } from './insurances.js'
 
+interface Parsed { readonly document: DocumentRow; readonly form: FormModule; readonly root: XmlElement }
+
+function parse(requests: readonly ProcessingRequest[]): Parsed[] {
+  return requests.map(({ document, content }) => {
+    const { root } = parseXmlBytes(content)
+    const form = findForm(root.ns, root.name)
+    if (!form) throw new Error(`document ${document.id} is of no known form`)
+    return { document, form, root }
+  })
+}
+
+/** The SK register of every employer in the batch: a report is checked against all of an employer's relationships. */
+const skRegister = (trx: Parameters<BackOffice['process']>[0], parsed: readonly Parsed[]): Promise<RegisterSession> =>
+  RegisterSession.loadEmployers(trx, 'SK', parsed.filter(p => p.form.country === 'SK').map(p => p.document))
+
 /**
  * The built-in back office: applies each document to the gateway's own insurance register and reports
- * `processed`, or `refused` with the findings of the register rules. Documents reach it already valid, so
- * it reads them with the same parser and form modules as intake.
+ * `processed`, or `refused` (`faulty` for ELDP) with the findings of the register rules, and checks reports
+ * against the register. Documents reach it already valid, so it reads them with the same parser and form
+ * modules as intake.
  */
-export function createBuiltInBackOffice(): BackOffice {
+export function createBuiltInBackOffice(codeLists: CodeLists): BackOffice {
   return {
     async process(trx, requests, now) {
-      const parsed = requests.map(({ document, content }) => {
-        const { root } = parseXmlBytes(content)
-        const form = findForm(root.ns, root.name)
-        if (!form) throw new Error(`document ${document.id} is of no known form`)
-        return { document, form, root }
-      })
-      const si = parsed.filter(p => p.form.country === 'SI')
-      const register = await RegisterSession.load(trx, 'SI', si.map(p => siRegisterKey(p.document, p.root)))
+      const parsed = parse(requests)
+      const si = await RegisterSession.load(trx, 'SI', parsed.filter(p => p.form.country === 'SI').map(p => siRegisterKey(p.document, p.root)))
+      const sk = await skRegister(trx, parsed)
       const results = parsed.map(({ document, form, root }) => (form.country === 'SI'
-        ? processSiDocument(register, document, form, root, now)
-        // Slovak documents have no register rules yet: they are processed as filed.
-        : { processing: 'processed' as const, findings: [] }))
-      await register.flush()
+        ? processSiDocument(si, document, form, root, now)
+        : processSkDocument(sk, document, form, root, now)))
+      await si.flush()
+      await sk.flush()
       return results
+    },
+
+    async checkRegister(trx, requests) {
+      const parsed = parse(requests)
+      const sk = await skRegister(trx, parsed)
+      return parsed.map(({ document, form, root }) => checkReport(sk, document, form, root, codeLists))
     },
   }
 }

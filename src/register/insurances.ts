@@ -9,7 +9,7 @@ import { uuidPattern } from '../lib/ids.js'
 export interface InsuranceView {
   readonly id: string
   readonly country: string
-  /** The form that opened it: `M1` (compulsory insurance) or `M12` (injury at work). */
+  /** The form that opened it: `M1` (compulsory insurance), `M12` (injury at work) or `RLFO` (a Slovak insurance relationship). */
   readonly type: string
   readonly employer: string
   readonly person: string
@@ -34,8 +34,11 @@ export interface InsuranceFilter {
   readonly cursor?: string
 }
 
-/** The document types whose mandate lets a client see an insurance of a kind. */
-const typesOfKind: Record<string, readonly string[]> = { M1: ['M1', 'M2', 'M3'], M12: ['M12'] }
+/**
+ * The document types whose mandate lets a client see an insurance of a kind. A Slovak relationship is what
+ * every SK document is checked against, so a mandate for any of them shows it.
+ */
+const typesOfKind: Record<string, readonly string[]> = { M1: ['M1', 'M2', 'M3'], M12: ['M12'], RLFO: ['RLFO', 'MVP', 'VPP', 'ELDP', 'RLZEC'] }
 
 /** Own employer, or an active mandate from the employer that covers a form of that kind of insurance. */
 function visibleTo(caller: Caller, today: string) {

@@ -31,8 +31,56 @@ export class RegisterSession {
   private readonly inserted = new Map<string, InsuranceRow>()
   private readonly updated = new Map<string, InsuranceRow>()
   private readonly events: NewInsuranceEvent[] = []
+  /** Employers (`environment|employer`) loaded whole: a key of theirs not seen has no insurances. */
+  private readonly employers = new Set<string>()
+  /** How to take back each change, newest last, for a document that fails half-way (a batch RLFO). */
+  private readonly undo: (() => void)[] = []
 
   private constructor(private readonly trx: Db) {}
+
+  /** Every insurance of the given employers (the register check compares a report with all of them). */
+  static async loadEmployers(trx: Db, country: string, employers: readonly { environment: string; employer: string }[]): Promise<RegisterSession> {
+    const session = new RegisterSession(trx)
+    const unique = [...new Map(employers.map(e => [`${e.environment}|${e.employer}`, e])).values()]
+    for (const e of unique) session.employers.add(`${e.environment}|${e.employer}`)
+    if (unique.length === 0) return session
+    const found = await trx.selectFrom('insurances').selectAll()
+      .where('country', '=', country)
+      .where(eb => eb(sql`(environment, employer)`, 'in', sql`(${sql.join(unique.map(e => sql`(${e.environment}, ${e.employer})`))})`))
+      .orderBy('id')
+      .forUpdate()
+      .execute()
+    for (const row of found) session.listFor(row).push(row)
+    return session
+  }
+
+  /** All insurances of one kind of a loaded employer, with this batch's changes so far. */
+  ofEmployer(environment: string, employer: string, kind: string): InsuranceRow[] {
+    if (!this.employers.has(`${environment}|${employer}`)) throw new Error('employer not loaded for this batch')
+    const prefix = `${environment}|${employer}|`
+    return [...this.rows.entries()].filter(([key]) => key.startsWith(prefix)).flatMap(([, rows]) => rows.filter(r => r.kind === kind))
+  }
+
+  /** A point to return to with `rollbackTo`. */
+  mark(): number {
+    return this.undo.length
+  }
+
+  /** Takes back every change made since `mark`. */
+  rollbackTo(mark: number): void {
+    while (this.undo.length > mark) this.undo.pop()!()
+  }
+
+  private listFor(key: RegisterKey): InsuranceRow[] {
+    const k = keyOf(key)
+    let list = this.rows.get(k)
+    if (!list) {
+      if (!this.employers.has(`${key.environment}|${key.employer}`)) throw new Error('register key not loaded for this batch')
+      list = []
+      this.rows.set(k, list)
+    }
+    return list
+  }
 
   static async load(trx: Db, country: string, keys: readonly RegisterKey[]): Promise<RegisterSession> {
     const session = new RegisterSession(trx)
@@ -51,26 +99,39 @@ export class RegisterSession {
 
   /** The insurances under a key, with the changes of this batch so far; the caller may not mutate them. */
   find(environment: string, employer: string, person: string, kind: string): InsuranceRow[] {
-    const rows = this.rows.get(keyOf({ environment, employer, person, kind }))
-    if (!rows) throw new Error('register key not loaded for this batch')
-    return [...rows]
+    return [...this.listFor({ environment, employer, person, kind })]
   }
 
   insert(row: InsuranceRow): void {
-    this.rows.get(keyOf(row))?.push(row)
+    const list = this.listFor(row)
+    list.push(row)
     this.inserted.set(row.id, row)
+    this.undo.push(() => {
+      list.splice(list.indexOf(row), 1)
+      this.inserted.delete(row.id)
+    })
   }
 
-  update(row: InsuranceRow, changes: Pick<InsuranceRow, 'status' | 'end_date' | 'data'>): void {
-    const list = this.rows.get(keyOf(row))!
-    const next = { ...row, ...changes }
-    list[list.findIndex(r => r.id === row.id)] = next
-    if (this.inserted.has(row.id)) this.inserted.set(row.id, next)
-    else this.updated.set(row.id, next)
+  update(row: InsuranceRow, changes: Pick<InsuranceRow, 'status' | 'end_date' | 'data'>): InsuranceRow {
+    const list = this.listFor(row)
+    const index = list.findIndex(r => r.id === row.id)
+    const before = list[index]!
+    const next = { ...before, ...changes }
+    const target = this.inserted.has(row.id) ? this.inserted : this.updated
+    const previous = target.get(row.id)
+    list[index] = next
+    target.set(row.id, next)
+    this.undo.push(() => {
+      list[index] = before
+      if (previous) target.set(row.id, previous)
+      else target.delete(row.id)
+    })
+    return next
   }
 
   addEvent(event: NewInsuranceEvent): void {
     this.events.push(event)
+    this.undo.push(() => { this.events.pop() })
   }
 
   async flush(): Promise<void> {

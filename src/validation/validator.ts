@@ -28,6 +28,8 @@ export interface Validator {
    * order, then document order. `earlier` feeds the "documents" rules; without it they stay silent.
    */
   validate(document: IdentifiedDocument, options: ValidateOptions): Promise<Finding[]>
+  /** The form's admission rules alone (sk-ezu §6.3 steps 1–3), e.g. to re-judge R/O admissibility under a lock. */
+  admit(document: IdentifiedDocument, options: ValidateOptions): Finding[]
   close(): Promise<void>
 }
 
@@ -66,6 +68,10 @@ export function createValidator(codeLists: CodeLists, options: Partial<XsdValida
       const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
       if (!form.checkStep) return findings.sort(byLine)
       return upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
+    },
+
+    admit({ form, doc }, { filingDate, earlier }) {
+      return form.admission ? applyRules(form, doc.root, { filingDate, codeLists, ...(earlier ? { earlier } : {}) }, form.admission) : []
     },
 
     close: () => xsd.close(),

@@ -56,6 +56,11 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
       return view
     })
 
+    app.post('/documents/:id/register-check', async (request, reply) => {
+      const { id } = request.params as { id: string }
+      return reply.code(202).send(await services.lifecycle.requestRegisterCheck(callerOf(request), id))
+    })
+
     app.get('/documents/:id/receipt', async (request, reply) => {
       const { id } = request.params as { id: string }
       const now = services.clock.now()

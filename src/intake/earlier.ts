@@ -1,0 +1,44 @@
+import { sql } from 'kysely'
+import type { Db } from '../db/index.js'
+import type { EarlierDocument } from '../forms/form-module.js'
+import { currentStates } from '../lifecycle/index.js'
+import { parseXmlBytes } from '../xml/index.js'
+
+/** The documents a "documents" rule compares a new one with (DOCUMENTS.md §1.6). */
+export interface SeriesKey {
+  readonly environment: string
+  readonly employer: string
+  readonly type: string
+  readonly series: string
+}
+
+const forwarded: ReadonlySet<string> = new Set(['forwarded', 'processed', 'refused', 'faulty'])
+
+/**
+ * The series' documents with their current states, oldest first. With `content`, the accepted ones that were
+ * forwarded come parsed too (a negative amount is allowed only in a row that was negative in one of them).
+ */
+export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: boolean): Promise<EarlierDocument[]> {
+  const rows = await db.selectFrom('documents').select(['id', 'number', 'kind', 'message_id'])
+    .where('environment', '=', key.environment as 'test').where('employer', '=', key.employer)
+    .where('type', '=', key.type).where('series', '=', key.series)
+    .orderBy('received_at').orderBy('id').execute()
+  const states = await currentStates(db, rows.map(r => r.id))
+  const earlier = rows.map(r => ({ row: r, state: states.get(r.id)! }))
+  const wanted = content ? earlier.filter(e => e.state.acceptance === 'accepted' && forwarded.has(e.state.processing)) : []
+  const bodies = wanted.length === 0 ? new Map<string, string>() : new Map((await db.selectFrom('message_log')
+    .select(['id', sql<string>`encode(body, 'base64')`.as('body')]).where('id', 'in', wanted.map(e => e.row.message_id)).execute())
+    .map(m => [m.id, m.body]))
+  return earlier.map(({ row, state }) => {
+    const body = bodies.get(row.message_id)
+    return {
+      number: row.number, kind: row.kind, acceptance: state.acceptance, processing: state.processing,
+      ...(body !== undefined ? { root: parseXmlBytes(Buffer.from(body, 'base64')).root } : {}),
+    }
+  })
+}
+
+/** Serialises the admission of a series' documents across transactions and gateway instances. */
+export async function lockSeries(trx: Db, key: SeriesKey): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':series:' || ${`${key.environment}|${key.employer}|${key.type}|${key.series}`}))`.execute(trx)
+}
