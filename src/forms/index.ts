@@ -6,9 +6,15 @@ import { m1 } from './si/m1/index.js'
 import { m2 } from './si/m2/index.js'
 import { m3 } from './si/m3/index.js'
 import { m12 } from './si/m12/index.js'
+import { skCommonFindings } from './sk/common/findings.js'
+import { mvp } from './sk/mvp/index.js'
+import { vpp } from './sk/vpp/index.js'
+import { rlfo } from './sk/rlfo/index.js'
+import { rlzec } from './sk/rlzec/index.js'
+import { eldp } from './sk/eldp/index.js'
 
 /** Every document type the gateway accepts, listed explicitly so that grep finds them. */
-export const forms: readonly FormModule[] = [m1, m2, m3, m12]
+export const forms: readonly FormModule[] = [m1, m2, m3, m12, mvp, vpp, rlfo, rlzec, eldp]
 
 const byRoot = new Map(forms.map(f => [`${f.namespace}|${f.root}`, f]))
 
@@ -21,6 +27,8 @@ export function findForm(namespace: string, root: string): FormModule | undefine
 export const findingCatalogue: readonly FindingDef[] = [
   ...Object.values(xsdFindings.SI),
   ...Object.values(siCommonFindings),
+  ...Object.values(xsdFindings.SK),
+  ...Object.values(skCommonFindings),
   ...forms.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {})]),
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 

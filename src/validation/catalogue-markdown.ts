@@ -5,9 +5,11 @@ import { findingCatalogue, forms } from '../forms/index.js'
  * code: `node -e "import('./dist/src/validation/catalogue-markdown.js').then(m => console.log(m.findingCatalogueMarkdown()))"`.
  */
 export function findingCatalogueMarkdown(): string {
-  const register = new Set(forms.flatMap(f => Object.keys(f.registerFindings ?? {})))
+  // A report's register findings come from its register check (KNR), the others' from processing.
+  const checkedAt = new Map(forms.flatMap(f => Object.keys(f.registerFindings ?? {})
+    .map(code => [code, f.type === 'MVP' || f.type === 'VPP' ? 'register check' : 'processing'] as const)))
   const rows = [...findingCatalogue].sort((a, b) => (a.code < b.code ? -1 : 1))
-    .map(d => `| \`${d.code}\` | ${d.severity} | ${register.has(d.code) ? 'processing' : 'submission'} | ${d.field || '(the element concerned)'} | ${d.en.replace(/\|/g, '\\|')} |`)
+    .map(d => `| \`${d.code}\` | ${d.severity} | ${checkedAt.get(d.code) ?? 'submission'} | ${d.field || '(the element concerned)'} | ${d.en.replace(/\|/g, '\\|')} |`)
   return [
     '| code | severity | checked at | field | message (English; every finding also has the form\'s language) |',
     '|---|---|---|---|---|',

@@ -1,0 +1,62 @@
+import type { FormModule } from '../../form-module.js'
+import { indexByCode } from '../../si/common/module.js'
+import { skCommonFindings } from '../common/findings.js'
+import { skFieldOf } from '../common/fields.js'
+import { skCheckStep, skFacts } from '../common/module.js'
+import { checkEmployer } from '../common/rules.js'
+import { eldpFindings } from './findings.js'
+import { eldpRegisterFindings } from './register-findings.js'
+import { checkKind, eldpRules, eldpSeries } from './rules.js'
+
+/**
+ * The SK-COMMON findings an ELDP can give: the employer's IČO (001), the person's rodné číslo and date of
+ * birth (002–007), and an unlisted insurance sign (009). The sign list has no dates, so 010 cannot arise.
+ */
+const COMMON = ['001', '002', '003', '004', '005', '006', '007', '009'] as const
+
+/**
+ * ELDP's own findings. 010 (insurance sign not in the list) cannot arise while sk/znak-poistenia is partial,
+ * where an unlisted sign gives SK-COMMON-009; list it, with a fixture, once the list is complete.
+ */
+const OWN = ['001', '002', '003', '004', '005', '006', '007', '008', '009'] as const
+
+/** EZU field names of ELDP's own elements (DOCUMENTS §3.6); the person and the employer are shared. */
+const fields: Readonly<Record<string, string>> = Object.freeze({
+  DruhEldp: 'Evidenčný list opravný',
+  Poistenec: 'údaje poistenca',
+  PoistnyVztah: 'poistný vzťah',
+  'PoistnyVztah/DatumVzniku': 'Dátum vzniku',
+  'PoistnyVztah/DatumZaniku': 'Dátum zániku',
+  ObdobiePoistenia: 'obdobie poistenia',
+  'ObdobiePoistenia/Rok': 'rok',
+  'ObdobiePoistenia/ZnakPoistenia': 'znak poistenia',
+  'ObdobiePoistenia/DatumOd': 'od',
+  'ObdobiePoistenia/DatumDo': 'do',
+  'ObdobiePoistenia/Vz': 'VZ na dôchodkové poistenie',
+  'ObdobiePoistenia/VzVylucene': 'VZ počas vylúčených dôb',
+  'ObdobiePoistenia/DniVylucene': 'dni vylúčených dôb',
+})
+
+/** ELDP, the pension-insurance record sheet of one person and relationship (DOCUMENTS.md §3.6). */
+export const eldp: FormModule = Object.freeze({
+  type: 'ELDP',
+  country: 'SK',
+  language: 'sk',
+  namespace: 'urn:ehrs:sk:eldp:1',
+  root: 'ELDP',
+  xsd: 'eldp.xsd',
+  // DOCUMENTS §4: a proposal, EZU's own prefix is [UNKNOWN].
+  numberPrefix: () => 'E',
+  findings: Object.freeze({
+    ...indexByCode(COMMON.map(key => skCommonFindings[key])),
+    ...indexByCode(OWN.map(key => eldpFindings[key])),
+  }),
+  registerFindings: indexByCode(eldpRegisterFindings),
+  rules: eldpRules,
+  // Step 1 the employer, step 3 the kind against the earlier ELDPs of the series (sk-ezu §6.3).
+  admission: Object.freeze([checkEmployer, checkKind]),
+  facts: skFacts,
+  checkStep: skCheckStep,
+  fieldOf: skFieldOf('ELDP', fields),
+  series: eldpSeries,
+})

@@ -1,0 +1,58 @@
+import type { XmlElement } from '../../../xml/element.js'
+import type { FormModule } from '../../form-module.js'
+import { indexByCode } from '../../si/common/module.js'
+import { skCommonFindings } from '../common/findings.js'
+import { skFieldOf } from '../common/fields.js'
+import { skCheckStep, skFacts } from '../common/module.js'
+import { checkEmployer } from '../common/rules.js'
+import { rlfoFindings } from './findings.js'
+import { rlfoRegisterFindings } from './register-findings.js'
+import { entries, rlfoRules } from './rules.js'
+
+/**
+ * The SK-COMMON findings an RLFO can give: the employer's IČO (001), every rodné číslo and date of birth
+ * (002–007), and the code lists (009 an unlisted employee type, 010 a reason not valid on the entry's date).
+ */
+const COMMON = ['001', '002', '003', '004', '005', '006', '007', '009', '010'] as const
+
+/**
+ * RLFO's own findings. 006 (employee type not in the list) cannot arise while sk/typ-zamestnanca is partial,
+ * where an unlisted code gives SK-COMMON-009; list it, with a fixture, once the list is complete.
+ */
+const OWN = ['001', '002', '003', '004', '005', '007'] as const
+
+/** EZU field names of RLFO's own elements (DOCUMENTS §3.4); persons and the employer are shared. */
+const fields: Readonly<Record<string, string>> = Object.freeze({
+  Osoba: 'registračný list',
+  'Osoba/Typ': 'RL',
+  'Osoba/TypZamestnanca': 'PP (typ pracovného pomeru)',
+  'Osoba/DocasneRodneCislo': 'Rodné číslo / dočasné RČ',
+  'Osoba/Cudzinec': 'Cudzinec',
+  'Osoba/DatumOd': 'Od',
+  'Osoba/DatumDo': 'Do',
+  'Osoba/DatumZmeny': 'Zmena (dátum uplatnenia)',
+  'Osoba/DovodZmeny': 'dôvod zmeny',
+  'Osoba/DovodPrerusenia': 'dôvod prerušenia',
+})
+
+/** RLFO, the natural-person registration list, single or batch (DOCUMENTS.md §3.4). */
+export const rlfo: FormModule = Object.freeze({
+  type: 'RLFO',
+  country: 'SK',
+  language: 'sk',
+  namespace: 'urn:ehrs:sk:rlfo:1',
+  root: 'RLFO',
+  xsd: 'rlfo.xsd',
+  // DOCUMENTS §4: a single list is numbered R, a batch C (EZU numbers every XML upload C).
+  numberPrefix: (root: XmlElement) => (entries(root).length === 1 ? 'R' : 'C'),
+  findings: Object.freeze({
+    ...indexByCode(COMMON.map(key => skCommonFindings[key])),
+    ...indexByCode(OWN.map(key => rlfoFindings[key])),
+  }),
+  registerFindings: indexByCode(rlfoRegisterFindings),
+  rules: rlfoRules,
+  admission: Object.freeze([checkEmployer]),
+  facts: skFacts,
+  checkStep: skCheckStep,
+  fieldOf: skFieldOf('RLFO', fields),
+})

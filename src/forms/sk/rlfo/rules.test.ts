@@ -1,0 +1,222 @@
+import t from 'tap'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { projectRoot } from '../../../lib/paths.js'
+import type { Finding } from '../../../validation/finding.js'
+import { createValidator, type IdentifiedDocument } from '../../../validation/validator.js'
+import { parseXml, parseXmlBytes } from '../../../xml/parse.js'
+import { loadCodeLists } from '../../code-lists-file.js'
+import { applyRules, type RuleContext } from '../../form-module.js'
+import { rlfo } from './index.js'
+
+const fixtures = join(projectRoot, 'test/fixtures/sk/rlfo')
+const codeLists = loadCodeLists()
+// The filing date of every fixture (as in validation/catalogue.test.ts); RLFO has no date-relative rule.
+const FILED = '2025-03-03'
+
+function read(name: string): string {
+  return readFileSync(join(fixtures, name), 'utf8')
+}
+
+/** Admission and plain rules, as the validator runs them on a schema-valid document (without the step cut). */
+function run(xml: string, filingDate = FILED): Finding[] {
+  const { root } = parseXml(xml)
+  const ctx: RuleContext = { filingDate, codeLists }
+  return [...applyRules(rlfo, root, ctx, rlfo.admission), ...applyRules(rlfo, root, ctx)]
+}
+
+const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
+const validFixtures = readdirSync(fixtures).filter(n => n.startsWith('valid-'))
+const invalidFixtures = readdirSync(join(fixtures, 'invalid')).filter(n => n.endsWith('.xml'))
+
+/** valid-pe.xml (a PE of Mária, ZEC, 2025-02-03 to 2025-02-14, reason 1) with its dates and reason replaced. */
+function interruption(dates: string, reason = '1'): string {
+  return read('valid-pe.xml').replace(
+    '<DatumOd>2025-02-03</DatumOd><DatumDo>2025-02-14</DatumDo><DovodPrerusenia>1</DovodPrerusenia>',
+    `${dates}<DovodPrerusenia>${reason}</DovodPrerusenia>`)
+}
+
+/** An entry of type `typ` of Jana with the given dates and reasons, in a single RLFO. */
+function entry(typ: string, rest: string, typZec = 'ZEC'): string {
+  return read('valid-single-pa.xml')
+    .replace('<Typ>PA</Typ><TypZamestnanca>ZEC</TypZamestnanca>', `<Typ>${typ}</Typ><TypZamestnanca>${typZec}</TypZamestnanca>`)
+    .replace('<DatumOd>2025-03-01</DatumOd>', rest)
+}
+
+t.test('valid fixtures give no finding', async t => {
+  t.ok(validFixtures.length >= 7)
+  for (const name of validFixtures) t.same(codes(run(read(name))), [], name)
+})
+
+t.test('every invalid fixture gives exactly its finding', async t => {
+  for (const name of invalidFixtures) {
+    const code = name.replace(/\.xml$/, '')
+    t.same(codes(run(read(`invalid/${name}`))), [code], name)
+  }
+})
+
+t.test('every finding of RLFO has a fixture that produces it', async t => {
+  for (const code of Object.keys(rlfo.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
+})
+
+t.test('RLFO lists the shared findings it can give, and its own plain ones below 020', async t => {
+  t.same(Object.keys(rlfo.findings).sort(), [
+    'SK-COMMON-001', 'SK-COMMON-002', 'SK-COMMON-003', 'SK-COMMON-004', 'SK-COMMON-005', 'SK-COMMON-006',
+    'SK-COMMON-007', 'SK-COMMON-009', 'SK-COMMON-010',
+    'SK-RLFO-001', 'SK-RLFO-002', 'SK-RLFO-003', 'SK-RLFO-004', 'SK-RLFO-005', 'SK-RLFO-007',
+  ])
+  for (const code of Object.keys(rlfo.findings).filter(c => c.startsWith('SK-RLFO-'))) t.ok(Number(code.slice(-3)) < 20, code)
+  for (const code of Object.keys(rlfo.registerFindings ?? {})) t.ok(Number(code.slice(-3)) >= 20, `${code} is a register finding`)
+})
+
+t.test('an unlisted employee type is only not verified while the typZec list is partial (SK-COMMON-009, not SK-RLFO-006)', async t => {
+  t.equal(codeLists.check('sk/typ-zamestnanca', 'ZECD4', '2022-06-01'), 'unverified',
+    'once the list is complete, list SK-RLFO-006 in the module with a fixture')
+  t.match(run(read('invalid/SK-COMMON-009.xml')), [{
+    code: 'SK-COMMON-009', severity: 'warning', field: 'PP (typ pracovného pomeru)', path: '/RLFO/Osoba/TypZamestnanca', line: 7,
+  }])
+  for (const code of ['ZEC', 'ZECN', 'ZECD1N', 'ZECDVSP', 'ZECDNNPDPPVN', 'ZECNRO']) t.same(codes(run(entry('PA', '<DatumOd>2025-03-01</DatumOd>', code))), [], code)
+  t.match(codeLists.entry('sk/typ-zamestnanca', 'ZECD2N', FILED), { flags: ['agreement', 'irregular'] })
+  t.same(codeLists.entry('sk/typ-zamestnanca', 'ZEC', FILED)?.flags, undefined, 'ZEC is regular income')
+})
+
+t.test('each type carries its dates and reasons, no others (SK-RLFO-002, SK-RLFO-003)', async t => {
+  const own = (xml: string): string[] => codes(run(xml))
+  t.same(own(entry('PA', '')), ['SK-RLFO-002'], 'PA without Od')
+  t.same(own(entry('PA', '<DatumOd>2025-03-01</DatumOd><DatumDo>2025-03-31</DatumDo>')), ['SK-RLFO-003'], 'PA with Do')
+  t.same(own(entry('OD', '<DatumDo>2025-03-31</DatumDo>')), [], 'OD with Do')
+  t.same(own(entry('OD', '')), ['SK-RLFO-002'], 'OD without Do')
+  t.same(own(entry('OD', '<DatumDo>2025-03-31</DatumDo><DovodPrerusenia>1</DovodPrerusenia>')), ['SK-RLFO-003'], 'OD with a reason')
+  t.same(own(entry('PE', '<DatumOd>2025-03-10</DatumOd><DovodPrerusenia>1</DovodPrerusenia>')), [], 'PE without Do')
+  t.same(own(entry('PE', '<DatumOd>2025-03-10</DatumOd>')), ['SK-RLFO-002'], 'PE without a reason')
+  t.same(own(entry('PE', '<DatumOd>2025-03-10</DatumOd><DovodZmeny>MD</DovodZmeny><DovodPrerusenia>1</DovodPrerusenia>')), ['SK-RLFO-003'], 'PE with a change reason')
+  t.same(own(entry('ZM', '<DatumOd>2025-03-10</DatumOd><DatumDo>2025-12-31</DatumDo><DatumZmeny>2025-03-10</DatumZmeny><DovodZmeny>RD</DovodZmeny>')), [], 'ZM with Do')
+  t.same(own(entry('ZM', '<DatumOd>2025-03-10</DatumOd>')), ['SK-RLFO-002', 'SK-RLFO-002'], 'ZM without date of change and reason')
+  t.same(own(entry('ZP', '<DatumOd>2025-03-01</DatumOd>')), [], 'ZP with Od')
+  t.same(own(entry('ZP', '<DatumOd>2025-03-01</DatumOd><DatumZmeny>2025-03-01</DatumZmeny>')), ['SK-RLFO-003'], 'ZP with a date of change')
+  t.match(run(read('invalid/SK-RLFO-002.xml')), [{
+    code: 'SK-RLFO-002', field: 'dôvod zmeny', path: '/RLFO/Osoba/DovodZmeny', line: 6,
+  }], 'a missing element is reported where it belongs, on the line of its entry')
+  t.match(run(read('invalid/SK-RLFO-003.xml')), [{ code: 'SK-RLFO-003', field: 'Od', path: '/RLFO/Osoba/DatumOd', line: 8 }])
+})
+
+t.test('an IČPV is refused on a PA only (SK-RLFO-001)', async t => {
+  t.match(run(read('invalid/SK-RLFO-001.xml')), [{ code: 'SK-RLFO-001', field: 'IČPV', path: '/RLFO/Osoba/Icpv' }])
+  t.same(codes(run(read('valid-pe.xml'))), [], 'a PE may carry it')
+})
+
+t.test('Od may equal Do, not follow it (SK-RLFO-004)', async t => {
+  t.same(codes(run(interruption('<DatumOd>2025-02-03</DatumOd><DatumDo>2025-02-03</DatumDo>'))), [])
+  t.same(codes(run(interruption('<DatumOd>2025-02-04</DatumOd><DatumDo>2025-02-03</DatumDo>'))), ['SK-RLFO-004'])
+  t.match(run(read('invalid/SK-RLFO-004.xml')), [{ code: 'SK-RLFO-004', field: 'Do', path: '/RLFO/Osoba/DatumDo' }])
+})
+
+t.test('reasons for interruption are read on the first day of the interruption (SK-RLFO-005, SK-COMMON-010)', async t => {
+  const reason = (code: string, from: string): string[] => codes(run(interruption(`<DatumOd>${from}</DatumOd>`, code)))
+  for (const code of ['1', '2', '3', '4', '5', '6', '8', '9']) t.same(reason(code, '2020-01-01'), [], `${code} before 2021`)
+  for (const code of ['7', '10', '11', '04', '99']) t.same(reason(code, '2025-02-03'), ['SK-RLFO-005'], `${code} does not exist`)
+  t.same(reason('12', '2021-03-31'), ['SK-COMMON-010'], '12 the day before it exists')
+  t.same(reason('12', '2021-04-01'), [], '12 from 2021-04-01')
+  t.same(reason('13', '2021-04-30'), ['SK-COMMON-010'], '13 the day before it exists')
+  t.same(reason('13', '2021-05-01'), [], '13 from 2021-05-01')
+  t.same(reason('4', '2021-03-31'), [], '4 up to 2021-03-31 (11th day)')
+  t.same(reason('4', '2021-04-01'), [], '4 from 2021-04-01 (15th day)')
+  t.match(codeLists.entry('sk/dovod-prerusenia', '4', '2021-03-31'), { label: /11th day/ })
+  t.match(codeLists.entry('sk/dovod-prerusenia', '4', '2021-04-01'), { label: /15th day/ })
+  t.match(run(read('invalid/SK-COMMON-010.xml')), [{ code: 'SK-COMMON-010', severity: 'error', field: 'dôvod prerušenia', path: '/RLFO/Osoba/DovodPrerusenia' }])
+  t.match(run(read('invalid/SK-RLFO-005.xml')), [{ code: 'SK-RLFO-005', field: 'dôvod prerušenia' }])
+})
+
+t.test('code lists are read on Do when the entry has no Od', async t => {
+  // An OD of an employee type the list does not know: still judged, on DatumDo.
+  t.match(run(entry('OD', '<DatumDo>2022-12-31</DatumDo>', 'ZECD4')), [{ code: 'SK-COMMON-009', path: '/RLFO/Osoba/TypZamestnanca' }])
+  t.same(codes(run(entry('PE', '<DovodPrerusenia>12</DovodPrerusenia>'))), ['SK-RLFO-002'], 'no date at all: only the missing date')
+})
+
+t.test('a batch may not repeat an entry (SK-RLFO-007)', async t => {
+  t.match(run(read('invalid/SK-RLFO-007.xml')), [{ code: 'SK-RLFO-007', field: 'registračný list', path: '/RLFO/Osoba[2]', line: 10 }])
+  const batch = read('invalid/SK-RLFO-007.xml')
+  const second = batch.lastIndexOf('<Osoba>')
+  const twice = (edit: (entry: string) => string): string[] => codes(run(batch.slice(0, second) + edit(batch.slice(second))))
+  t.same(twice(e => e.replace('<DatumOd>2025-03-01', '<DatumOd>2025-03-02')), [], 'another start')
+  t.same(twice(e => e.replace('>ZEC<', '>ZECD1<')), [], 'another employee type: a concurrent relationship')
+  t.same(twice(e => e.replace('<Typ>PA</Typ>', '<Typ>ZP</Typ>')), [], 'a registration and its cancellation')
+  t.same(twice(e => e.replace(/RodneCislo>/g, 'DocasneRodneCislo>')), [], 'a temporary number is another person')
+  t.same(twice(e => e.replace('<Priezvisko>Horváthová', '<Priezvisko>Horváth')), ['SK-RLFO-007'], 'names do not tell entries apart')
+})
+
+t.test('persons: every rodné číslo and date of birth of a batch (SK-COMMON-002 to -007)', async t => {
+  t.match(run(read('invalid/SK-COMMON-007.xml')), [{ code: 'SK-COMMON-007', field: 'Dátum narodenia', path: '/RLFO/Osoba/DatumNarodenia' }])
+  t.match(run(read('invalid/SK-COMMON-004.xml')), [{ code: 'SK-COMMON-004', field: 'Rodné číslo', path: '/RLFO/Osoba/RodneCislo' }])
+  const batch = read('valid-batch.xml').replace('<DatumNarodenia>1987-04-12', '<DatumNarodenia>1987-04-13')
+  t.match(run(batch), [{ code: 'SK-COMMON-007', path: '/RLFO/Osoba[2]/DatumNarodenia' }])
+  t.same(codes(run(read('valid-foreigner.xml').replace('1988-07-15', '1999-01-01'))), [], 'a temporary number is not compared with the date of birth')
+})
+
+t.test('the employer\'s IČO is checked at admission (SK-COMMON-001)', async t => {
+  const { root } = parseXml(read('invalid/SK-COMMON-001.xml'))
+  t.match(applyRules(rlfo, root, { filingDate: FILED, codeLists }, rlfo.admission), [{ code: 'SK-COMMON-001', field: 'IČO', path: '/RLFO/Zamestnavatel/Ico' }])
+})
+
+t.test('texts never repeat the value found', async t => {
+  for (const name of invalidFixtures) {
+    for (const f of run(read(`invalid/${name}`))) {
+      t.notMatch(`${f.message.en} ${f.message.sk}`, /[0-9]{6}|Horváth|Novotn|Baláž|Tóth|Jana|Mária|ZECD4|20[0-9]{2}-/, `${f.code} in ${name}`)
+    }
+  }
+})
+
+t.test('module facts, number prefix and fields', async t => {
+  const single = parseXml(read('valid-single-pa.xml')).root
+  const batch = parseXml(read('valid-batch.xml')).root
+  t.same(rlfo.facts(single), { employer: '2021234501', externalId: 'RL-2025-03-001' })
+  t.same(rlfo.facts(batch), { employer: '2021234501' })
+  t.equal(rlfo.numberPrefix(single), 'R')
+  t.equal(rlfo.numberPrefix(batch), 'C')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba[2]'), 'registračný list')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/Typ'), 'RL')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba[3]/TypZamestnanca'), 'PP (typ pracovného pomeru)')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/Cudzinec'), 'Cudzinec')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/DatumOd'), 'Od')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/DatumDo'), 'Do')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/DatumZmeny'), 'Zmena (dátum uplatnenia)')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/DovodZmeny'), 'dôvod zmeny')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/DovodPrerusenia'), 'dôvod prerušenia')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/Icpv'), 'IČPV')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/DocasneRodneCislo'), 'Rodné číslo / dočasné RČ')
+  t.equal(rlfo.fieldOf('/RLFO/Osoba/Unexpected'), 'registračný list', 'falls back to the entry')
+  t.equal(rlfo.fieldOf('/RLFO/Zamestnavatel/Icz'), 'IČZ (variabilný symbol)')
+  t.equal(rlfo.fieldOf('/RLFO'), 'RLFO')
+})
+
+t.test('the real validator: schema, admission and rules over every fixture', async t => {
+  const validator = createValidator(codeLists, { workers: 1 })
+  t.teardown(() => validator.close())
+  const validate = (xml: string): Promise<Finding[]> => {
+    const bytes = Buffer.from(xml)
+    const doc = parseXmlBytes(bytes)
+    const identified: IdentifiedDocument = { form: rlfo, doc, facts: rlfo.facts(doc.root), bytes }
+    return validator.validate(identified, { filingDate: FILED })
+  }
+  for (const name of validFixtures) t.same(await validate(read(name)), [], name)
+  for (const name of invalidFixtures) t.same(codes(await validate(read(`invalid/${name}`))), [name.replace(/\.xml$/, '')], name)
+
+  const xml = read('valid-single-pa.xml')
+  const osoba = /<Osoba>[\s\S]*<\/Osoba>/.exec(xml)![0]
+  const cases: [string, string, string, string, string][] = [
+    ['unknown type', xml.replace('>PA<', '>PR<'), 'SK-XSD-006', '/RLFO/Osoba/Typ', 'RL'],
+    ['employee type in lower case', xml.replace('>ZEC<', '>zec<'), 'SK-XSD-003', '/RLFO/Osoba/TypZamestnanca', 'PP (typ pracovného pomeru)'],
+    ['employee type too long', xml.replace('>ZEC<', '>ZECDNNPDPPVNXXXX<'), 'SK-XSD-003', '/RLFO/Osoba/TypZamestnanca', 'PP (typ pracovného pomeru)'],
+    ['unknown change reason', xml.replace('<DatumOd>2025-03-01</DatumOd>', '<DatumOd>2025-03-01</DatumOd><DovodZmeny>PN</DovodZmeny>'), 'SK-XSD-006', '/RLFO/Osoba/DovodZmeny', 'dôvod zmeny'],
+    ['three-digit reason', xml.replace('<DatumOd>2025-03-01</DatumOd>', '<DatumOd>2025-03-01</DatumOd><DovodPrerusenia>100</DovodPrerusenia>'), 'SK-XSD-003', '/RLFO/Osoba/DovodPrerusenia', 'dôvod prerušenia'],
+    ['no date of birth', xml.replace('<DatumNarodenia>1992-11-03</DatumNarodenia>', ''), 'SK-XSD-002', '/RLFO/Osoba/DatumNarodenia', 'Dátum narodenia'],
+    ['flag as a digit', xml.replace('<DatumOd>', '<Cudzinec>1</Cudzinec><DatumOd>'), 'SK-XSD-003', '/RLFO/Osoba/Cudzinec', 'Cudzinec'],
+    ['no entry', xml.replace(osoba, ''), 'SK-XSD-002', '/RLFO/Osoba', 'registračný list'],
+  ]
+  for (const [name, bad, code, path, field] of cases) t.match((await validate(bad))[0], { code, path, field, severity: 'error' }, name)
+  const full = xml.replace(osoba, osoba.repeat(300))
+  t.notOk((await validate(full)).some(f => f.code.startsWith('SK-XSD-')), '300 entries fit the schema')
+  t.match(await validate(xml.replace(osoba, osoba.repeat(301))), [{ code: 'SK-XSD-001', path: '/RLFO/Osoba[301]' }], '301 do not')
+  t.same(codes(await validate(read('invalid/SK-COMMON-001.xml').replace('<DatumOd>2025-03-01</DatumOd>', ''))), ['SK-COMMON-001'],
+    'a wrong IČO (step 1) hides later steps, also a rule finding')
+})

@@ -1,0 +1,46 @@
+import type { FormModule } from '../../form-module.js'
+import { indexByCode } from '../../si/common/module.js'
+import { skCommonFindings } from '../common/findings.js'
+import { skFieldOf } from '../common/fields.js'
+import { skCheckStep, skFacts } from '../common/module.js'
+import { checkEmployer } from '../common/rules.js'
+import { rlzecFindings } from './findings.js'
+import { rlzecRegisterFindings } from './register-findings.js'
+import { rlzecRules } from './rules.js'
+
+/** The SK-COMMON findings an RLZEC can give: the employer's IČO (001) and a new IBAN (008); it names no person. */
+const COMMON = ['001', '008'] as const
+
+/** EZU field names of RLZEC's own elements (DOCUMENTS §3.5); the employer and the bank data are shared. */
+const fields: Readonly<Record<string, string>> = Object.freeze({
+  Zmena: 'Typ RL: Zmena',
+  'Zmena/DatumZmeny': 'dátum zmeny',
+  'Zmena/Nazov': 'Názov',
+  'Zmena/Sidlo': 'Sídlo',
+  // Each part of the seat has a name of its own, so a schema error on a missing one names it.
+  'Zmena/Sidlo/Ulica': 'Sídlo – ulica',
+  'Zmena/Sidlo/Cislo': 'Sídlo – číslo',
+  'Zmena/Sidlo/Obec': 'Sídlo – obec',
+  'Zmena/Sidlo/Psc': 'Sídlo – PSČ',
+  Odhlaska: 'Typ RL: Odhláška',
+  'Odhlaska/DatumZaniku': 'dátum zániku',
+})
+
+/** RLZEC, the employer registration list: a change or a deregistration (DOCUMENTS.md §3.5). */
+export const rlzec: FormModule = Object.freeze({
+  type: 'RLZEC',
+  country: 'SK',
+  language: 'sk',
+  namespace: 'urn:ehrs:sk:rlzec:1',
+  root: 'RLZEC',
+  xsd: 'rlzec.xsd',
+  // DOCUMENTS §4: a proposal, EZU's own prefix is [UNKNOWN].
+  numberPrefix: () => 'Z',
+  findings: Object.freeze({ ...indexByCode(COMMON.map(key => skCommonFindings[key])), ...indexByCode(rlzecFindings) }),
+  registerFindings: indexByCode(rlzecRegisterFindings),
+  rules: rlzecRules,
+  admission: Object.freeze([checkEmployer]),
+  facts: skFacts,
+  checkStep: skCheckStep,
+  fieldOf: skFieldOf('RLZEC', fields),
+})
