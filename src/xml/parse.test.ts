@@ -50,3 +50,11 @@ t.test('caps depth and attributes', async t => {
   t.equal(kindOf(() => parseXml('<a>'.repeat(100) + '</a>'.repeat(100))), 'limit')
   t.equal(kindOf(() => parseXml(`<a ${Array.from({ length: 40 }, (_, i) => `a${i}="1"`).join(' ')}/>`)), 'limit')
 })
+
+t.test('lines are counted once: a large document on one line, then line numbers after it', async t => {
+  // With a rescan per element this took minutes (the test would time out); counted once it is linear.
+  const oneLine = `<a>${'<b>1</b>'.repeat(200_000)}</a>`
+  t.equal(parseXml(oneLine).root.children.length, 200_000)
+  const doc = parseXml(`<a>${'<b/>'.repeat(1000)}\n<c/>\n\n<d/></a>`)
+  t.same(doc.root.children.slice(-2).map(e => [e.name, e.line]), [['c', 2], ['d', 4]])
+})

@@ -71,10 +71,13 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
 
   let pos = 0
   let line = 1
-  let lineCountedTo = 0
+  // Positions only grow, so each newline is looked for once: linear even when the document is one long line.
+  let nextNewline = text.indexOf('\n')
   const lineAt = (at: number): number => {
-    for (let i = text.indexOf('\n', lineCountedTo); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++
-    lineCountedTo = Math.max(lineCountedTo, at)
+    while (nextNewline !== -1 && nextNewline < at) {
+      line++
+      nextNewline = text.indexOf('\n', nextNewline + 1)
+    }
     return line
   }
   const fail = (message: string, at = pos): never => { throw new XmlError('malformed', message, lineOf(text, at)) }
