@@ -3,13 +3,17 @@ import { resolve } from 'node:path'
 import type { Config } from './config.js'
 import type { Db } from './db/index.js'
 import { ensureDevPki, fingerprint, readPemCertificates, type DevPki } from './pki/index.js'
-import { addClient } from './access/index.js'
+import { addClient, addMandate } from './access/index.js'
 import type { TlsMaterial } from './transport/server.js'
 
 export const devPkiDir = resolve('certs-dev')
 
-/** The demo client registered on first start: a test client of the example employer Primer d.o.o. (DOCUMENTS.md §1.8). */
+/**
+ * The demo client registered on first start: a test client of the example employer Primer d.o.o., with a
+ * mandate from the Slovak example employer Vzor s.r.o. (DOCUMENTS.md §1.8), so that every example files.
+ */
 export const demoClient = { name: 'Demo payroll d.o.o.', taxNumber: '45678138', software: { vendor: 'ehrs', product: 'demo-client', version: '1.0' } }
+export const demoMandator = '2021234501'
 
 export interface TlsSetup extends TlsMaterial {
   readonly devPki?: DevPki
@@ -45,6 +49,7 @@ export async function registerDemoClient(db: Db, dev: DevPki, now: Date): Promis
   const pem = readFileSync(dev.clientCert, 'utf8')
   const known = await db.selectFrom('client_certificates').select('fingerprint').where('fingerprint', '=', fingerprint(pem)).executeTakeFirst()
   if (known) return false
-  await addClient(db, { ...demoClient, environment: 'test', certPem: pem }, now)
+  const { id } = await addClient(db, { ...demoClient, environment: 'test', certPem: pem }, now)
+  await addMandate(db, { employer: demoMandator, clientId: id }, now)
   return true
 }

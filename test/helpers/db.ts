@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import pg from 'pg'
 import { openDb, migrateToLatest, type DbHandle } from '../../src/db/index.js'
 
@@ -31,4 +34,44 @@ export async function testDb(t: Teardown): Promise<DbHandle> {
     await c.end()
   })
   return { ...handle, close: async () => {} }
+}
+
+/**
+ * A database that outlives the connections to it, for restart tests: each `open()` is a new connection (a
+ * new process would make one) to the same data — a PGlite folder, or a schema of its own on PostgreSQL.
+ * Each handle must be closed by the test before the next `open()` on PGlite, which allows one user.
+ */
+export async function reopenableDb(t: Teardown): Promise<{ open(): Promise<DbHandle>; shared: boolean }> {
+  const url = process.env.DATABASE_URL
+  if (!url) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ehrs-restart-'))
+    t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+    return {
+      shared: false,
+      async open() {
+        const handle = await openDb({ dataDir })
+        await migrateToLatest(handle.db)
+        return handle
+      },
+    }
+  }
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  await admin.query(`create schema ${schema}`)
+  await admin.end()
+  t.teardown(async () => {
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    await c.query(`drop schema ${schema} cascade`)
+    await c.end()
+  })
+  return {
+    shared: true,
+    async open() {
+      const handle = await openDb({ databaseUrl: url, schema, poolSize: 4 })
+      await migrateToLatest(handle.db, schema)
+      return handle
+    },
+  }
 }

@@ -8,6 +8,7 @@ import { loggerOptions } from '../../src/logger.js'
 import { systemClock, type Clock } from '../../src/lib/clock.js'
 import { addClient, type NewClient } from '../../src/access/index.js'
 import type { Pem } from '../../src/pki/index.js'
+import type { DbHandle } from '../../src/db/index.js'
 import { testDb } from './db.js'
 import { testPki } from './pki.js'
 
@@ -19,6 +20,8 @@ export interface TestGateway {
   /** Registers a client with a certificate; its tax number is the employer it may file for itself. */
   register(cert: Pem, client?: Partial<Omit<NewClient, 'certPem'>>): Promise<string>
   call(options: CallOptions): Promise<CallResult>
+  /** Stops the gateway as SIGTERM would: no new requests, timers stopped; the database stays. */
+  stop(): Promise<void>
 }
 
 export interface CallOptions {
@@ -42,9 +45,11 @@ export interface CallResult {
 interface Teardown { teardown(fn: () => unknown): void }
 
 /** A real gateway on 127.0.0.1, random port, real TLS with the test PKI, a fresh database. */
-export async function startGateway(t: Teardown, options: { env?: Record<string, string>; clock?: Clock; trustOutsideCa?: boolean } = {}): Promise<TestGateway> {
+export async function startGateway(
+  t: Teardown, options: { env?: Record<string, string>; clock?: Clock; trustOutsideCa?: boolean; db?: DbHandle } = {},
+): Promise<TestGateway> {
   const pki = testPki()
-  const handle = await testDb(t)
+  const handle = options.db ?? await testDb(t)
   const config = loadConfig({ LOG_LEVEL: 'info', ...options.env })
   const clock = options.clock ?? systemClock
   let logText = ''
@@ -56,10 +61,12 @@ export async function startGateway(t: Teardown, options: { env?: Record<string, 
   const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
   await app.listen({ host: '127.0.0.1', port: 0 })
   services.lifecycle.timers.start()
-  t.teardown(async () => {
+  let stopped: Promise<void> | undefined
+  const stop = (): Promise<void> => (stopped ??= (async () => {
     await app.close()
     await services.close()
-  })
+  })())
+  t.teardown(stop)
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
   const url = `https://127.0.0.1:${port}`
@@ -75,6 +82,7 @@ export async function startGateway(t: Teardown, options: { env?: Record<string, 
       return id
     },
     call: options => call(url, pki.ca.cert, options),
+    stop,
   }
 }
 
