@@ -136,7 +136,7 @@ const transitions: Readonly<Record<string, 'register_check' | 'forwarding' | 'pr
  */
 function currentFindings(row: DocumentRow, history: readonly StateRow[]): Finding[] {
   const latest = new Map<string | null, StateRow>()
-  for (const s of history) if ((s.findings as Finding[]).length > 0) latest.set(s.reason, s)
+  for (const s of history) latest.set(s.reason, s)
   return [...(row.findings as Finding[]), ...[...latest.values()].flatMap(s => s.findings as Finding[])]
 }
 

@@ -77,11 +77,10 @@ function referred(ctx: Context, osoba: XmlElement, fits: (row: InsuranceRow) => 
   const at = child(osoba, 'RodneCislo') ?? child(osoba, 'DocasneRodneCislo') ?? osoba
   if (candidates.length === 0) return report(ctx, RLFO['020'], at), undefined
   if (fitting.length === 0) {
-    const only = candidates.length === 1 ? candidates[0]! : undefined
+    // The registered dates the filer has to match, of the most recent candidate.
+    const nearest = candidates.reduce((a, b) => (b.start_date > a.start_date ? b : a))
     const dated = child(osoba, 'DatumOd') ?? child(osoba, 'DatumDo') ?? osoba
-    if (outside === RLFO['026'] && only) report(ctx, outside, dated, { start: only.start_date, end: only.end_date ? ` to ${only.end_date}` : '' })
-    else report(ctx, outside, dated)
-    return undefined
+    return report(ctx, outside, dated, { start: nearest.start_date, end: nearest.end_date ? ` – ${nearest.end_date}` : '' }), undefined
   }
   if (fitting.length > 1) return report(ctx, RLFO['021'], icpv ?? missingChild(osoba, 'Icpv')), undefined
   const found = fitting[0]!
@@ -131,10 +130,9 @@ function applyEntry(ctx: Context, osoba: XmlElement): void {
     return
   }
   if (typ === 'ZP') {
-    const candidates = relationships(ctx, person).filter(r => r.status !== 'annulled' && r.insurance_key.TypZamestnanca === type)
-    const row = referred(ctx, osoba, r => r.start_date === from || candidates.length === 1, RLFO['020'])
+    // DOCUMENTS §3.4: the cancellation's date is the registered start of the relationship it cancels.
+    const row = referred(ctx, osoba, r => r.start_date === from, RLFO['022'])
     if (!row) return
-    if (row.start_date !== from) return report(ctx, RLFO['022'], child(osoba, 'DatumOd') ?? osoba, { start: row.start_date })
     ctx.register.update(row, { status: 'annulled', end_date: row.end_date, data: withIcpv(row) })
     addEvent(ctx, row.id, 'annulled', 'annulled', row.end_date, data)
   }
@@ -151,7 +149,8 @@ function processRlfo(ctx: Context, root: XmlElement): void {
 function processRlzec(ctx: Context, root: XmlElement): void {
   const end = descend(root, 'Odhlaska', 'DatumZaniku')
   if (!end) return
-  const open = relationships(ctx).filter(r => r.status === 'open' && (r.end_date === null || r.end_date > end.text))
+  // DatumZaniku is the first day the employer employs no one: a relationship lasting into it is still open then.
+  const open = relationships(ctx).filter(r => r.status !== 'annulled' && (r.end_date === null || r.end_date >= end.text))
   if (open.length > 0) report(ctx, RLZEC['020'], end, { count: open.length })
 }
 
