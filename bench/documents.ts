@@ -37,3 +37,45 @@ export function syntheticM1(n: number, startDate: string): Buffer {
 </M1>
 `)
 }
+
+/** The n-th synthetic rodné číslo: a man born from 1960 on, 10 digits divisible by 11 (identifiers §5). */
+export function syntheticRodneCislo(n: number): string {
+  for (let k = n * 2; ; k++) {
+    const day = new Date(Date.UTC(1960, 0, 1) + (k % 15_000) * 86_400_000)
+    const serial = String(100 + Math.floor(k / 15_000) % 900)
+    const prefix = `${String(day.getUTCFullYear()).slice(2)}${String(day.getUTCMonth() + 1).padStart(2, '0')}${String(day.getUTCDate()).padStart(2, '0')}${serial}`
+    const check = (11 - (Number(prefix) * 10) % 11) % 11
+    if (check === 10) continue
+    return prefix + String(check)
+  }
+}
+
+const vzor = '<Zamestnavatel><Icz>5101234567</Icz><Ico>47123451</Ico><Dic>2021234501</Dic><Nazov>Vzor s.r.o.</Nazov></Zamestnavatel>'
+
+/** A batch RLFO registering persons `first` … `first + count − 1` from `start`. */
+export function syntheticRlfoBatch(first: number, count: number, start: string): Buffer {
+  const entries = Array.from({ length: count }, (_, i) => {
+    const rc = syntheticRodneCislo(first + i)
+    const year = Number(rc.slice(0, 2)) < 54 ? `20${rc.slice(0, 2)}` : `19${rc.slice(0, 2)}`
+    return `<Osoba><Typ>PA</Typ><TypZamestnanca>ZEC</TypZamestnanca><RodneCislo>${rc}</RodneCislo><Priezvisko>Testovací</Priezvisko><Meno>Zamestnanec</Meno>`
+      + `<DatumNarodenia>${year}-${rc.slice(2, 4)}-${rc.slice(4, 6)}</DatumNarodenia><DatumOd>${start}</DatumOd></Osoba>`
+  })
+  return Buffer.from(`<RLFO xmlns="urn:ehrs:sk:rlfo:1" verzija="1">${vzor}\n${entries.join('\n')}\n</RLFO>\n`)
+}
+
+/** An MVP for `period` with one row per person 0 … rows − 1, each with the amounts of the DOCUMENTS.md example. */
+export function syntheticMvp(rows: number, period: string): Buffer {
+  const fund = (name: string, employer: string, employee?: string): string =>
+    `<${name}><Vz>2000.00</Vz><PoistneZamestnavatel>${employer}</PoistneZamestnavatel>${employee ? `<PoistneZamestnanec>${employee}</PoistneZamestnanec>` : ''}</${name}>`
+  const row = fund('Np', '28.00', '28.00') + fund('Sp', '280.00', '80.00') + fund('Ip', '60.00', '60.00') + fund('Pvn', '10.00', '20.00')
+    + fund('Up', '16.00') + fund('Gp', '5.00') + fund('Rfs', '95.00')
+  const parts: string[] = []
+  for (let i = 0; i < rows; i++) {
+    parts.push(`<Riadok><PoradoveCislo>${i + 1}</PoradoveCislo><RodneCislo>${syntheticRodneCislo(i)}</RodneCislo><Priezvisko>Testovací</Priezvisko><Meno>Zamestnanec</Meno>${row}</Riadok>\n`)
+  }
+  const total = (name: string, employer: number, employee?: number): string =>
+    `<${name}><PoistneZamestnavatel>${(employer * rows).toFixed(2)}</PoistneZamestnavatel>${employee !== undefined ? `<PoistneZamestnanec>${(employee * rows).toFixed(2)}</PoistneZamestnanec>` : ''}</${name}>`
+  return Buffer.from(`<MVP xmlns="urn:ehrs:sk:mvp:1" verzija="1">${vzor}<Obdobie>${period}</Obdobie><DruhVykazu>R</DruhVykazu><DenVyplaty>${period}-28</DenVyplaty>`
+    + `<Suhrn>${total('Np', 28, 28)}${total('Sp', 280, 80)}${total('Ip', 60, 60)}${total('Pvn', 10, 20)}${total('Up', 16)}${total('Gp', 5)}${total('Rfs', 95)}`
+    + `<PoistneSpolu>${(682 * rows).toFixed(2)}</PoistneSpolu></Suhrn>\n<Priloha>\n${parts.join('')}</Priloha></MVP>\n`)
+}
