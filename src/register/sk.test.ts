@@ -213,6 +213,21 @@ t.test('SK-RLFO-026 names the registered relationship the date lies outside of',
   t.match(findings, [{ code: 'SK-RLFO-026', path: '/RLFO/Osoba/DatumOd', message: { en: /\(from 2025-03-01\)/, sk: /\(od 2025-03-01\)/ } }])
 })
 
+t.test('SK-RLZEC-020 counts relationships that last into the day the employer ceases, closed or not', async t => {
+  const reg = await register()
+  await reg.file('sk/register/pa-peter.xml')
+  await reg.file('sk/register/pa-jana.xml')
+  const rlzec = fixture('sk/rlzec/register/SK-RLZEC-020.xml').toString()
+  const { findings } = await reg.submit(rlzec.replaceAll('2025-04-01', '2025-03-01'))
+  t.match(findings, [{ code: 'SK-RLZEC-020', message: { en: /^2 insurance relationship/ } }], 'both open on 2025-03-01')
+  const od = fixture('sk/register/od-peter.xml').toString()
+  t.equal((await reg.submit(od)).processing, 'processed')
+  const later = await reg.submit(rlzec.replaceAll('2025-04-01', '2025-02-28'))
+  t.match(later.findings, [{ code: 'SK-RLZEC-020', message: { en: /^2 insurance relationship/ } }], 'Peter, deregistered on 2025-02-28, still worked that day')
+  const after = await reg.submit(rlzec.replaceAll('2025-04-01', '2025-03-02'))
+  t.match(after.findings, [{ code: 'SK-RLZEC-020', message: { en: /^1 insurance relationship/ } }], 'only Jana lasts into 2025-03-02')
+})
+
 t.test('SK-ELDP-021 gives the end the register knows: none while the relationship lasts', async t => {
   const reg = await register()
   await reg.file('sk/register/pa-peter.xml')
