@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js'
 import type { EarlierDocument } from '../forms/form-module.js'
 import { currentStates } from '../lifecycle/index.js'
 import { parseXmlBytes } from '../xml/index.js'
+import { wasForwarded } from '../forms/sk/common/rules.js'
 
 /** The documents a "documents" rule compares a new one with (DOCUMENTS.md §1.6). */
 export interface SeriesKey {
@@ -11,8 +12,6 @@ export interface SeriesKey {
   readonly type: string
   readonly series: string
 }
-
-const forwarded: ReadonlySet<string> = new Set(['forwarded', 'processed', 'refused', 'faulty'])
 
 /**
  * The series' documents with their current states, oldest first. With `content`, the accepted ones that were
@@ -25,7 +24,7 @@ export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: bool
     .orderBy('received_at').orderBy('id').execute()
   const states = await currentStates(db, rows.map(r => r.id))
   const earlier = rows.map(r => ({ row: r, state: states.get(r.id)! }))
-  const wanted = content ? earlier.filter(e => e.state.acceptance === 'accepted' && forwarded.has(e.state.processing)) : []
+  const wanted = content ? earlier.filter(e => e.state.acceptance === 'accepted' && wasForwarded(e.state)) : []
   const bodies = wanted.length === 0 ? new Map<string, string>() : new Map((await db.selectFrom('message_log')
     .select(['id', sql<string>`encode(body, 'base64')`.as('body')]).where('id', 'in', wanted.map(e => e.row.message_id)).execute())
     .map(m => [m.id, m.body]))

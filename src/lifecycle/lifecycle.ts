@@ -104,11 +104,18 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
   }))).execute()
 }
 
-/** The due timers' documents, locked (a storno and a transition of one document never cross), with their states. */
-async function lockDue(trx: Db, timers: readonly TimerRow[]): Promise<{ documents: Map<string, DocumentRow>; states: Map<string, DocumentState> }> {
+/**
+ * The due timers' documents, locked (a storno and a transition of one document never cross), one per timer:
+ * the document when its current state still allows the transition, else undefined (the timer is skipped).
+ */
+async function lockDue(trx: Db, timers: readonly TimerRow[], allows: (state: DocumentState) => boolean): Promise<(DocumentRow | undefined)[]> {
   const ids = timers.map(t => t.document_id)
   const documents = new Map((await trx.selectFrom('documents').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute()).map(d => [d.id, d]))
-  return { documents, states: await currentStates(trx, ids) }
+  const states = await currentStates(trx, ids)
+  return timers.map(timer => {
+    const state = states.get(timer.document_id)
+    return state && allows(state) ? documents.get(timer.document_id) : undefined
+  })
 }
 
 /** The submitted bytes of documents, read as base64 text: PGlite decodes a bytea result byte by byte in JavaScript. */
@@ -124,12 +131,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
 
   /** The back office's turn: every document waiting for its processing result (SI at once, SK once forwarded). */
   async function processDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const { documents, states } = await lockDue(trx, timers)
-    const due = timers.map(timer => {
-      const state = states.get(timer.document_id)
-      const waiting = state?.acceptance === 'accepted' && (state.processing === 'unprocessed' || state.processing === 'forwarded')
-      return waiting ? documents.get(timer.document_id) : undefined
-    })
+    const due = await lockDue(trx, timers, s => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded'))
     const ready = due.filter(d => d !== undefined)
     if (ready.length > 0) {
       const results = await backOffice.process(trx, await withContent(trx, ready), now)
@@ -147,11 +149,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
 
   /** sk-ezu §4.1: an accepted, unprocessed SK document goes to processing; then it can no longer be cancelled. */
   async function forwardDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const { documents, states } = await lockDue(trx, timers)
-    const due = timers.map(timer => {
-      const state = states.get(timer.document_id)
-      return state?.acceptance === 'accepted' && state.processing === 'unprocessed' ? documents.get(timer.document_id) : undefined
-    })
+    const due = await lockDue(trx, timers, s => s.acceptance === 'accepted' && s.processing === 'unprocessed')
     const ready = due.filter(d => d !== undefined)
     if (ready.length > 0) {
       await appendStates(trx, now, ready.map(d => ({ documentId: d.id, acceptance: 'accepted', processing: 'forwarded', reason: 'forwarded' })))
@@ -166,13 +164,8 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
    * acceptance follows (the "fix at least N" rule of §5.4) is the lifecycle's, with every check's result kept.
    */
   async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const { documents, states } = await lockDue(trx, timers)
-    const due = timers.map(timer => {
-      const state = states.get(timer.document_id)
-      const waiting = (state?.acceptance === 'awaiting_first_register_check' || state?.acceptance === 'awaiting_repeated_register_check')
-        && state.processing === 'unprocessed'
-      return waiting ? documents.get(timer.document_id) : undefined
-    })
+    const due = await lockDue(trx, timers, s => s.processing === 'unprocessed'
+      && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check'))
     const ready = due.filter(d => d !== undefined)
     if (ready.length === 0) return due.map(() => 'skipped')
     const results = await backOffice.checkRegister(trx, await withContent(trx, ready), now)

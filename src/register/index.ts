@@ -20,9 +20,14 @@ function parse(requests: readonly ProcessingRequest[]): Parsed[] {
   })
 }
 
-/** The SK register of every employer in the batch: a report is checked against all of an employer's relationships. */
-const skRegister = (trx: Parameters<BackOffice['process']>[0], parsed: readonly Parsed[]): Promise<RegisterSession> =>
-  RegisterSession.loadEmployers(trx, 'SK', parsed.filter(p => p.form.country === 'SK').map(p => p.document))
+/**
+ * The SK register of every employer in the batch whose documents read it: a report is checked against all of
+ * an employer's relationships; a forwarded report is processed as filed and needs none of it.
+ */
+const skRegister = (trx: Parameters<BackOffice['process']>[0], parsed: readonly Parsed[], needs: (type: string) => boolean): Promise<RegisterSession> =>
+  RegisterSession.loadEmployers(trx, 'SK', parsed.filter(p => p.form.country === 'SK' && needs(p.document.type)).map(p => p.document))
+
+const isReport = (type: string): boolean => type === 'MVP' || type === 'VPP'
 
 /**
  * The built-in back office: applies each document to the gateway's own insurance register and reports
@@ -35,7 +40,7 @@ export function createBuiltInBackOffice(codeLists: CodeLists): BackOffice {
     async process(trx, requests, now) {
       const parsed = parse(requests)
       const si = await RegisterSession.load(trx, 'SI', parsed.filter(p => p.form.country === 'SI').map(p => siRegisterKey(p.document, p.root)))
-      const sk = await skRegister(trx, parsed)
+      const sk = await skRegister(trx, parsed, type => !isReport(type))
       const results = parsed.map(({ document, form, root }) => (form.country === 'SI'
         ? processSiDocument(si, document, form, root, now)
         : processSkDocument(sk, document, form, root, now)))
@@ -44,10 +49,10 @@ export function createBuiltInBackOffice(codeLists: CodeLists): BackOffice {
       return results
     },
 
-    async checkRegister(trx, requests) {
+    async checkRegister(trx, requests, now) {
       const parsed = parse(requests)
-      const sk = await skRegister(trx, parsed)
-      return parsed.map(({ document, form, root }) => checkReport(sk, document, form, root, codeLists))
+      const sk = await skRegister(trx, parsed, isReport)
+      return parsed.map(({ document, form, root }) => checkReport(sk, document, form, root, codeLists, now))
     },
   }
 }

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
 import { mayActFor, type Caller } from '../access/index.js'
 import { GatewayError } from '../problems.js'
-import { localDate } from '../lib/dates.js'
+import { lastDayOfMonth, localDate } from '../lib/dates.js'
 import { uuidPattern } from '../lib/ids.js'
 
 /** An insurance relation as clients see it (SPEC.md §4 `GET /api/v1/insurances`). */
@@ -50,11 +50,6 @@ function visibleTo(caller: Caller, today: string) {
   ])
 }
 
-function lastDayOf(period: string): string {
-  const [year, month] = period.split('-').map(Number) as [number, number]
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10)
-}
-
 /** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter. */
 export async function listInsurances(db: Db, caller: Caller, filter: InsuranceFilter, now: Date): Promise<{ items: InsuranceView[]; nextCursor: string | null }> {
   const limit = filter.limit ?? 100
@@ -68,7 +63,7 @@ export async function listInsurances(db: Db, caller: Caller, filter: InsuranceFi
   if (filter.status) q = q.where('status', '=', filter.status as 'open')
   if (filter.period) {
     const first = `${filter.period}-01`
-    q = q.where('start_date', '<=', lastDayOf(filter.period)).where(eb => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', first)]))
+    q = q.where('start_date', '<=', lastDayOfMonth(filter.period)).where(eb => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', first)]))
   }
   if (filter.cursor) q = q.where('id', '<', filter.cursor)
   const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute()

@@ -12,6 +12,7 @@ import type { ProcessingResult, RegisterCheckResult } from '../lifecycle/index.j
 import { makeFinding, type Finding, type FindingDef, type FindingLocation, type FindingParams } from '../validation/finding.js'
 import { child, childText, descend, type XmlElement } from '../xml/index.js'
 import { newId } from '../lib/ids.js'
+import { lastDayOfMonth } from '../lib/dates.js'
 import { registerCheckFindingsOf } from '../forms/sk/common/register-check.js'
 import { rlfoRegisterFindings as RLFO } from '../forms/sk/rlfo/register-findings.js'
 import { rlzecRegisterFindings as RLZEC } from '../forms/sk/rlzec/register-findings.js'
@@ -72,7 +73,8 @@ function referred(ctx: Context, osoba: XmlElement, fits: (row: InsuranceRow) => 
   const icpv = child(osoba, 'Icpv')
   const ofType = relationships(ctx, personOf(osoba)).filter(r => r.status !== 'annulled' && r.insurance_key.TypZamestnanca === type)
   const byIcpv = icpv ? ofType.filter(r => r.data.Icpv === icpv.text) : []
-  const candidates = byIcpv.length > 0 ? byIcpv : ofType.filter(r => r.data.Icpv === undefined || r.data.Icpv === null || !icpv)
+  // An IČPV the register does not know yet may belong to a relationship that has none.
+  const candidates = !icpv ? ofType : byIcpv.length > 0 ? byIcpv : ofType.filter(r => !r.data.Icpv)
   const fitting = candidates.filter(fits)
   const at = child(osoba, 'RodneCislo') ?? child(osoba, 'DocasneRodneCislo') ?? osoba
   if (candidates.length === 0) return report(ctx, RLFO['020'], at), undefined
@@ -175,23 +177,18 @@ export function processSkDocument(register: RegisterSession, document: DocumentR
   return { processing: failed ? (document.type === 'ELDP' ? 'faulty' : 'refused') : 'processed', findings: ctx.findings }
 }
 
-function lastDayOf(period: string): string {
-  const [year, month] = period.split('-').map(Number) as [number, number]
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10)
-}
-
 /**
  * The register check (KNR, sk-ezu §5.2) of a report: each row needs a relationship valid in the period
  * (for a VPP one that began by the period's end: it also reports income paid after the employment
  * ended); an MVP lists every relationship with regular income, once per concurrent relationship.
  */
-export function checkReport(register: RegisterSession, document: DocumentRow, form: FormModule, root: XmlElement, codeLists: CodeLists): RegisterCheckResult {
-  const ctx: Context = { register, document, form, now: new Date(0), findings: [] }
+export function checkReport(register: RegisterSession, document: DocumentRow, form: FormModule, root: XmlElement, codeLists: CodeLists, now: Date): RegisterCheckResult {
+  const ctx: Context = { register, document, form, now, findings: [] }
   const F = registerCheckFindingsOf(document.type)
   const warnings: Finding[] = []
   const period = childText(root, 'Obdobie') ?? ''
   const first = `${period}-01`
-  const last = lastDayOf(period)
+  const last = lastDayOfMonth(period)
   const isMvp = document.type === 'MVP'
   const valid = relationships(ctx).filter(r => r.status !== 'annulled' && r.start_date <= last && (!isMvp || r.end_date === null || r.end_date >= first))
   const byPerson = new Map<string, InsuranceRow[]>()

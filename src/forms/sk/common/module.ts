@@ -2,6 +2,9 @@ import { childText, descend, type XmlElement } from '../../../xml/element.js'
 import type { Finding } from '../../../validation/finding.js'
 import type { DocumentFacts } from '../../form-module.js'
 
+/** YYYY-MM with a real month: the shape `Obdobie` must have before anything reads it. */
+export const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/
+
 /**
  * What every SK document tells the gateway (DOCUMENTS.md §1.7): the employer's tax number, the period and
  * kind of a report (`DruhEldp` for ELDP), and the filer's reference.
@@ -13,7 +16,7 @@ export function skFacts(root: XmlElement): DocumentFacts {
   const externalId = childText(root, 'ExternyId')
   return {
     ...(employer !== undefined ? { employer } : {}),
-    ...(period !== undefined && /^[0-9]{4}-(0[1-9]|1[0-2])$/.test(period) ? { period } : {}),
+    ...(period !== undefined && PERIOD.test(period) ? { period } : {}),
     ...(kind === 'R' || kind === 'O' ? { kind } : {}),
     ...(externalId !== undefined ? { externalId } : {}),
   }

@@ -70,10 +70,10 @@ export const checkIbans: Rule = (root, report) => {
 const afterForwarding: ReadonlySet<string> = new Set(['forwarded', 'processed', 'refused', 'faulty'])
 
 /** "odoslaný na spracovanie" or any later processing state. */
-export function wasForwarded(doc: EarlierDocument): boolean {
+export function wasForwarded(doc: Pick<EarlierDocument, 'processing'>): boolean {
   return afterForwarding.has(doc.processing)
 }
 
-export function isCancelled(doc: EarlierDocument): boolean {
+export function isCancelled(doc: Pick<EarlierDocument, 'acceptance'>): boolean {
   return doc.acceptance === 'cancelled'
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { projectRoot } from '../../../lib/paths.js'
@@ -35,52 +35,6 @@ const runFixture = (xml: string): Finding[] => run(xml, earlierOf(xml))
 const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
 const distinct = (list: readonly string[]): string[] => [...new Set(list)].sort()
 const invalidFixtures = (): string[] => readdirSync(join(fixtures, 'invalid')).filter(n => n.endsWith('.xml'))
-
-t.test('valid fixtures give no finding', async t => {
-  const names = readdirSync(fixtures).filter(n => n.startsWith('valid-')).sort()
-  t.same(names, ['valid-basic.xml', 'valid-corrective.xml', 'valid-maximal.xml', 'valid-no-ico.xml'])
-  for (const name of names) t.same(codes(runFixture(read(name))), [], name)
-  t.same(codes(run(read('valid-corrective.xml'), earlierFromComment('<!-- earlier: R:accepted:forwarded -->', 'V'))), [],
-    'the corrective report, after a forwarded R')
-})
-
-t.test('every invalid fixture gives exactly its finding', async t => {
-  for (const name of invalidFixtures()) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(distinct(codes(runFixture(read(`invalid/${name}`)))), [code], name)
-  }
-})
-
-// The "documents" fixtures and the earlier reports of the period each assumes (kind:acceptance:processing).
-const documentsFixtures: Record<string, string> = {
-  'SK-MVP-003': 'R:accepted:forwarded',
-  'SK-MVP-004': 'R:accepted:unprocessed',
-  'SK-MVP-005': 'R:accepted:forwarded, O:accepted:unprocessed',
-  'SK-MVP-006': 'R:accepted:unprocessed',
-  'SK-MVP-007': 'R:cancelled:returned',
-}
-
-t.test('the R/O fixtures name their earlier reports and are silent without them (SK-MVP-003 … 007)', async t => {
-  const withComment = invalidFixtures().filter(n => earlierOf(read(`invalid/${n}`)) !== undefined).map(n => n.replace(/\.xml$/, ''))
-  t.same(withComment.sort(), Object.keys(documentsFixtures).sort())
-  for (const [code, spec] of Object.entries(documentsFixtures)) {
-    const xml = read(`invalid/${code}.xml`)
-    t.match(xml, `<!-- earlier: ${spec} -->`, code)
-    t.same(codes(run(xml)), [], `${code} without the earlier documents`)
-  }
-  t.match(runFixture(read('invalid/SK-MVP-004.xml')), [{
-    code: 'SK-MVP-004', severity: 'error', field: 'Typ výkazu', path: '/MVP/DruhVykazu', message: { en: /\(R\) V250300000001 /, sk: /\(R\) V250300000001 / },
-  }])
-})
-
-t.test('every finding of MVP has a fixture; shared findings and own plain ones below 020', async t => {
-  for (const code of Object.keys(mvp.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
-  t.same(Object.keys(mvp.findings).sort(), [
-    'SK-COMMON-001', 'SK-COMMON-002', 'SK-COMMON-003', 'SK-COMMON-004', 'SK-COMMON-005', 'SK-COMMON-006', 'SK-COMMON-008',
-    ...Array.from({ length: 13 }, (_, i) => `SK-MVP-${String(i + 1).padStart(3, '0')}`),
-  ])
-  for (const def of Object.values(mvp.findings)) t.ok(def.en.trim() && def.local.trim(), `${def.code} speaks both languages`)
-})
 
 t.test('a negative amount is allowed only in a row that had one in a forwarded report of the period (SK-MVP-009)', async t => {
   const xml = read('valid-maximal.xml')

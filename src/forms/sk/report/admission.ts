@@ -5,10 +5,8 @@
 import { child, type XmlElement } from '../../../xml/element.js'
 import type { EarlierDocument, Rule } from '../../form-module.js'
 import { isCancelled, wasForwarded } from '../common/rules.js'
+import { PERIOD } from '../common/module.js'
 import type { ReportFindings } from './findings.js'
-
-/** YYYY-MM with a real month: the shape `Obdobie` must have before a rule reads it. */
-export const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/
 
 /** The first period in euro (sk-ezu §8.1); earlier SKK periods are not accepted (DOCUMENTS §3.2, proposal). */
 export const FIRST_EUR_PERIOD = '2009-01'

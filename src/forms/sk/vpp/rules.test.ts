@@ -1,5 +1,5 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/finding.js'
@@ -34,63 +34,6 @@ const runFixture = (xml: string): Finding[] => run(xml, earlierOf(xml))
 const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
 const distinct = (list: readonly string[]): string[] => [...new Set(list)].sort()
 const invalidFixtures = (): string[] => readdirSync(join(fixtures, 'invalid')).filter(n => n.endsWith('.xml'))
-
-t.test('valid fixtures give no finding', async t => {
-  const names = readdirSync(fixtures).filter(n => n.startsWith('valid-')).sort()
-  t.same(names, ['valid-basic.xml', 'valid-maximal.xml', 'valid-no-ico.xml'])
-  for (const name of names) t.same(codes(runFixture(read(name))), [], name)
-})
-
-t.test('every invalid fixture gives exactly its finding', async t => {
-  for (const name of invalidFixtures()) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(distinct(codes(runFixture(read(`invalid/${name}`)))), [code], name)
-  }
-})
-
-// The "documents" fixtures and the earlier reports of the period each assumes (kind:acceptance:processing).
-const documentsFixtures: Record<string, string> = {
-  'SK-VPP-003': 'R:accepted:forwarded',
-  'SK-VPP-004': 'R:accepted:unprocessed',
-  'SK-VPP-005': 'R:accepted:forwarded, O:accepted:unprocessed',
-  'SK-VPP-006': 'R:accepted:unprocessed',
-  'SK-VPP-007': 'R:cancelled:returned',
-}
-
-t.test('the R/O fixtures name their earlier reports and are silent without them (SK-VPP-003 … 007)', async t => {
-  const withComment = invalidFixtures().filter(n => earlierOf(read(`invalid/${n}`)) !== undefined).map(n => n.replace(/\.xml$/, ''))
-  t.same(withComment.sort(), Object.keys(documentsFixtures).sort())
-  for (const [code, spec] of Object.entries(documentsFixtures)) {
-    const xml = read(`invalid/${code}.xml`)
-    t.match(xml, `<!-- earlier: ${spec} -->`, code)
-    t.same(codes(run(xml)), [], `${code} without the earlier documents`)
-  }
-  t.match(runFixture(read('invalid/SK-VPP-006.xml')), [{
-    code: 'SK-VPP-006', severity: 'error', field: 'Typ výkazu', path: '/VPP/DruhVykazu', message: { en: /\(R\) Y250300000001 /, sk: /\(R\) Y250300000001 / },
-  }])
-})
-
-t.test('every finding of VPP has a fixture; shared findings and own plain ones below 020', async t => {
-  for (const code of Object.keys(vpp.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
-  t.same(Object.keys(vpp.findings).sort(), [
-    'SK-COMMON-001', 'SK-COMMON-002', 'SK-COMMON-003', 'SK-COMMON-004', 'SK-COMMON-005', 'SK-COMMON-006', 'SK-COMMON-008',
-    ...Array.from({ length: 14 }, (_, i) => `SK-VPP-${String(i + 1).padStart(3, '0')}`),
-  ])
-  for (const def of Object.values(vpp.findings)) t.ok(def.en.trim() && def.local.trim(), `${def.code} speaks both languages`)
-})
-
-t.test('every row has an assessment base above 0 (SK-VPP-014)', async t => {
-  const xml = read('valid-maximal.xml')
-  // Row 5 (Martin) has a base in Sp, Up, Gp and Rfs only: one fund is enough.
-  t.same(codes(run(xml)), [])
-  t.match(run(read('invalid/SK-VPP-014.xml')), [{ code: 'SK-VPP-014', severity: 'error', path: '/VPP/Priloha/Riadok[2]', field: 'riadok prílohy' }])
-  const row = xml.slice(xml.indexOf('<Riadok>'), xml.indexOf('</Riadok>') + '</Riadok>'.length)
-  const zeroed = row.replace(/<(Vz|PoistneZamestnavatel|PoistneZamestnanec)>[^<]*</g, '<$1>0.00<').replace('<PoradoveCislo>1<', '<PoradoveCislo>6<')
-  const withRow = (r: string): string => xml.replace('</Priloha>', `${r}</Priloha>`)
-  t.same(codes(run(withRow(zeroed))), ['SK-VPP-014'], 'all zero')
-  t.same(codes(run(withRow(zeroed.replace('<Gp><Vz>0.00<', '<Gp><Vz>0.01<')))), [], 'one cent in one fund')
-  t.same(codes(run(withRow(zeroed.replace('<Gp><Vz>0.00<', '<Gp><Vz>-5.00<')))), ['SK-VPP-009', 'SK-VPP-014'], 'a negative base is not above 0')
-})
 
 t.test('a negative amount is allowed only in a row that had one in a forwarded report of the period (SK-VPP-009)', async t => {
   const xml = read('valid-maximal.xml')
