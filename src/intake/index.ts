@@ -41,6 +41,8 @@ export interface Intake {
   inFlight(): number
   /** Records a body refused before it was read whole (413), so the message log still shows the attempt. */
   recordOversized(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number): Promise<void>
+  /** Records a message refused before a document could be taken out of it (an unreadable SOAP envelope), byte-exact. */
+  recordRefusal(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, bytes: Uint8Array, error: GatewayError): Promise<void>
 }
 
 interface Earlier { id: string; sha256: string; viaKey: boolean }
@@ -85,6 +87,13 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
       await db.insertInto('message_log').values(messageRow(newId(receivedAt.getTime()), {
         receivedAt, transport, clientId: caller.clientId, fingerprint: caller.fingerprint, contentType, idempotencyKey: null, size: declaredSize,
       }, { status: 413, problemCode: 'BODY_TOO_LARGE' })).execute()
+    },
+
+    async recordRefusal(caller, transport, contentType, bytes, error) {
+      await recordMessage(db, {
+        receivedAt: clock.now(), transport, clientId: caller.clientId, fingerprint: caller.fingerprint,
+        contentType, idempotencyKey: null, bytes, sha256: sha256Hex(bytes),
+      }, { status: error.status, problemCode: error.code, findings: error.findings })
     },
   }
 

@@ -6,6 +6,7 @@ import { sendProblem, toGatewayError } from './problem.js'
 import { healthRoutes } from './rest/health.js'
 import { documentRoutes } from './rest/documents.js'
 import { insuranceRoutes } from './rest/insurances.js'
+import { soapEndpoint, wsdlRoute } from './soap/index.js'
 
 export interface TlsMaterial {
   readonly cert: string
@@ -68,11 +69,13 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
 
   // No client certificate needed: probes and scrapers (SPEC.md §4).
   await app.register(healthRoutes(services))
+  await app.register(wsdlRoute(services))
   // Everything else knows its caller.
   await app.register(async scope => {
     scope.addHook('onRequest', callerHook(services))
     await scope.register(documentRoutes(services), { prefix: '/api/v1' })
     await scope.register(insuranceRoutes(services), { prefix: '/api/v1' })
+    await scope.register(soapEndpoint(services))
   })
   return app
 }

@@ -13,6 +13,25 @@ export interface XmlElement {
   readonly children: XmlElement[]
   /** Text content with XML whitespace collapsed (as xs:token sees it). */
   text: string
+  /** Where the element stands in the text; only when parsed with `{ spans: true }`. */
+  span?: XmlSpan
+}
+
+/** An element's extent in the parsed text and its namespace context, to cut it out as a document of its own. */
+export interface XmlSpan {
+  /** Index of its `<`. */
+  readonly start: number
+  /** Index just past its end tag (or its empty-element tag). */
+  end: number
+  /** Its content lies from just past its start tag to its end tag's `<`. */
+  readonly contentStart: number
+  contentEnd: number
+  /** Its qualified name as written. */
+  readonly qname: string
+  /** Every prefix in scope at the element ('' for the default namespace), its own declarations included. */
+  readonly inScope: ReadonlyMap<string, string>
+  /** Prefixes its own start tag declares ('' for `xmlns=`). */
+  readonly declares: readonly string[]
 }
 
 export function child(parent: XmlElement | undefined, name: string): XmlElement | undefined {

@@ -1,4 +1,4 @@
-import type { XmlElement } from './element.js'
+import type { XmlElement, XmlSpan } from './element.js'
 
 /**
  * A small non-validating XML 1.0 parser with namespaces, written for untrusted input:
@@ -26,6 +26,16 @@ export interface XmlLimits {
 
 export const defaultLimits: XmlLimits = { maxDepth: 64, maxAttributes: 32, maxElements: 5_000_000 }
 
+export interface ParseOptions {
+  /** Record each element's `span`, so that a part of the text can be taken out whole (a document inside a SOAP body). */
+  readonly spans?: boolean
+  /**
+   * Allow an XML declaration as the first thing inside an element: a SOAP client that pastes a whole document file
+   * into the body (PHP's SoapClient does, for xs:any) puts one there. Still only UTF-8.
+   */
+  readonly embeddedDeclarations?: boolean
+}
+
 export interface XmlDocument {
   readonly root: XmlElement
   /** The decoded text (BOM removed), as xmllint sees it. */
@@ -47,14 +57,14 @@ const whitespaceRun = /[ \t\r\n]+/g
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 /** Decodes bytes as UTF-8 (the only encoding our documents use) and parses them. */
-export function parseXmlBytes(bytes: Uint8Array, limits: XmlLimits = defaultLimits): XmlDocument {
+export function parseXmlBytes(bytes: Uint8Array, limits: XmlLimits = defaultLimits, options: ParseOptions = {}): XmlDocument {
   let text: string
   try {
     text = utf8.decode(bytes)
   } catch {
     throw new XmlError('encoding', 'The document is not valid UTF-8')
   }
-  return parseXml(text, limits)
+  return parseXml(text, limits, options)
 }
 
 interface OpenElement {
@@ -64,7 +74,7 @@ interface OpenElement {
   text: string
 }
 
-export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlDocument {
+export function parseXml(input: string, limits: XmlLimits = defaultLimits, options: ParseOptions = {}): XmlDocument {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
   const bad = forbiddenChar.exec(text)
   if (bad) throw new XmlError('malformed', 'The document contains a character XML does not allow', lineOf(text, bad.index))
@@ -86,7 +96,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
   let root: XmlElement | undefined
   let elementCount = 0
 
-  if (text.startsWith('<?xml') && /[\s?]/.test(text.charAt(5))) pos = readDeclaration(text, fail)
+  if (text.startsWith('<?xml') && /[\s?]/.test(text.charAt(5))) pos = readDeclaration(text, 0, fail)
 
   while (pos < text.length) {
     const lt = text.indexOf('<', pos)
@@ -115,6 +125,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
       const open = stack.pop() ?? fail(`End tag </${qname}> without a start tag`)
       if (open.qname !== qname) fail(`End tag </${qname}> does not match <${open.qname}>`)
       closeElement(open)
+      if (open.element.span) Object.assign(open.element.span, { contentEnd: pos, end: p + 1 })
       pos = p + 1
     } else if (next === '!') {
       if (text.startsWith('<!--', pos)) {
@@ -139,6 +150,11 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
       if (end === -1) fail('Unterminated processing instruction')
       nameAt.lastIndex = pos + 2
       const target = nameAt.exec(text)?.[0] ?? fail('Processing instruction without a target')
+      const top = stack[stack.length - 1]
+      if (target === 'xml' && options.embeddedDeclarations && top && top.element.children.length === 0 && top.text.trim() === '') {
+        pos = readDeclaration(text, pos, fail)
+        continue
+      }
       if (target.toLowerCase() === 'xml') fail('The XML declaration may only stand at the very beginning')
       if (target.includes(':')) fail('A processing instruction target may not contain ":"')
       pos = end + 2
@@ -190,15 +206,18 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
     const parent = stack[stack.length - 1]
     const namespaces = new Map(parent?.namespaces ?? [['xml', XML_NS]])
     const attributes: Record<string, string> = {}
+    const declares: string[] = []
     for (const [name, value] of rawAttributes) {
       if (name === 'xmlns') {
         if (value === XML_NS || value === XMLNS_NS) fail('Reserved namespace bound as the default namespace', start)
         namespaces.set('', value)
+        declares.push('')
       } else if (name.startsWith('xmlns:')) {
         const prefix = name.slice(6)
         if (value === '') fail(`Prefix ${prefix} may not be bound to an empty namespace`, start)
         if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS)) fail(`Reserved prefix or namespace misused: ${prefix}`, start)
         namespaces.set(prefix, value)
+        declares.push(prefix)
       } else {
         attributes[name] = value
       }
@@ -217,6 +236,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits): XmlD
     if (++elementCount > limits.maxElements) throw new XmlError('limit', 'Too many elements', lineAt(start))
     if (stack.length + 1 > limits.maxDepth) throw new XmlError('limit', `Elements nested deeper than ${limits.maxDepth}`, lineAt(start))
     const element: XmlElement = { name: local, ns, path: '', line: lineAt(start), attributes: resolved, children: [], text: '' }
+    if (options.spans) element.span = { start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, inScope: namespaces, declares } satisfies XmlSpan
     if (parent) parent.element.children.push(element)
     else root = element
     const open: OpenElement = { element, qname, namespaces, text: '' }
@@ -257,14 +277,14 @@ function assignPaths(element: XmlElement, parentPath: string): void {
   }
 }
 
-function readDeclaration(text: string, fail: (message: string, at?: number) => never): number {
-  const end = text.indexOf('?>')
-  if (end === -1) fail('Unterminated XML declaration', 0)
-  const decl = text.slice(5, end)
+function readDeclaration(text: string, start: number, fail: (message: string, at?: number) => never): number {
+  const end = text.indexOf('?>', start)
+  if (end === -1) fail('Unterminated XML declaration', start)
+  const decl = text.slice(start + 5, end)
   const m = /^\s+version\s*=\s*(["'])1\.[0-9]+\1(\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\3)?(\s+standalone\s*=\s*(["'])(yes|no)\6)?\s*$/.exec(decl)
-  if (!m) fail('Malformed XML declaration', 0)
+  if (!m) fail('Malformed XML declaration', start)
   const encoding = m![4]
-  if (encoding && !/^utf-?8$/i.test(encoding)) throw new XmlError('encoding', `Documents must be UTF-8, the declaration names ${encoding}`, 1)
+  if (encoding && !/^utf-?8$/i.test(encoding)) throw new XmlError('encoding', `Documents must be UTF-8, the declaration names ${encoding}`, lineOf(text, start))
   return end + 2
 }
 

@@ -3,6 +3,7 @@ import type { Services } from '../../services.js'
 import type { Caller } from '../../access/index.js'
 import { GatewayError } from '../../problems.js'
 import { optionalText } from './query.js'
+import { documentFilter } from '../document-filter.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
 
@@ -31,16 +32,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
 
     app.get('/documents', async request => {
       const q = request.query as Record<string, unknown>
-      const since = optionalText(q, 'since')
-      const limit = optionalText(q, 'limit')
-      const sinceDate = since !== undefined ? new Date(since) : undefined
-      if (sinceDate && Number.isNaN(sinceDate.getTime())) throw new GatewayError('INVALID_REQUEST', 'since must be an ISO 8601 date or date-time')
-      if (limit !== undefined && !/^\d+$/.test(limit)) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
-      const filter = {
-        type: optionalText(q, 'type'), employer: optionalText(q, 'employer'), period: optionalText(q, 'period'),
-        acceptance: optionalText(q, 'acceptance'), processing: optionalText(q, 'processing'), cursor: optionalText(q, 'cursor'),
-        ...(sinceDate ? { since: sinceDate } : {}), ...(limit !== undefined ? { limit: Number(limit) } : {}),
-      }
+      const filter = documentFilter(name => optionalText(q, name))
       return listDocuments(services.db, callerOf(request), filter, services.clock.now())
     })
 

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { Services } from '../../services.js'
+import type { Caller } from '../../access/index.js'
+import { GatewayError } from '../../problems.js'
+import { getDocumentView, listDocuments } from '../../documents/index.js'
+import { renderReceipt } from '../../receipts/index.js'
+import { projectRoot } from '../../lib/paths.js'
+import { problemBody, toGatewayError } from '../problem.js'
+import { documentFilter } from '../document-filter.js'
+import { readEnvelope, readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
+import { documentView, element, envelope, fault, response, text } from './write.js'
+
+const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
+const documentRef = { id: { kind: 'text', required: true } } as const
+
+type Operation = (request: SoapRequest & { contentType: string }, caller: Caller, services: Services) => Promise<string>
+
+const submitParameters = { document: { kind: 'document', required: true }, idempotencyKey: { kind: 'text' } } as const
+
+/** One entry per WSDL operation; each is the same core call its REST route makes. */
+const operations: Readonly<Record<string, Operation>> = {
+  async SubmitDocument(request, caller, services) {
+    let p
+    try {
+      p = readParameters(request, submitParameters)
+    } catch (error) {
+      // A submission without a usable document is still a submission: the message log keeps the envelope.
+      if (error instanceof GatewayError) await services.intake.recordRefusal(caller, 'soap', request.contentType, request.bytes, error)
+      throw error
+    }
+    try {
+      const result = await services.intake.submit({
+        caller, transport: 'soap', bytes: p.document!, contentType: null,
+        ...(p.idempotencyKey !== undefined ? { idempotencyKey: p.idempotencyKey } : {}),
+      })
+      services.metrics.count('ehrs_submissions_total', { type: result.view.type, outcome: result.status === 201 ? 'stored' : 'duplicate' })
+      return documentView('document', result.view)
+    } catch (error) {
+      if (error instanceof GatewayError) services.metrics.count('ehrs_submissions_total', { type: 'unknown', outcome: error.code })
+      throw error
+    }
+  },
+
+  async GetDocumentStatus(request, caller, services) {
+    const { id } = readParameters(request, documentRef)
+    return documentView('document', await getDocumentView(services.db, caller, id!, services.clock.now()))
+  },
+
+  async ListDocuments(request, caller, services) {
+    const p = readParameters(request, {
+      type: { kind: 'text' }, employer: { kind: 'text' }, period: { kind: 'text' }, acceptance: { kind: 'text' },
+      processing: { kind: 'text' }, since: { kind: 'text' }, limit: { kind: 'text' }, cursor: { kind: 'text' },
+    })
+    const page = await listDocuments(services.db, caller, documentFilter(name => p[name]), services.clock.now())
+    return element('items', page.items.map(view => documentView('document', view)).join('')) + text('nextCursor', page.nextCursor ?? undefined)
+  },
+
+  async GetReceipt(request, caller, services) {
+    const { id } = readParameters(request, documentRef)
+    const now = services.clock.now()
+    const receipt = services.receipts.sign(renderReceipt(await getDocumentView(services.db, caller, id!, now), now))
+    return text('receipt', Buffer.from(receipt, 'utf8').toString('base64'))
+  },
+
+  async StornoDocument(request, caller, services) {
+    const { id } = readParameters(request, documentRef)
+    const view = await services.lifecycle.storno(caller, id!)
+    services.metrics.count('ehrs_storno_total', { type: view.type })
+    return documentView('document', view)
+  },
+
+  async RequestRegisterCheck(request, caller, services) {
+    const { id } = readParameters(request, documentRef)
+    return documentView('document', await services.lifecycle.requestRegisterCheck(caller, id!))
+  },
+}
+
+/**
+ * `GET /soap?wsdl`: the WSDL with this listener's address. Like /openapi.yaml it needs no client certificate, so
+ * that tools can generate a client before one is registered.
+ */
+export function wsdlRoute(services: Services): FastifyPluginAsync {
+  const wsdl = readFileSync(join(projectRoot, 'wsdl', 'ehrs.wsdl'), 'utf8')
+  const fallbackHost = `${services.config.HOST}:${services.config.PORT}`
+  return async app => {
+    app.get('/soap', async (request, reply) => {
+      // The address a client used to fetch the WSDL is the one it can reach the endpoint at.
+      const host = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(request.headers.host ?? '') ? request.headers.host! : fallbackHost
+      return reply.type('text/xml; charset=utf-8').send(wsdl.replace('https://127.0.0.1:8443/soap', `https://${host}/soap`))
+    })
+  }
+}
+
+/** `POST /soap`: SOAP 1.1, document/literal; behind the caller hook like /api/v1. Every failure is a Fault. */
+export function soapEndpoint(services: Services): FastifyPluginAsync {
+  return async app => {
+    app.setErrorHandler(async (error, request, reply) => {
+      const known = toGatewayError(error as Error)
+      if (known?.code === 'BODY_TOO_LARGE' && request.caller) {
+        await services.intake.recordOversized(request.caller, 'soap', request.headers['content-type'] ?? null, Number(request.headers['content-length'] ?? 0))
+          .catch(e => request.log.error({ err: e }, 'message log write failed'))
+      }
+      if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
+      else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
+      return sendFault(reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
+    })
+
+    app.post('/soap', async (request, reply) => {
+      const bytes = bodyBytes(request)
+      const caller = request.caller!
+      const contentType = request.headers['content-type'] ?? ''
+      if (!SOAP_MEDIA_TYPE.test(contentType)) {
+        throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'SOAP 1.1 requests are sent as text/xml; charset=utf-8')
+      }
+      let soapRequest: SoapRequest
+      try {
+        soapRequest = readEnvelope(bytes)
+      } catch (error) {
+        // An envelope that cannot be read may have carried a document: the message log keeps the attempt.
+        if (error instanceof GatewayError) await services.intake.recordRefusal(caller, 'soap', contentType, bytes, error)
+        throw error
+      }
+      const operation = operations[soapRequest.operation]
+      if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
+      const content = await operation({ ...soapRequest, contentType }, caller, services)
+      return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
+    })
+  }
+}
+
+// SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the detail.
+function sendFault(reply: FastifyReply, error: GatewayError): FastifyReply {
+  const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
+  return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problemBody(error.code, error.message, error.findings))))
+}
+
+function bodyBytes(request: FastifyRequest): Uint8Array {
+  const body = request.body
+  return Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array()
+}

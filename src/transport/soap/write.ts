@@ -1,0 +1,68 @@
+import type { DocumentView } from '../../documents/index.js'
+import type { Finding } from '../../validation/finding.js'
+import type { ProblemBody } from '../problem.js'
+import { GATEWAY_NS, SOAP11_NS } from './envelope.js'
+
+/*
+ * Responses are written, not generated from the WSDL: each function follows its type's xs:sequence in
+ * wsdl/ehrs.wsdl element by element (order matters to strict clients), and soap.test.ts validates every
+ * answer against the WSDL's schema.
+ */
+
+export function envelope(body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<soap:Envelope xmlns:soap="${SOAP11_NS}"><soap:Body>${body}</soap:Body></soap:Envelope>\n`
+}
+
+/** `<{operation}Response>` in the gateway's namespace around the given content. */
+export function response(operation: string, content: string): string {
+  return `<${operation}Response xmlns="${GATEWAY_NS}">${content}</${operation}Response>`
+}
+
+export function fault(faultCode: string, problem: ProblemBody): string {
+  const detail = `<problem xmlns="${GATEWAY_NS}">${[
+    text('type', problem.type), text('title', problem.title), text('status', problem.status),
+    text('detail', problem.detail), text('code', problem.code),
+    problem.findings ? element('findings', findings(problem.findings)) : '',
+  ].join('')}</problem>`
+  return `<soap:Fault>${text('faultcode', `soap:${faultCode}`)}${text('faultstring', problem.detail)}<detail>${detail}</detail></soap:Fault>`
+}
+
+export function documentView(name: string, view: DocumentView): string {
+  return element(name, [
+    text('id', view.id), text('number', view.number), text('receiptNumber', view.receiptNumber),
+    text('type', view.type), text('employer', view.employer), text('period', view.period), text('kind', view.kind),
+    text('externalId', view.externalId), text('receivedAt', view.receivedAt), text('sha256', view.sha256), text('size', view.size),
+    element('status', text('acceptance', view.status.acceptance) + text('processing', view.status.processing) + label('label', view.status.label)),
+    element('findings', findings(view.findings)),
+    element('history', view.history.map(h =>
+      element('entry', text('at', h.at) + text('acceptance', h.acceptance) + text('processing', h.processing) + text('reason', h.reason ?? undefined)),
+    ).join('')),
+    view.scheduled ? element('scheduled', text('transition', view.scheduled.transition) + text('at', view.scheduled.at)) : '',
+    text('duplicateOf', view.duplicateOf),
+  ].join(''))
+}
+
+function findings(list: readonly Finding[]): string {
+  return list.map(f => element('finding', [
+    text('code', f.code), text('severity', f.severity), text('field', f.field), text('path', f.path),
+    text('line', f.line), label('message', f.message),
+  ].join(''))).join('')
+}
+
+function label(name: string, value: { en: string; sl?: string; sk?: string }): string {
+  return element(name, text('en', value.en) + text('sl', value.sl) + text('sk', value.sk))
+}
+
+export function element(name: string, content: string): string {
+  return `<${name}>${content}</${name}>`
+}
+
+/** An element with escaped text; nothing for an absent value (minOccurs="0"). */
+export function text(name: string, value: string | number | undefined): string {
+  return value === undefined ? '' : element(name, escape(String(value)))
+}
+
+// \r is written as a reference, or the reader's line-end normalisation would turn it into \n.
+function escape(value: string): string {
+  return value.replace(/[&<>\r]/g, c => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&#13;'))
+}
