@@ -23,13 +23,13 @@ export function embeddedDocument(text: string, wrapper: XmlElement): string {
   return text.slice(from, nameEnd) + declarations + text.slice(nameEnd, span.end)
 }
 
-// A loose test: a false positive only adds a declaration nothing uses; a false negative cannot happen, because
-// a prefix is used only as `<p:`, `</p:` or whitespace before `p:name=`, and the default namespace only by an
-// unprefixed element name.
+// A loose test: a false positive only adds a declaration nothing uses. Markup uses a prefix as `<p:`, `</p:` or
+// whitespace before `p:name=`, and the default namespace by an unprefixed element name; a QName value such as
+// xsi:type="p:T" uses it at the start of an attribute value.
 function uses(xml: string, prefix: string): boolean {
   if (prefix === '') return /<(?![/!?])[^\s:/>]+(?=[\s/>])/.test(xml)
   const p = prefix.replace(/[.\-]/g, '\\$&')
-  return new RegExp(`(?:</?|\\s)${p}:`).test(xml)
+  return new RegExp(`(?:</?|\\s|=["'])${p}:`).test(xml)
 }
 
 function escapeAttribute(value: string): string {

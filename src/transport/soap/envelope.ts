@@ -39,9 +39,10 @@ export function readEnvelope(bytes: Uint8Array): SoapRequest {
   if (envelope.name === 'Envelope' && envelope.ns === SOAP12_NS) {
     throw new SoapProtocolError('VersionMismatch', 'This endpoint speaks SOAP 1.1; send the envelope in http://schemas.xmlsoap.org/soap/envelope/')
   }
-  if (envelope.name !== 'Envelope' || envelope.ns !== SOAP11_NS) {
-    throw new SoapProtocolError('VersionMismatch', 'The message is not a SOAP 1.1 envelope (soap:Envelope in http://schemas.xmlsoap.org/soap/envelope/)')
+  if (envelope.name === 'Envelope' && envelope.ns !== SOAP11_NS) {
+    throw new SoapProtocolError('VersionMismatch', `The envelope's namespace ${envelope.ns || '(none)'} is not SOAP 1.1's http://schemas.xmlsoap.org/soap/envelope/`)
   }
+  if (envelope.name !== 'Envelope') throw invalid('The message is not a SOAP envelope: wrap the operation in soap:Envelope/soap:Body (see /soap?wsdl)')
   const [header, body, ...rest] = envelope.children[0]?.name === 'Header' ? envelope.children : [undefined, ...envelope.children]
   if (header && header.ns !== SOAP11_NS) throw invalid('The envelope\'s first child must be soap:Header or soap:Body')
   if (!body || body.name !== 'Body' || body.ns !== SOAP11_NS || rest.length > 0) throw invalid('The envelope must hold one soap:Body, after an optional soap:Header')
