@@ -75,6 +75,8 @@ File an M1:
 Then read it back (use the id from the answer):
   curl ${tls} ${base}/api/v1/documents/<id>
 
+The REST description is at ${base}/openapi.yaml (Swagger UI: ${base}/docs); the SOAP WSDL at ${base}/soap?wsdl.
+
 `)
 }
 
