@@ -4,6 +4,7 @@ import type { Services } from '../services.js'
 import { callerHook } from './caller.js'
 import { sendProblem, toGatewayError } from './problem.js'
 import { healthRoutes } from './rest/health.js'
+import { docsRoutes } from './rest/docs.js'
 import { documentRoutes } from './rest/documents.js'
 import { insuranceRoutes } from './rest/insurances.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
@@ -69,6 +70,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
 
   // No client certificate needed: probes and scrapers (SPEC.md §4).
   await app.register(healthRoutes(services))
+  await app.register(docsRoutes())
   await app.register(wsdlRoute(services))
   // Everything else knows its caller.
   await app.register(async scope => {

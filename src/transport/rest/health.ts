@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.js'
 import { pendingMigrations } from '../../db/index.js'
-import { projectRoot } from '../../lib/paths.js'
 
 export function healthRoutes(services: Services): FastifyPluginAsync {
-  const openapi = readFileSync(join(projectRoot, 'openapi.yaml'), 'utf8')
   return async app => {
     app.get('/healthz', async () => ({ status: 'ok' }))
 
@@ -24,7 +20,5 @@ export function healthRoutes(services: Services): FastifyPluginAsync {
 
     app.get('/metrics', async (_request, reply) =>
       reply.type('text/plain; version=0.0.4; charset=utf-8').send(services.metrics.render()))
-
-    app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml; charset=utf-8').send(openapi))
   }
 }
