@@ -30,9 +30,22 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     },
     bodyLimit: services.config.MAX_BODY,
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // While closing, the onRequest hook below answers 503 as a problem (or a Fault on /soap), not Fastify's own body.
+    return503OnClosing: false,
     keepAliveTimeout: 65_000,
     requestTimeout: 120_000,
+    // A path that is not valid percent-encoding is refused before routing: still a problem with a stable code.
+    frameworkErrors: (error, request, reply) => {
+      sendProblem(request, reply, new GatewayError('INVALID_REQUEST', error.message))
+    },
+  })
+
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return
+    reply.header('connection', 'close')
+    throw new GatewayError('SERVICE_UNAVAILABLE', 'The gateway is shutting down; retry on a new connection')
   })
 
   app.decorateRequest('caller', null)
