@@ -81,7 +81,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   })
   app.setNotFoundHandler(async (request, reply) => sendProblem(request, reply, new GatewayError('ROUTE_NOT_FOUND')))
 
-  // No client certificate needed: probes and scrapers (SPEC.md §4).
+  // No client certificate needed: probes, scrapers, and the API descriptions (OpenAPI, Swagger UI, WSDL).
   await app.register(healthRoutes(services))
   await app.register(docsRoutes())
   await app.register(wsdlRoute(services))
