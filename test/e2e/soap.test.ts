@@ -171,6 +171,8 @@ const envelopeRejections: Record<string, [string, string]> = {
   'must-understand.xml': ['MustUnderstand', 'INVALID_REQUEST'],
   'two-operations.xml': ['Client', 'INVALID_REQUEST'],
   'unknown-operation.xml': ['Client', 'INVALID_REQUEST'],
+  'prototype-operation.xml': ['Client', 'INVALID_REQUEST'],
+  'prototype-parameter.xml': ['Client', 'INVALID_REQUEST'],
   'operation-outside-namespace.xml': ['Client', 'INVALID_REQUEST'],
   'unknown-parameter.xml': ['Client', 'INVALID_REQUEST'],
   'repeated-parameter.xml': ['Client', 'INVALID_REQUEST'],

@@ -68,7 +68,7 @@ export function readParameters<K extends string>(
   let document: Uint8Array | undefined
   const seen = new Set<string>()
   for (const parameter of request.body.children) {
-    const spec = declared[parameter.name as K]
+    const spec = Object.hasOwn(declared, parameter.name) ? declared[parameter.name as K] : undefined
     if (parameter.ns !== GATEWAY_NS || !spec) throw invalid(`${request.operation} has no parameter {${parameter.ns}}${parameter.name}`)
     if (seen.has(parameter.name)) throw invalid(`${request.operation}: ${parameter.name} may be given once`)
     seen.add(parameter.name)

@@ -122,7 +122,8 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
         if (error instanceof GatewayError) await services.intake.recordRefusal(caller, 'soap', contentType, bytes, error)
         throw error
       }
-      const operation = operations[soapRequest.operation]
+      // Own properties only: an element named `constructor` is no operation.
+      const operation = Object.hasOwn(operations, soapRequest.operation) ? operations[soapRequest.operation] : undefined
       if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
       const content = await operation({ ...soapRequest, contentType }, caller, services)
       return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
