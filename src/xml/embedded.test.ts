@@ -42,3 +42,15 @@ t.test('a pasted file keeps its declaration and leading comment; only the first 
   t.equal(refusal('<E><document><?xml version="1.0"?><M1/></document></E>', false), 'malformed', 'not without the option')
   t.equal(refusal('<E><document><?xml version="1.0" encoding="ISO-8859-2"?><M1/></document></E>', true), 'encoding', 'UTF-8 only')
 })
+
+t.test('keepDepth keeps the tree shallow and still checks everything below it', async t => {
+  const xml = '<E><document><M1 xmlns="urn:m1"><A><B>x</B></A></M1></document></E>'
+  const shallow = parseXml(xml, undefined, { spans: true, keepDepth: 3 })
+  const root = shallow.root.children[0]!.children[0]!
+  t.equal(root.name, 'M1')
+  t.same(root.children, [], 'nothing below the kept depth is built')
+  t.equal(embeddedDocument(shallow.text, shallow.root.children[0]!), '<M1 xmlns="urn:m1"><A><B>x</B></A></M1>')
+  t.throws(() => parseXml('<E><document><M1><A><B>x</C></A></M1></document></E>', undefined, { keepDepth: 3 }), /does not match/)
+  t.throws(() => parseXml('<E><document><M1><A>&bogus;</A></M1></document></E>', undefined, { keepDepth: 3 }), /character reference/)
+  t.throws(() => parseXml('<E><document><M1><p:A/></M1></document></E>', undefined, { keepDepth: 3 }), /Undeclared namespace prefix/)
+})

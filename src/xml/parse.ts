@@ -34,6 +34,11 @@ export interface ParseOptions {
    * into the body (PHP's SoapClient does, for xs:any) puts one there. Still only UTF-8.
    */
   readonly embeddedDeclarations?: boolean
+  /**
+   * Keep elements only down to this depth (the root is 1); deeper ones are checked as strictly but not kept, so a
+   * SOAP envelope around a 16 MiB report costs no tree of the report (intake parses the document itself).
+   */
+  readonly keepDepth?: number
 }
 
 export interface XmlDocument {
@@ -68,7 +73,8 @@ export function parseXmlBytes(bytes: Uint8Array, limits: XmlLimits = defaultLimi
 }
 
 interface OpenElement {
-  element: XmlElement
+  /** Absent for an element deeper than `keepDepth`. */
+  element: XmlElement | undefined
   qname: string
   namespaces: Map<string, string>
   text: string
@@ -106,7 +112,8 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       const top = stack[stack.length - 1]
       if (top) {
         if (raw.includes(']]>')) fail('"]]>" is not allowed in text', pos + raw.indexOf(']]>'))
-        top.text += decodeText(raw, pos, fail)
+        const decoded = decodeText(raw, pos, fail)
+        if (top.element) top.text += decoded
       } else if (/[^ \t\r\n]/.test(raw)) {
         fail(root ? 'Content after the root element' : 'Text before the root element', pos)
       }
@@ -125,7 +132,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       const open = stack.pop() ?? fail(`End tag </${qname}> without a start tag`)
       if (open.qname !== qname) fail(`End tag </${qname}> does not match <${open.qname}>`)
       closeElement(open)
-      if (open.element.span) Object.assign(open.element.span, { contentEnd: pos, end: p + 1 })
+      if (open.element?.span) Object.assign(open.element.span, { contentEnd: pos, end: p + 1 })
       pos = p + 1
     } else if (next === '!') {
       if (text.startsWith('<!--', pos)) {
@@ -138,7 +145,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
         const top = stack[stack.length - 1] ?? fail('CDATA outside the root element')
         const end = text.indexOf(']]>', pos + 9)
         if (end === -1) fail('Unterminated CDATA section')
-        top.text += text.slice(pos + 9, end)
+        if (top.element) top.text += text.slice(pos + 9, end)
         pos = end + 3
       } else if (/^<!DOCTYPE/i.test(text.slice(pos, pos + 9))) {
         throw new XmlError('doctype', 'A DOCTYPE is not allowed', lineAt(pos))
@@ -151,7 +158,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       nameAt.lastIndex = pos + 2
       const target = nameAt.exec(text)?.[0] ?? fail('Processing instruction without a target')
       const top = stack[stack.length - 1]
-      if (target === 'xml' && options.embeddedDeclarations && top && top.element.children.length === 0 && top.text.trim() === '') {
+      if (target === 'xml' && options.embeddedDeclarations && top?.element && top.element.children.length === 0 && top.text.trim() === '') {
         pos = readDeclaration(text, pos, fail)
         continue
       }
@@ -235,10 +242,11 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
 
     if (++elementCount > limits.maxElements) throw new XmlError('limit', 'Too many elements', lineAt(start))
     if (stack.length + 1 > limits.maxDepth) throw new XmlError('limit', `Elements nested deeper than ${limits.maxDepth}`, lineAt(start))
-    const element: XmlElement = { name: local, ns, path: '', line: lineAt(start), attributes: resolved, children: [], text: '' }
-    if (options.spans) element.span = { start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, inScope: namespaces, declares } satisfies XmlSpan
-    if (parent) parent.element.children.push(element)
-    else root = element
+    const kept = options.keepDepth === undefined || stack.length < options.keepDepth
+    const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes: resolved, children: [], text: '' } : undefined
+    if (element && options.spans) element.span = { start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, inScope: namespaces, declares } satisfies XmlSpan
+    // A kept element's parent is kept too.
+    if (parent) { if (element) parent.element!.children.push(element) } else root = element
     const open: OpenElement = { element, qname, namespaces, text: '' }
     if (selfClosing) closeElement(open)
     else stack.push(open)
@@ -256,7 +264,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
 }
 
 function closeElement(open: OpenElement): void {
-  open.element.text = open.text.replace(whitespaceRun, ' ').trim()
+  if (open.element) open.element.text = open.text.replace(whitespaceRun, ' ').trim()
 }
 
 /** Paths are assigned once the tree is complete, because an index depends on the siblings that follow. */

@@ -4,6 +4,8 @@ import { embeddedDocument, parseXmlBytes, XmlError, type XmlElement } from '../.
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/'
 const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope'
 export const GATEWAY_NS = 'urn:ehrs:soap:1'
+// Envelope, Body, the operation, its parameters, and a document's root: intake reads the document itself.
+const KEPT_DEPTH = 5
 
 /** A fault that SOAP 1.1 names itself (§4.4.1), beyond Client and Server. */
 export class SoapProtocolError extends GatewayError {
@@ -29,7 +31,7 @@ export interface SoapRequest {
 export function readEnvelope(bytes: Uint8Array): SoapRequest {
   let parsed
   try {
-    parsed = parseXmlBytes(bytes, undefined, { spans: true, embeddedDeclarations: true })
+    parsed = parseXmlBytes(bytes, undefined, { spans: true, embeddedDeclarations: true, keepDepth: KEPT_DEPTH })
   } catch (error) {
     if (!(error instanceof XmlError)) throw error
     if (error.kind === 'doctype') throw new GatewayError('XML_DOCTYPE_FORBIDDEN', 'A DOCTYPE is not allowed: entities could reach outside the message', [], { cause: error })
