@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/finding.js'
-import { parseXml } from '../../../xml/index.js'
+import { parseXml, parseXmlBytes } from '../../../xml/index.js'
+import { createValidator } from '../../../validation/validator.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { applyRules, type EarlierDocument, type FormModule } from '../../form-module.js'
 import { earlierFromComment } from '../../../../test/helpers/earlier.js'
@@ -17,10 +18,14 @@ const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.co
 const distinct = (list: readonly string[]): string[] => [...new Set(list)].sort()
 
 /** What differs between the two reports' fixture sets. */
-const cases: { form: FormModule; prefix: string; valid: string[]; ownCodes: number; named: string }[] = [
-  { form: mvp, prefix: 'V', valid: ['valid-basic.xml', 'valid-corrective.xml', 'valid-maximal.xml', 'valid-no-ico.xml'], ownCodes: 13, named: '004' },
-  { form: vpp, prefix: 'Y', valid: ['valid-basic.xml', 'valid-maximal.xml', 'valid-no-ico.xml'], ownCodes: 14, named: '006' },
+const cases: { form: FormModule; prefix: string; valid: string[]; ownCodes: number; named: string; amounts: string }[] = [
+  { form: mvp, prefix: 'V', valid: ['valid-basic.xml', 'valid-corrective.xml', 'valid-maximal.xml', 'valid-no-ico.xml'], ownCodes: 13, named: '004', amounts: '28\\.35|682' },
+  { form: vpp, prefix: 'Y', valid: ['valid-basic.xml', 'valid-maximal.xml', 'valid-no-ico.xml'], ownCodes: 14, named: '006', amounts: '14\\.05|341' },
 ]
+
+// One validator (schema and rules, as intake runs them) for every fixture of both reports.
+const validator = createValidator(codeLists, { workers: 1 })
+t.teardown(() => validator.close())
 
 // The "documents" fixtures and the earlier reports of the period each assumes (kind:acceptance:processing).
 const documentsFixtures: Record<string, string> = {
@@ -31,7 +36,7 @@ const documentsFixtures: Record<string, string> = {
   '007': 'R:cancelled:returned',
 }
 
-for (const { form, prefix, valid, ownCodes, named } of cases) {
+for (const { form, prefix, valid, ownCodes, named, amounts } of cases) {
   const P = `SK-${form.type}`
   const fixtures = join(projectRoot, 'test/fixtures/sk', form.type.toLowerCase())
   const read = (name: string): string => readFileSync(join(fixtures, name), 'utf8')
@@ -78,5 +83,25 @@ for (const { form, prefix, valid, ownCodes, named } of cases) {
       ...Array.from({ length: ownCodes }, (_, i) => `${P}-${String(i + 1).padStart(3, '0')}`),
     ])
     for (const def of Object.values(form.findings)) t.ok(def.en.trim() && def.local.trim(), `${def.code} speaks both languages`)
+  })
+
+  t.test(`${form.type}: texts never repeat the value found`, async t => {
+    const values = new RegExp(`(?<![0-9])[0-9]{9,10}(?![0-9])|Horváth|Jana|Kováč|2025-0|2008-12|${amounts}|47123452`)
+    for (const name of invalidFixtures()) {
+      for (const f of runFixture(read(`invalid/${name}`))) t.notMatch(`${f.message.en} ${f.message.sk}`, values, `${f.code} in ${name}`)
+    }
+  })
+
+  t.test(`${form.type}: the real validator agrees on every fixture`, async t => {
+    const validate = (xml: string): Promise<Finding[]> => {
+      const bytes = Buffer.from(xml)
+      const doc = parseXmlBytes(bytes)
+      const earlier = earlierOf(xml)
+      return validator.validate({ form, doc, facts: form.facts(doc.root), bytes }, { filingDate: FILED, ...(earlier ? { earlier } : {}) })
+    }
+    for (const name of valid) t.same(await validate(read(name)), [], name)
+    for (const name of invalidFixtures()) {
+      t.same(distinct(codes(await validate(read(`invalid/${name}`)))), [name.replace(/\.xml$/, '')], name)
+    }
   })
 }
