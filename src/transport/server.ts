@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import { GatewayError } from '../problems.js'
 import type { Services } from '../services.js'
 import { callerHook } from './caller.js'
+import { recordOversized } from './submit.js'
 import { sendProblem, toGatewayError } from './problem.js'
 import { healthRoutes } from './rest/health.js'
 import { docsRoutes } from './rest/docs.js'
@@ -67,11 +68,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   app.setErrorHandler(async (error, request, reply) => {
     const known = toGatewayError(error as Error)
     if (known) {
-      if (known.code === 'BODY_TOO_LARGE' && request.caller && request.routeOptions.url === '/api/v1/documents') {
-        const declared = Number(request.headers['content-length'] ?? 0)
-        await services.intake.recordOversized(request.caller, 'rest', request.headers['content-type'] ?? null, declared)
-          .catch(e => request.log.error({ err: e }, 'message log write failed'))
-      }
+      if (known.code === 'BODY_TOO_LARGE' && request.routeOptions.url === '/api/v1/documents') await recordOversized(services, request, 'rest')
       if (known.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
       return sendProblem(request, reply, known)

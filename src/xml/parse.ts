@@ -213,18 +213,19 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     const parent = stack[stack.length - 1]
     const namespaces = new Map(parent?.namespaces ?? [['xml', XML_NS]])
     const attributes: Record<string, string> = {}
-    const declares: string[] = []
+    // Only spans record which prefixes the start tag itself declares.
+    const declares: string[] | undefined = options.spans ? [] : undefined
     for (const [name, value] of rawAttributes) {
       if (name === 'xmlns') {
         if (value === XML_NS || value === XMLNS_NS) fail('Reserved namespace bound as the default namespace', start)
         namespaces.set('', value)
-        declares.push('')
+        declares?.push('')
       } else if (name.startsWith('xmlns:')) {
         const prefix = name.slice(6)
         if (value === '') fail(`Prefix ${prefix} may not be bound to an empty namespace`, start)
         if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS)) fail(`Reserved prefix or namespace misused: ${prefix}`, start)
         namespaces.set(prefix, value)
-        declares.push(prefix)
+        declares?.push(prefix)
       } else {
         attributes[name] = value
       }
@@ -244,7 +245,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     if (stack.length + 1 > limits.maxDepth) throw new XmlError('limit', `Elements nested deeper than ${limits.maxDepth}`, lineAt(start))
     const kept = options.keepDepth === undefined || stack.length < options.keepDepth
     const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes: resolved, children: [], text: '' } : undefined
-    if (element && options.spans) element.span = { start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, inScope: namespaces, declares } satisfies XmlSpan
+    if (element && declares) element.span = { start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, inScope: namespaces, declares } satisfies XmlSpan
     // A kept element's parent is kept too.
     if (parent) { if (element) parent.element!.children.push(element) } else root = element
     const open: OpenElement = { element, qname, namespaces, text: '' }

@@ -7,7 +7,7 @@ import soap from 'soap'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { fixture, fixturesDir } from '../helpers/paths.js'
-import { spawn } from 'node:child_process'
+import { runProgram } from '../helpers/processes.js'
 import { verifyReceipt } from '../../src/receipts/index.js'
 import { projectRoot } from '../../src/lib/paths.js'
 
@@ -99,24 +99,12 @@ const external = [
   { name: 'PHP SoapClient', probe: ['php', ['-r', 'exit(class_exists("SoapClient") ? 0 : 1);']], command: ['php', [join(projectRoot, 'test', 'soap-clients', 'php_client.php')]] },
 ] as const
 
-function exec(command: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise(resolve => {
-    const child = spawn(command, args, { cwd: projectRoot })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', c => { stdout += c })
-    child.stderr.on('data', c => { stderr += c })
-    child.on('error', error => resolve({ code: null, stdout, stderr: String(error) }))
-    child.on('close', code => resolve({ code, stdout, stderr }))
-  })
-}
-
 for (const client of external) {
-  const available = (await exec(client.probe[0], client.probe[1])).code === 0
+  const available = await runProgram(client.probe[0], client.probe[1]).then(r => r.code === 0, () => false)
   if (!available && required) t.fail(`${client.name} is not installed, and EHRS_REQUIRE_SOAP_CLIENTS is set`)
   t.test(client.name, { skip: available ? false : `${client.name} is not installed (.ci/run installs it)` }, async t => {
     const gw = await gateway(t)
-    const result = await exec(client.command[0], [...client.command[1], `${gw.url}/soap?wsdl`, ca, cert, key, valid, invalid])
+    const result = await runProgram(client.command[0], [...client.command[1], `${gw.url}/soap?wsdl`, ca, cert, key, valid, invalid])
     t.equal(result.code, 0, result.stderr)
     await judge(t, gw, JSON.parse(result.stdout) as Seen)
   })

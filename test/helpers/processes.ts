@@ -14,9 +14,15 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
 
 export interface Run { code: number | null; stdout: string; stderr: string }
 
-export function run(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/** A Node script. */
+export function run(script: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+  return runProgram(process.execPath, [script, ...args], options)
+}
+
+/** Any program; rejects when it cannot be started (not installed). */
+export function runProgram(program: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [command, ...args], { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
+    const child = spawn(program, args, { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', c => { stdout += c })

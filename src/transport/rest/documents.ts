@@ -4,6 +4,7 @@ import type { Caller } from '../../access/index.js'
 import { GatewayError } from '../../problems.js'
 import { optionalText } from './query.js'
 import { documentFilter } from '../document-filter.js'
+import { bodyBytes, submitCounted } from '../submit.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
 
@@ -13,21 +14,14 @@ const callerOf = (request: FastifyRequest): Caller => request.caller!
 export function documentRoutes(services: Services): FastifyPluginAsync {
   return async app => {
     app.post('/documents', async (request, reply) => {
-      const body = request.body
-      const bytes = Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array()
+      const bytes = bodyBytes(request)
       const key = request.headers['idempotency-key']
       if (Array.isArray(key)) throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key may be given once')
-      try {
-        const result = await services.intake.submit({
-          caller: callerOf(request), transport: 'rest', bytes,
-          contentType: request.headers['content-type'] ?? null, ...(key !== undefined ? { idempotencyKey: key } : {}),
-        })
-        services.metrics.count('ehrs_submissions_total', { type: result.view.type, outcome: result.status === 201 ? 'stored' : 'duplicate' })
-        return reply.code(result.status).header('location', `/api/v1/documents/${result.view.id}`).send(result.view)
-      } catch (error) {
-        if (error instanceof GatewayError) services.metrics.count('ehrs_submissions_total', { type: 'unknown', outcome: error.code })
-        throw error
-      }
+      const result = await submitCounted(services, {
+        caller: callerOf(request), transport: 'rest', bytes,
+        contentType: request.headers['content-type'] ?? null, ...(key !== undefined ? { idempotencyKey: key } : {}),
+      })
+      return reply.code(result.status).header('location', `/api/v1/documents/${result.view.id}`).send(result.view)
     })
 
     app.get('/documents', async request => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Services } from '../../services.js'
 import type { Caller } from '../../access/index.js'
 import { GatewayError } from '../../problems.js'
@@ -9,6 +9,7 @@ import { renderReceipt } from '../../receipts/index.js'
 import { projectRoot } from '../../lib/paths.js'
 import { problemBody, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
+import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readEnvelope, readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
 import { documentView, element, envelope, fault, response, text } from './write.js'
 
@@ -30,17 +31,11 @@ const operations: Readonly<Record<string, Operation>> = {
       if (error instanceof GatewayError) await services.intake.recordRefusal(caller, 'soap', request.contentType, request.bytes, error)
       throw error
     }
-    try {
-      const result = await services.intake.submit({
-        caller, transport: 'soap', bytes: p.document!, contentType: null,
-        ...(p.idempotencyKey !== undefined ? { idempotencyKey: p.idempotencyKey } : {}),
-      })
-      services.metrics.count('ehrs_submissions_total', { type: result.view.type, outcome: result.status === 201 ? 'stored' : 'duplicate' })
-      return documentView('document', result.view)
-    } catch (error) {
-      if (error instanceof GatewayError) services.metrics.count('ehrs_submissions_total', { type: 'unknown', outcome: error.code })
-      throw error
-    }
+    const result = await submitCounted(services, {
+      caller, transport: 'soap', bytes: p.document!, contentType: null,
+      ...(p.idempotencyKey !== undefined ? { idempotencyKey: p.idempotencyKey } : {}),
+    })
+    return documentView('document', result.view)
   },
 
   async GetDocumentStatus(request, caller, services) {
@@ -98,10 +93,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
   return async app => {
     app.setErrorHandler(async (error, request, reply) => {
       const known = toGatewayError(error as Error)
-      if (known?.code === 'BODY_TOO_LARGE' && request.caller) {
-        await services.intake.recordOversized(request.caller, 'soap', request.headers['content-type'] ?? null, Number(request.headers['content-length'] ?? 0))
-          .catch(e => request.log.error({ err: e }, 'message log write failed'))
-      }
+      if (known?.code === 'BODY_TOO_LARGE') await recordOversized(services, request, 'soap')
       if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
       return sendFault(reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
@@ -135,9 +127,4 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
 function sendFault(reply: FastifyReply, error: GatewayError): FastifyReply {
   const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
   return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problemBody(error.code, error.message, error.findings))))
-}
-
-function bodyBytes(request: FastifyRequest): Uint8Array {
-  const body = request.body
-  return Buffer.isBuffer(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array()
 }
