@@ -19,19 +19,12 @@ export async function testDb(t: Teardown): Promise<DbHandle> {
     t.teardown(() => handle.close())
     return handle
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
+  const schema = await ownSchema(url)
   const handle = await openDb({ databaseUrl: url, schema, poolSize: 4 })
   await migrateToLatest(handle.db, schema)
   t.teardown(async () => {
     await handle.close()
-    const c = new pg.Client({ connectionString: url })
-    await c.connect()
-    await c.query(`drop schema ${schema} cascade`)
-    await c.end()
+    await adminQuery(url, `drop schema ${schema} cascade`)
   })
   return { ...handle, close: async () => {} }
 }
@@ -55,17 +48,8 @@ export async function reopenableDb(t: Teardown): Promise<{ open(): Promise<DbHan
       },
     }
   }
-  const schema = `t_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
-  t.teardown(async () => {
-    const c = new pg.Client({ connectionString: url })
-    await c.connect()
-    await c.query(`drop schema ${schema} cascade`)
-    await c.end()
-  })
+  const schema = await ownSchema(url)
+  t.teardown(() => adminQuery(url, `drop schema ${schema} cascade`))
   return {
     shared: true,
     async open() {
@@ -73,5 +57,22 @@ export async function reopenableDb(t: Teardown): Promise<{ open(): Promise<DbHan
       await migrateToLatest(handle.db, schema)
       return handle
     },
+  }
+}
+
+/** A new, empty schema of this test's own on the PostgreSQL at `url`. */
+async function ownSchema(url: string): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  await adminQuery(url, `create schema ${schema}`)
+  return schema
+}
+
+async function adminQuery(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(statement)
+  } finally {
+    await client.end()
   }
 }
