@@ -34,6 +34,8 @@ export interface ServiceOptions {
   readonly validatorWorkers?: number
   /** Where failed timed transitions are reported (the server's logger). */
   readonly onError?: (error: unknown) => void
+  /** Where database faults outside any request are reported (the server's logger); they are counted in any case. */
+  readonly onDbFault?: (error: Error) => void
 }
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
@@ -51,13 +53,25 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 30_000 } } : {}),
   })
   intake = createIntake(db, validator, clock, lifecycle)
+  const metrics = createMetrics()
+  const onFault = ({ error }: { error: Error }): void => {
+    metrics.count('ehrs_database_faults_total', { cause: faultCause(error) })
+    options.onDbFault?.(error)
+  }
+  dbHandle.faults.on('fault', onFault)
   return {
-    config, dbHandle, db, clock, validator, lifecycle, receipts, intake,
-    metrics: createMetrics(),
+    config, dbHandle, db, clock, validator, lifecycle, receipts, intake, metrics,
     certificates: createCertificateLookup(db),
     async close() {
+      dbHandle.faults.off('fault', onFault)
       await lifecycle.timers.stop()
       await validator.close()
     },
   }
+}
+
+/** A short, stable label for a database fault: the SQLSTATE when the server sent one (57P01: terminated by an administrator). */
+function faultCause(error: Error): string {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : 'connection_lost'
 }

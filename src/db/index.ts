@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events'
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
@@ -17,7 +18,17 @@ export interface DbHandle {
   readonly kind: 'postgres' | 'pglite'
   /** The PostgreSQL schema in use when not the default one. */
   readonly schema?: string
+  /**
+   * Emits `fault` ({@link DbFault}) whenever the database fails under the gateway: a connection that the server
+   * terminated or lost. The gateway goes on; the next query opens a new connection.
+   */
+  readonly faults: EventEmitter<{ fault: [DbFault] }>
   close(): Promise<void>
+}
+
+/** A database fault seen outside any query: a connection lost while idle in the pool or between queries. */
+export interface DbFault {
+  readonly error: Error
 }
 
 export interface DbOptions {
@@ -39,13 +50,20 @@ pg.types.setTypeParser(INT8_OID, value => Number(value))
 
 export async function openDb(options: DbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
+    const faults = new EventEmitter<{ fault: [DbFault] }>()
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     })
+    // A terminated backend (pg_terminate_backend, an OOM kill, a fail-over) is an ordinary event, never fatal: without
+    // these listeners pg emits an unhandled 'error' and Node ends the process. The pool drops an idle client itself
+    // (and re-emits its error, reported here once, from the client); a checked-out one fails its next query and is
+    // dropped when released.
+    pool.on('error', () => {})
+    pool.on('connect', client => { client.on('error', error => faults.emit('fault', { error })) })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), close: () => db.destroy() }
+    return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), faults, close: () => db.destroy() }
   }
   let dataDir: string | undefined
   if (options.dataDir) {
@@ -53,5 +71,5 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     mkdirSync(dataDir, { recursive: true })
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(dataDir ? { dataDir } : {}) })
-  return { db, kind: 'pglite', close: () => db.destroy() }
+  return { db, kind: 'pglite', faults: new EventEmitter(), close: () => db.destroy() }
 }

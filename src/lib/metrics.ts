@@ -10,6 +10,7 @@ const help: Record<string, string> = {
   ehrs_http_requests_total: 'HTTP requests by route pattern and status',
   ehrs_submissions_total: 'Document submissions by type and outcome code',
   ehrs_http_request_duration_seconds: 'HTTP request duration by route pattern',
+  ehrs_database_faults_total: 'Database connections lost outside a query (terminated backend, restart, network), by SQLSTATE or connection_lost',
 }
 
 export function createMetrics(): Metrics {
