@@ -2,7 +2,9 @@ import type { Config } from './config.js'
 import type { DbHandle } from './db/index.js'
 import type { Clock } from './lib/clock.js'
 import { loadCodeLists } from './forms/code-lists-file.js'
-import { createValidator, type Validator } from './validation/validator.js'
+import { createDocumentPool, type DocumentPool } from './validation/document-pool.js'
+import { createXsdValidator } from './xml/index.js'
+import { schemaDir } from './validation/validator.js'
 import { createIntake, type Intake } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
 import { createCertificateLookup } from './access/index.js'
@@ -16,7 +18,8 @@ export interface Services {
   readonly dbHandle: DbHandle
   readonly db: DbHandle['db']
   readonly clock: Clock
-  readonly validator: Validator
+  /** Parsing, schema check and rules of submissions, on worker threads. */
+  readonly documents: DocumentPool
   readonly intake: Intake
   /** Timed transitions, processing and storno. */
   readonly lifecycle: Lifecycle
@@ -31,6 +34,7 @@ export interface Services {
 export interface ServiceOptions {
   /** SIGNING_CERT and SIGNING_KEY, as PEM text. */
   readonly signing: SigningMaterial
+  /** Threads for the XSD check and for parsing and rules (default: from the cores). */
   readonly validatorWorkers?: number
   /** Where failed timed transitions are reported (the server's logger). */
   readonly onError?: (error: unknown) => void
@@ -41,7 +45,9 @@ export interface ServiceOptions {
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
   const receipts = createReceiptSigner(options.signing)
   const codeLists = loadCodeLists()
-  const validator = createValidator(codeLists, options.validatorWorkers ? { workers: options.validatorWorkers } : {})
+  const workers = options.validatorWorkers ? { workers: options.validatorWorkers } : {}
+  const xsd = createXsdValidator({ schemaDir, ...workers })
+  const documents = createDocumentPool(xsd, workers)
   const db = dbHandle.db
   let intake: Intake | undefined
   const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(codeLists), {
@@ -52,7 +58,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     // PGlite has one connection: submissions go first, timed transitions catch up within half a minute.
     ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 30_000 } } : {}),
   })
-  intake = createIntake(db, validator, clock, lifecycle)
+  intake = createIntake(db, documents, clock, lifecycle)
   const metrics = createMetrics()
   const onFault = ({ error }: { error: Error }): void => {
     metrics.count('ehrs_database_faults_total', { cause: faultCause(error) })
@@ -60,12 +66,13 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   }
   dbHandle.faults.on('fault', onFault)
   return {
-    config, dbHandle, db, clock, validator, lifecycle, receipts, intake, metrics,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics,
     certificates: createCertificateLookup(db),
     async close() {
       dbHandle.faults.off('fault', onFault)
       await lifecycle.timers.stop()
-      await validator.close()
+      await documents.close()
+      await xsd.close()
     },
   }
 }

@@ -1,8 +1,7 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
-import type { EarlierDocument } from '../forms/form-module.js'
 import { currentStates } from '../lifecycle/index.js'
-import { parseXmlBytes } from '../xml/index.js'
+import type { EarlierSource } from '../validation/document-pool.js'
 import { wasForwarded } from '../forms/sk/common/rules.js'
 
 /** The documents a "documents" rule compares a new one with (DOCUMENTS.md §1.6). */
@@ -15,9 +14,10 @@ export interface SeriesKey {
 
 /**
  * The series' documents with their current states, oldest first. With `content`, the accepted ones that were
- * forwarded come parsed too (a negative amount is allowed only in a row that was negative in one of them).
+ * forwarded come with their bytes too, for the document pool to parse (a negative amount is allowed only in a row
+ * that was negative in one of them).
  */
-export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: boolean): Promise<EarlierDocument[]> {
+export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: boolean): Promise<EarlierSource[]> {
   const rows = await db.selectFrom('documents').select(['id', 'number', 'kind', 'message_id'])
     .where('environment', '=', key.environment as 'test').where('employer', '=', key.employer)
     .where('type', '=', key.type).where('series', '=', key.series)
@@ -32,7 +32,7 @@ export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: bool
     const body = bodies.get(row.message_id)
     return {
       number: row.number, kind: row.kind, acceptance: state.acceptance, processing: state.processing,
-      ...(body !== undefined ? { root: parseXmlBytes(Buffer.from(body, 'base64')).root } : {}),
+      ...(body !== undefined ? { body: new Uint8Array(Buffer.from(body, 'base64')) } : {}),
     }
   })
 }

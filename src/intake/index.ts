@@ -8,7 +8,7 @@ import { hasErrors, type Finding } from '../validation/finding.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries } from './earlier.js'
 import { createBatcher } from '../lib/batcher.js'
-import type { IdentifiedDocument, Validator } from '../validation/validator.js'
+import type { DocumentPool, PooledDocument } from '../validation/document-pool.js'
 import { sha256Hex } from '../lib/hash.js'
 import { newId } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
@@ -50,7 +50,7 @@ interface Earlier { id: string; sha256: string; viaKey: boolean }
 const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
-export function createIntake(db: Db, validator: Validator, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>): Intake {
+export function createIntake(db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>): Intake {
   const writer = createDocumentWriter(db)
   // One query answers "seen before?" for every submission that arrives meanwhile.
   const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
@@ -127,21 +127,29 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
     // A repeat answers with the original only while the caller may still see it; otherwise it is judged anew.
     if (earlier && await isVisible(s.caller, earlier.id, arrival.receivedAt)) return duplicate(arrival, s.caller, earlier)
 
-    const identified = validator.identify(s.bytes)
+    const identified = await documents.identify(s.bytes)
+    try {
+      return await judgeAndStore(arrival, s, identified)
+    } finally {
+      documents.release(identified)
+    }
+  }
+
+  async function judgeAndStore(arrival: Arrival, s: Submission, identified: PooledDocument): Promise<SubmitResult> {
     const filingDate = localDate(arrival.receivedAt)
     const { employer } = identified.facts
     // Authorization comes before validation, so a caller learns nothing about documents it may not file.
     if (employer) await authorizeFiling(db, s.caller, employer, identified.form.type, filingDate)
-    const series = employer !== undefined ? identified.form.series?.(identified.doc.root) : undefined
+    const series = employer !== undefined ? identified.series : undefined
     const seriesKey = series !== undefined ? { environment: s.caller.environment, employer: employer!, type: identified.form.type, series } : undefined
-    const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.form.needsEarlierContent?.(identified.doc.root) ?? false) : undefined
-    const findings = await validator.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}) })
+    const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.needsEarlierContent) : undefined
+    const findings = await documents.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}) })
     if (hasErrors(findings) || !employer) throw invalid(identified, findings)
     // The earlier documents may change before this one commits (another R of the period, a forwarding): the
     // admission rules are judged again in the writing transaction, under a lock on the series.
     const admit = seriesKey && identified.form.admission ? async (trx: Db): Promise<void> => {
       await lockSeries(trx, seriesKey)
-      const admission = validator.admit(identified, { filingDate, earlier: await loadEarlierDocuments(trx, seriesKey, false) })
+      const admission = await documents.admit(identified, { filingDate, earlier: await loadEarlierDocuments(trx, seriesKey, false) })
       if (hasErrors(admission)) throw invalid(identified, admission)
     } : undefined
     try {
@@ -178,10 +186,10 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
   }
 
   async function store(
-    arrival: Arrival, caller: Caller, identified: IdentifiedDocument, employer: string, findings: readonly Finding[],
+    arrival: Arrival, caller: Caller, identified: PooledDocument, employer: string, findings: readonly Finding[],
     series: string | null, admit: ((trx: Db) => Promise<void>) | undefined,
   ): Promise<DocumentView> {
-    const { form, facts } = identified
+    const { form, facts, numberPrefix } = identified
     const id = newId(arrival.receivedAt.getTime())
     const state = initialState(form.type)
     const row = {
@@ -193,7 +201,7 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
     const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, receivedAt: arrival.receivedAt })
     const number = await writer.write({
       id, arrival, clientId: caller.clientId, environment: caller.environment, type: form.type,
-      numberPrefix: form.numberPrefix(identified.doc.root), hasReceiptNumber: form.country === 'SI', employer,
+      numberPrefix, hasReceiptNumber: form.country === 'SI', employer,
       period: row.period, kind: row.kind, externalId: row.external_id, series, findings, state,
       timers,
       ...(admit ? { admit } : {}),
@@ -208,7 +216,7 @@ export function createIntake(db: Db, validator: Validator, clock: Clock, lifecyc
   }
 }
 
-function invalid(identified: IdentifiedDocument, findings: readonly Finding[]): GatewayError {
+function invalid(identified: PooledDocument, findings: readonly Finding[]): GatewayError {
   return new GatewayError('DOCUMENT_INVALID', `${findings.filter(f => f.severity === 'error').length} error(s) in the ${identified.form.type} document`, findings)
 }
 

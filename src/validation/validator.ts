@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdValidatorOptions } from '../xml/index.js'
+import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
 import { findForm } from '../forms/index.js'
 import { applyRules, type FormModule, type DocumentFacts, type RuleContext } from '../forms/form-module.js'
 import type { CodeLists } from '../forms/code-lists.js'
@@ -39,43 +39,54 @@ export interface ValidateOptions {
 }
 
 export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
-  const xsd = createXsdValidator({ schemaDir: join(projectRoot, 'xsd'), ...options })
+  const xsd = createXsdValidator({ schemaDir, ...options })
   return {
-    identify(bytes) {
-      let doc: XmlDocument
-      try {
-        doc = parseXmlBytes(bytes)
-      } catch (error) {
-        if (error instanceof XmlError) {
-          throw new GatewayError(error.kind === 'doctype' ? 'XML_DOCTYPE_FORBIDDEN' : 'XML_MALFORMED', error.message, [], { cause: error })
-        }
-        throw error
-      }
-      const form = findForm(doc.root.ns, doc.root.name)
-      if (!form) {
-        throw new GatewayError('UNKNOWN_DOCUMENT_TYPE',
-          `No document type has root element ${doc.root.name} in namespace "${doc.root.ns}"`)
-      }
-      return { form, doc, facts: form.facts(doc.root), bytes }
+    identify: identifyDocument,
+    async validate(document, options) {
+      return judgeDocument(document, await xsd.validate(document.form.xsd, document.bytes), { codeLists, ...options })
     },
-
-    async validate({ form, doc, bytes }, { filingDate, earlier }) {
-      const ctx: RuleContext = { filingDate, codeLists, ...(earlier ? { earlier } : {}) }
-      const issues = await xsd.validate(form.xsd, bytes)
-      const schemaFindings = [...attributeFindings(form, doc.root), ...xsdIssuesToFindings(form, doc.root, issues)]
-      const admission = form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
-      const findings = [...admission, ...(schemaFindings.length > 0 ? schemaFindings : applyRules(form, doc.root, ctx))]
-      const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
-      if (!form.checkStep) return findings.sort(byLine)
-      return upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
-    },
-
-    admit({ form, doc }, { filingDate, earlier }) {
-      return form.admission ? applyRules(form, doc.root, { filingDate, codeLists, ...(earlier ? { earlier } : {}) }, form.admission) : []
-    },
-
+    admit: (document, options) => admitDocument(document, { codeLists, ...options }),
     close: () => xsd.close(),
   }
+}
+
+export const schemaDir = join(projectRoot, 'xsd')
+
+/** Parses safely and finds the form by namespace and root element; see {@link Validator.identify}. */
+export function identifyDocument(bytes: Uint8Array): IdentifiedDocument {
+  let doc: XmlDocument
+  try {
+    doc = parseXmlBytes(bytes)
+  } catch (error) {
+    if (error instanceof XmlError) {
+      throw new GatewayError(error.kind === 'doctype' ? 'XML_DOCTYPE_FORBIDDEN' : 'XML_MALFORMED', error.message, [], { cause: error })
+    }
+    throw error
+  }
+  const form = findForm(doc.root.ns, doc.root.name)
+  if (!form) {
+    throw new GatewayError('UNKNOWN_DOCUMENT_TYPE',
+      `No document type has root element ${doc.root.name} in namespace "${doc.root.ns}"`)
+  }
+  return { form, doc, facts: form.facts(doc.root), bytes }
+}
+
+/**
+ * Everything after xmllint, on the thread that holds the tree: the schema issues as findings, then (only when
+ * the schema is satisfied) the plain rules, the admission rules in any case; see {@link Validator.validate}.
+ */
+export function judgeDocument({ form, doc }: IdentifiedDocument, issues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
+  const schemaFindings = [...attributeFindings(form, doc.root), ...xsdIssuesToFindings(form, doc.root, issues)]
+  const admission = form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
+  const findings = [...admission, ...(schemaFindings.length > 0 ? schemaFindings : applyRules(form, doc.root, ctx))]
+  const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
+  if (!form.checkStep) return findings.sort(byLine)
+  return upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
+}
+
+/** The form's admission rules alone; see {@link Validator.admit}. */
+export function admitDocument({ form, doc }: IdentifiedDocument, ctx: RuleContext): Finding[] {
+  return form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
 }
 
 /** The findings of every step up to and including the first one with an error (sk-ezu §6.3). */

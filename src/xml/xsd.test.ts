@@ -27,3 +27,14 @@ t.test('a broken schema rejects, and the pool keeps working', async t => {
   await t.rejects(v.validate('broken.xsd', doc('1')), /xmllint failed/)
   t.same(await v.validate('a.xsd', doc('2')), [])
 })
+
+t.test('large documents never take the last worker: a small one is checked while they are', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 2, largeBytes: 1024, lingerMs: 0 })
+  t.teardown(() => v.close())
+  const large = new TextEncoder().encode(`<a xmlns="urn:t">${'<b>1</b>'.repeat(200_000)}</a>`)
+  const order: string[] = []
+  const bigs = [v.validate('a.xsd', large).then(() => order.push('large')), v.validate('a.xsd', large).then(() => order.push('large'))]
+  await v.validate('a.xsd', doc('1')).then(() => order.push('small'))
+  await Promise.all(bigs)
+  t.same(order, ['small', 'large', 'large'])
+})

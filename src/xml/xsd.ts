@@ -13,8 +13,13 @@ export interface XsdIssue {
 export interface XsdValidatorOptions {
   /** Folder with every schema file; all are loaded so that includes resolve. */
   readonly schemaDir: string
-  /** Default: one fewer than the cores (at least one), leaving a core to TLS, HTTP and the database. */
+  /**
+   * Default: one fewer than the cores, leaving a core to TLS, HTTP and the database, and at least two, so that
+   * one is always free for small documents.
+   */
   readonly workers?: number
+  /** A document above this many bytes is large: large ones never occupy every worker. */
+  readonly largeBytes?: number
   /** A batch closes at this many documents or bytes, whichever comes first. */
   readonly maxBatchDocs?: number
   readonly maxBatchBytes?: number
@@ -50,6 +55,8 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   const batchTimeoutMs = options.batchTimeoutMs ?? 60_000
   const lingerMs = options.lingerMs ?? 2
   const lingerBelow = Math.min(32, maxBatchDocs)
+  const largeBytes = options.largeBytes ?? 1024 * 1024
+  const isLarge = (p: Pending): boolean => p.bytes.byteLength > largeBytes
   const schemaFiles = readdirSync(options.schemaDir)
     .filter(name => name.endsWith('.xsd'))
     .map(fileName => ({ fileName, contents: readFileSync(join(options.schemaDir, fileName), 'utf8') }))
@@ -69,7 +76,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     slot.worker.on('exit', () => { if (!closed) fail(slot, new Error('xmllint worker stopped')) })
     return slot
   }
-  const slots = Array.from({ length: Math.max(1, options.workers ?? availableParallelism() - 1) }, spawn)
+  const slots = Array.from({ length: Math.max(1, options.workers ?? Math.max(2, availableParallelism() - 1)) }, spawn)
 
   let lingering: NodeJS.Timeout | undefined
   let lastBatchAt = 0
@@ -91,13 +98,17 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     for (const slot of slots) {
       if (queue.length === 0) return
       if (slot.busy) continue
+      // Large documents never take the last worker without large work, so a small one is never queued behind them.
+      const largeAllowed = slots.length === 1 || slots.filter(s => s !== slot && !s.busy?.some(isLarge)).length >= 1
+      const first = queue.find(p => largeAllowed || !isLarge(p))
+      if (!first) continue
       lastBatchAt = performance.now()
-      const schema = queue[0]!.schema
+      const schema = first.schema
       const batch: Pending[] = []
       let bytes = 0
       for (let i = 0; i < queue.length && batch.length < maxBatchDocs; ) {
         const item = queue[i]!
-        if (item.schema !== schema || (batch.length > 0 && bytes + item.bytes.byteLength > maxBatchBytes)) { i++; continue }
+        if (item.schema !== schema || (!largeAllowed && isLarge(item)) || (batch.length > 0 && bytes + item.bytes.byteLength > maxBatchBytes)) { i++; continue }
         bytes += item.bytes.byteLength
         batch.push(item)
         queue.splice(i, 1)

@@ -1,0 +1,65 @@
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createXsdValidator } from '../xml/index.js'
+import { projectRoot } from '../lib/paths.js'
+import { syntheticMvp } from '../../bench/documents.js'
+import { createDocumentPool, type PooledDocument } from './document-pool.js'
+import { schemaDir } from './validator.js'
+
+const m1 = readFileSync(join(projectRoot, 'examples/si/m1.xml'))
+const filingDate = '2026-12-03'
+
+t.test('documents are parsed, judged and released off the request thread', async t => {
+  const xsd = createXsdValidator({ schemaDir, workers: 1 })
+  const pool = createDocumentPool(xsd, { workers: 2 })
+  t.teardown(async () => { await pool.close(); await xsd.close() })
+
+  t.test('a valid M1: its form, facts and number prefix, then no errors', async t => {
+    const document = await pool.identify(m1)
+    t.equal(document.form.type, 'M1')
+    t.match(document.facts, { employer: /^\d{8}$/ })
+    t.equal(document.numberPrefix, 'P')
+    t.same((await pool.validate(document, { filingDate })).filter(f => f.severity === 'error'), [])
+    pool.release(document)
+    await t.rejects(pool.validate(document, { filingDate }), /not held/, 'a released tree is gone from the worker')
+  })
+
+  t.test('refusals cross the thread boundary as the same problems', async t => {
+    await t.rejects(pool.identify(Buffer.from('<M1 xmlns="urn:ehrs:si:m1:1">')), { code: 'XML_MALFORMED' })
+    await t.rejects(pool.identify(Buffer.from('<!DOCTYPE x><x/>')), { code: 'XML_DOCTYPE_FORBIDDEN' })
+    await t.rejects(pool.identify(Buffer.from('<x xmlns="urn:other"/>')), { code: 'UNKNOWN_DOCUMENT_TYPE' })
+    const document = await pool.identify(m1)
+    t.equal(document.form.type, 'M1', 'the pool goes on after refusals')
+    pool.release(document)
+  })
+
+  t.test('large documents never take the last worker: a small one is answered while they are parsed', async t => {
+    const large = syntheticMvp(5_000, '2026-10')
+    const order: string[] = []
+    const done = (name: string) => (d: PooledDocument) => { order.push(name); pool.release(d) }
+    const bigs = [pool.identify(large).then(done('large')), pool.identify(large).then(done('large'))]
+    await pool.identify(m1).then(done('small'))
+    await Promise.all(bigs)
+    t.same(order, ['small', 'large', 'large'])
+  })
+})
+
+t.test('one worker serves every document, large or small', async t => {
+  const xsd = createXsdValidator({ schemaDir, workers: 1 })
+  const pool = createDocumentPool(xsd, { workers: 1, largeBytes: 10 })
+  t.teardown(async () => { await pool.close(); await xsd.close() })
+  const document = await pool.identify(m1)
+  t.equal(document.form.type, 'M1')
+  pool.release(document)
+})
+
+t.test('closing fails the work still waiting, and nothing more is taken', async t => {
+  const xsd = createXsdValidator({ schemaDir, workers: 1 })
+  const pool = createDocumentPool(xsd, { workers: 1 })
+  const pending = t.rejects(pool.identify(syntheticMvp(2_000, '2026-10')), /closed/)
+  await pool.close()
+  await xsd.close()
+  await pending
+  await t.rejects(pool.identify(m1), /closed/)
+})

@@ -1,0 +1,62 @@
+import { parentPort, workerData } from 'node:worker_threads'
+import { loadCodeLists } from '../forms/code-lists-file.js'
+import { parseXmlBytes } from '../xml/index.js'
+import { GatewayError } from '../problems.js'
+import type { EarlierDocument } from '../forms/form-module.js'
+import { admitDocument, identifyDocument, judgeDocument, type IdentifiedDocument } from './validator.js'
+import type { DocumentTask, DocumentReply, EarlierSource } from './document-pool.js'
+
+/**
+ * One thread of the document pool: it parses submissions, keeps each parsed tree until intake releases it, and
+ * runs the rules on it, so that no document's shape or size ever holds up the thread that serves requests.
+ */
+const codeLists = loadCodeLists(...((workerData as { codeListsDir?: string }).codeListsDir ? [(workerData as { codeListsDir: string }).codeListsDir] : []))
+const held = new Map<number, IdentifiedDocument>()
+
+parentPort!.on('message', (task: DocumentTask) => {
+  let reply: DocumentReply
+  try {
+    reply = { id: task.id, ok: run(task) }
+  } catch (error) {
+    held.delete(task.ref)
+    reply = error instanceof GatewayError
+      ? { id: task.id, problem: { code: error.code, message: error.message } }
+      : { id: task.id, failure: error instanceof Error ? error.stack ?? error.message : String(error) }
+  }
+  if (task.op !== 'release') parentPort!.postMessage(reply)
+})
+
+function run(task: DocumentTask): unknown {
+  switch (task.op) {
+    case 'identify': {
+      const document = identifyDocument(task.bytes)
+      const { form, doc } = document
+      held.set(task.ref, document)
+      return {
+        type: form.type, facts: document.facts, numberPrefix: form.numberPrefix(doc.root),
+        series: form.series?.(doc.root), needsEarlierContent: form.needsEarlierContent?.(doc.root) ?? false,
+      }
+    }
+    case 'judge':
+      return judgeDocument(heldDocument(task.ref), task.issues, { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) })
+    case 'admit':
+      return admitDocument(heldDocument(task.ref), { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) })
+    case 'release':
+      held.delete(task.ref)
+      return undefined
+  }
+}
+
+function heldDocument(ref: number): IdentifiedDocument {
+  const document = held.get(ref)
+  if (!document) throw new Error(`document ${ref} is not held by this worker`)
+  return document
+}
+
+/** Earlier documents arrive as stored bytes and are parsed here, like the new one. */
+function earlierOf(earlier: readonly EarlierSource[] | undefined): { earlier?: EarlierDocument[] } {
+  if (!earlier) return {}
+  return {
+    earlier: earlier.map(({ body, ...rest }) => ({ ...rest, ...(body ? { root: parseXmlBytes(body).root } : {}) })),
+  }
+}
