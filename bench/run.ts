@@ -35,37 +35,47 @@ function peakRssMB(pid: number): number {
   }
 }
 
-/** A gateway process of its own with a test client registered the way an operator does it. */
+type Call = (method: string, path: string, body?: Buffer) => Promise<{ status: number; json: any; ms: number }>
+
+/** A gateway process of its own with a test client registered the way an operator does it; `client()` registers more. */
 async function benchGateway(taxNumber: string, extraEnv: NodeJS.ProcessEnv = {}) {
   const home = mkdtempSync(join(tmpdir(), 'ehrs-bench-'))
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(home, 'data'), LOG_LEVEL: 'warn', ...extraEnv }
   // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof", profiles the gateway under load.
   const server = await startServerProcess(home, { ...env, LOG_LEVEL: 'info' }, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean))
   const ca = { cert: readFileSync(join(home, 'certs-dev', 'ca.pem'), 'utf8'), key: readFileSync(join(home, 'certs-dev', 'ca-key.pem'), 'utf8') }
-  const client = issueCertificate(ca, { commonName: 'bench payroll program', kind: 'client' })
-  writeFileSync(join(home, 'bench.pem'), client.cert)
-  const added = await run(ehrsBin, ['clients', 'add', '--name', 'Bench', '--tax-number', taxNumber, '--env', 'test', '--cert', join(home, 'bench.pem')], { cwd: home, env })
-  if (added.code !== 0) throw new Error(`clients add failed: ${added.stderr}`)
-  const agent = new Agent({ keepAlive: true, maxSockets: connections, ca: ca.cert, cert: client.cert, key: client.key })
-  const call = (method: string, path: string, body?: Buffer): Promise<{ status: number; json: any }> => new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method, agent,
-      headers: body ? { 'content-type': 'application/xml', 'content-length': body.byteLength } : {} }, res => {
-      const chunks: Buffer[] = []
-      res.on('data', c => chunks.push(c))
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString()
-        let json: unknown
-        try { json = JSON.parse(text) } catch { json = undefined }
-        resolve({ status: res.statusCode ?? 0, json })
+  const agents: Agent[] = []
+  const client = async (tax: string): Promise<{ agent: Agent; call: Call }> => {
+    const issued = issueCertificate(ca, { commonName: `bench payroll program ${tax}`, kind: 'client' })
+    const pem = join(home, `bench-${tax}.pem`)
+    writeFileSync(pem, issued.cert)
+    const added = await run(ehrsBin, ['clients', 'add', '--name', `Bench ${tax}`, '--tax-number', tax, '--env', 'test', '--cert', pem], { cwd: home, env })
+    if (added.code !== 0) throw new Error(`clients add failed: ${added.stderr}`)
+    const agent = new Agent({ keepAlive: true, maxSockets: connections, ca: ca.cert, cert: issued.cert, key: issued.key })
+    agents.push(agent)
+    const call: Call = (method, path, body) => new Promise((resolve, reject) => {
+      const started = performance.now()
+      const req = request({ host: '127.0.0.1', port: server.port, path, method, agent,
+        headers: body ? { 'content-type': 'application/xml', 'content-length': body.byteLength } : {} }, res => {
+        const chunks: Buffer[] = []
+        res.on('data', c => chunks.push(c))
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString()
+          let json: unknown
+          try { json = JSON.parse(text) } catch { json = undefined }
+          resolve({ status: res.statusCode ?? 0, json, ms: performance.now() - started })
+        })
       })
+      req.on('error', reject)
+      req.end(body)
     })
-    req.on('error', reject)
-    req.end(body)
-  })
+    return { agent, call }
+  }
+  const { agent, call } = await client(taxNumber)
   return {
-    server, agent, call,
+    server, agent, call, client, ca,
     async stop() {
-      agent.destroy()
+      for (const a of agents) a.destroy()
       await server.stop()
       rmSync(home, { recursive: true, force: true })
     },
@@ -191,10 +201,104 @@ async function validateOnly(): Promise<void> {
   await validator.close()
 }
 
+/** GETs /healthz over its own connection every `everyMs` until stopped; the answers' times, in ms. */
+function hostileCorpus(): { name: string; bytes: Buffer }[] {
+  return []
+}
+
+function probeHealth(port: number, ca: string, everyMs = 10): { stop(): Promise<number[]> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1, ca })
+  const times: number[] = []
+  let running = true
+  const loop = (async () => {
+    while (running) {
+      const started = performance.now()
+      await new Promise<void>(resolve => {
+        request({ host: '127.0.0.1', port, path: '/healthz', agent }, res => { res.resume(); res.on('end', () => resolve()) })
+          .on('error', () => resolve()).end()
+      })
+      times.push(performance.now() - started)
+      await new Promise(resolve => setTimeout(resolve, everyMs))
+    }
+  })()
+  return { async stop() { running = false; await loop; agent.destroy(); return times } }
+}
+
+/**
+ * Eight 20,000-row MVPs (16 MiB each) from one client at once, while another client files one small M1 after
+ * another: how long the M1s wait, while the MVPs are received and then while their register checks run.
+ */
+async function burst(gw: Awaited<ReturnType<typeof benchGateway>>): Promise<Record<string, unknown>> {
+  const vzor = await gw.client('2021234501')
+  const filingDate = localDate(new Date())
+  const mvps = Array.from({ length: 8 }, (_, i) => syntheticMvp(20_000, `2025-0${i + 1}`))
+  const m1: number[] = []
+  const afterReceipt: number[] = []
+  let phase: number[] | undefined = m1
+  const filer = (async () => {
+    for (let n = 1_000_000; phase; n++) {
+      const into = phase
+      const res = await gw.call('POST', '/api/v1/documents', syntheticM1(n, filingDate))
+      if (res.status !== 201) throw new Error(`M1 during the burst answered ${res.status}`)
+      into.push(res.ms)
+      await new Promise(resolve => setTimeout(resolve, 50))
+    }
+  })()
+  const started = performance.now()
+  const answers = await Promise.all(mvps.map(body => vzor.call('POST', '/api/v1/documents', body)))
+  const receivedMs = performance.now() - started
+  phase = afterReceipt
+  const checking = ['awaiting_first_register_check', 'register_check_running']
+  for (const answer of answers) {
+    if (answer.status !== 201) throw new Error(`MVP answered ${answer.status}: ${JSON.stringify(answer.json).slice(0, 300)}`)
+    let view = answer.json
+    while (checking.includes(view.status.acceptance)) {
+      await new Promise(resolve => setTimeout(resolve, 100))
+      view = (await vzor.call('GET', `/api/v1/documents/${answer.json.id}`)).json
+    }
+  }
+  phase = undefined
+  await filer
+  return {
+    mvps: mvps.length, mvpBytes: mvps[0]!.byteLength, receivedMs: Math.round(receivedMs), checkedMs: Math.round(performance.now() - started),
+    m1MaxMs: Math.round(Math.max(0, ...m1)), m1Count: m1.length,
+    m1MaxMsDuringChecks: Math.round(Math.max(0, ...afterReceipt)), m1CountDuringChecks: afterReceipt.length,
+  }
+}
+
+/**
+ * Pathological documents (test/fixtures/hostile), each submitted while /healthz is probed: how fast each is
+ * refused and the slowest /healthz answer; then the burst of eight large MVPs.
+ */
+async function hostile(): Promise<void> {
+  const gw = await benchGateway('45678138')
+  try {
+    const probe = probeHealth(gw.server.port, gw.ca.cert)
+    const refusals: Record<string, { status: number; code?: string; ms: number }> = {}
+    for (const { name, bytes } of hostileCorpus()) {
+      const res = await gw.call('POST', '/api/v1/documents', bytes)
+      refusals[name] = { status: res.status, code: res.json?.code, ms: Math.round(res.ms) }
+    }
+    const health = await probe.stop()
+    const burstProbe = probeHealth(gw.server.port, gw.ca.cert)
+    const burstResult = await burst(gw)
+    const burstHealth = await burstProbe.stop()
+    line({
+      scenario: 'hostile', healthzMaxMs: Math.round(Math.max(...health)), healthzProbes: health.length,
+      slowestRefusalMs: Math.max(...Object.values(refusals).map(r => r.ms)), refusals,
+      burst: { ...burstResult, healthzMaxMs: Math.round(Math.max(...burstHealth)) },
+      rssMB: peakRssMB(gw.server.child.pid!), database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
+    })
+  } finally {
+    await gw.stop()
+  }
+}
+
 const scenarios: Record<string, () => Promise<void>> = {
   'validate-only': validateOnly,
   'm1-small': m1Small,
   'mvp-large': mvpLarge,
+  hostile,
 }
 
 const only = process.argv.slice(2)

@@ -1,32 +1,18 @@
-import { parentPort, workerData } from 'node:worker_threads'
 import { loadCodeLists } from '../forms/code-lists-file.js'
 import { parseXmlBytes } from '../xml/index.js'
-import { GatewayError } from '../problems.js'
 import type { EarlierDocument } from '../forms/form-module.js'
 import { admitDocument, identifyDocument, judgeDocument, type IdentifiedDocument } from './validator.js'
-import type { DocumentTask, DocumentReply, EarlierSource } from './document-pool.js'
+import type { DocumentTask, EarlierSource } from './document-pool.js'
 
 /**
- * One thread of the document pool: it parses submissions, keeps each parsed tree until intake releases it, and
- * runs the rules on it, so that no document's shape or size ever holds up the thread that serves requests.
+ * The document pool's handler, on a worker thread: it parses submissions, keeps each parsed tree until intake
+ * releases it, and runs the rules on it, so that no document's shape or size ever holds up the thread that serves
+ * requests.
  */
-const codeLists = loadCodeLists(...((workerData as { codeListsDir?: string }).codeListsDir ? [(workerData as { codeListsDir: string }).codeListsDir] : []))
+const codeLists = loadCodeLists()
 const held = new Map<number, IdentifiedDocument>()
 
-parentPort!.on('message', (task: DocumentTask) => {
-  let reply: DocumentReply
-  try {
-    reply = { id: task.id, ok: run(task) }
-  } catch (error) {
-    held.delete(task.ref)
-    reply = error instanceof GatewayError
-      ? { id: task.id, problem: { code: error.code, message: error.message } }
-      : { id: task.id, failure: error instanceof Error ? error.stack ?? error.message : String(error) }
-  }
-  if (task.op !== 'release') parentPort!.postMessage(reply)
-})
-
-function run(task: DocumentTask): unknown {
+export function handle(task: DocumentTask): unknown {
   switch (task.op) {
     case 'identify': {
       const document = identifyDocument(task.bytes)
