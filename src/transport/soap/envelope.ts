@@ -17,11 +17,17 @@ export class SoapProtocolError extends GatewayError {
 export interface SoapRequest {
   /** Local name of the Body's element: the operation (document/literal wrapped). */
   readonly operation: string
-  readonly body: XmlElement
-  /** The decoded envelope, to cut an embedded document out of. */
+  /** The operation element's children, as plain data (read on a worker thread, see envelope-worker.ts). */
+  readonly parameters: readonly SoapParameter[]
+}
+
+export interface SoapParameter {
+  readonly ns: string
+  readonly name: string
+  readonly elements: number
   readonly text: string
-  /** The envelope as it arrived. */
-  readonly bytes: Uint8Array
+  /** With exactly one child element and no text: that element cut out as a document of its own, byte-exact. */
+  readonly document?: Uint8Array
 }
 
 /**
@@ -54,7 +60,12 @@ export function readEnvelope(bytes: Uint8Array): SoapRequest {
   if (body.children.length !== 1) throw invalid('soap:Body must hold exactly one operation element')
   const operation = body.children[0]!
   if (operation.ns !== GATEWAY_NS) throw invalid(`The operation element must be in the namespace ${GATEWAY_NS}`)
-  return { operation: operation.name, body: operation, text: parsed.text, bytes }
+  return { operation: operation.name, parameters: operation.children.map(p => parameterOf(parsed.text, p)) }
+}
+
+function parameterOf(text: string, parameter: XmlElement): SoapParameter {
+  const plain = { ns: parameter.ns, name: parameter.name, elements: parameter.children.length, text: parameter.text }
+  return plain.elements === 1 && plain.text === '' ? { ...plain, document: Buffer.from(embeddedDocument(text, parameter), 'utf8') } : plain
 }
 
 type ParameterKind = 'text' | 'document'
@@ -69,18 +80,18 @@ export function readParameters<K extends string>(
   const text: Partial<Record<K, string>> = {}
   let document: Uint8Array | undefined
   const seen = new Set<string>()
-  for (const parameter of request.body.children) {
+  for (const parameter of request.parameters) {
     const spec = Object.hasOwn(declared, parameter.name) ? declared[parameter.name as K] : undefined
     if (parameter.ns !== GATEWAY_NS || !spec) throw invalid(`${request.operation} has no parameter {${parameter.ns}}${parameter.name}`)
     if (seen.has(parameter.name)) throw invalid(`${request.operation}: ${parameter.name} may be given once`)
     seen.add(parameter.name)
     if (spec.kind === 'document') {
-      if (parameter.children.length !== 1 || parameter.text !== '') {
+      if (!parameter.document) {
         throw invalid(`${request.operation}: ${parameter.name} must hold exactly one document element (M1, MVP, …) and nothing else`)
       }
-      document = Buffer.from(embeddedDocument(request.text, parameter), 'utf8')
+      document = parameter.document
     } else {
-      if (parameter.children.length > 0) throw invalid(`${request.operation}: ${parameter.name} holds text, not elements`)
+      if (parameter.elements > 0) throw invalid(`${request.operation}: ${parameter.name} holds text, not elements`)
       if (parameter.text !== '') text[parameter.name as K] = parameter.text
     }
   }

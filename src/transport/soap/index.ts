@@ -10,13 +10,14 @@ import { projectRoot } from '../../lib/paths.js'
 import { problemBody, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
-import { readEnvelope, readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
+import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
+import { createWorkerPool, type Refusal, type WorkerPool } from '../../lib/worker-pool.js'
 import { documentView, element, envelope, fault, response, text } from './write.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
 const documentRef = { id: { kind: 'text', required: true } } as const
 
-type Operation = (request: SoapRequest & { contentType: string }, caller: Caller, services: Services) => Promise<string>
+type Operation = (request: SoapRequest & { contentType: string; bytes: Uint8Array }, caller: Caller, services: Services) => Promise<string>
 
 const submitParameters = { document: { kind: 'document', required: true }, idempotencyKey: { kind: 'text' } } as const
 
@@ -91,6 +92,16 @@ export function wsdlRoute(services: Services): FastifyPluginAsync {
 /** `POST /soap`: SOAP 1.1, document/literal; behind the caller hook like /api/v1. Every failure is a Fault. */
 export function soapEndpoint(services: Services): FastifyPluginAsync {
   return async app => {
+    // Started with the first SOAP request, so that a gateway spoken to over REST alone has no idle threads for it.
+    let envelopes: WorkerPool | undefined
+    app.addHook('onClose', async () => { await envelopes?.close() })
+    const readEnvelope = async (bytes: Uint8Array): Promise<SoapRequest> => {
+      envelopes ??= createWorkerPool({
+        handlers: { envelope: new URL('./envelope-worker.js', import.meta.url).href }, workers: 2, largeBytes: 1024 * 1024, revive: reviveFault,
+      })
+      return (await envelopes.run<SoapRequest>({ op: 'envelope', bytes }, { bytes: bytes.byteLength })).value
+    }
+
     app.setErrorHandler(async (error, request, reply) => {
       const known = toGatewayError(error as Error)
       if (known?.code === 'BODY_TOO_LARGE') await recordOversized(services, request, 'soap')
@@ -108,7 +119,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       }
       let soapRequest: SoapRequest
       try {
-        soapRequest = readEnvelope(bytes)
+        soapRequest = await readEnvelope(bytes)
       } catch (error) {
         // An envelope that cannot be read may have carried a document: the message log keeps the attempt.
         if (error instanceof GatewayError) await services.intake.recordRefusal(caller, 'soap', contentType, bytes, error)
@@ -117,10 +128,16 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       // Own properties only: an element named `constructor` is no operation.
       const operation = Object.hasOwn(operations, soapRequest.operation) ? operations[soapRequest.operation] : undefined
       if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
-      const content = await operation({ ...soapRequest, contentType }, caller, services)
+      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services)
       return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
     })
   }
+}
+
+/** An envelope refused on the worker thread, as the error it was there. */
+function reviveFault(refusal: Refusal): Error {
+  const { code, message, faultCode } = refusal as Refusal & { faultCode?: 'VersionMismatch' | 'MustUnderstand' }
+  return faultCode ? new SoapProtocolError(faultCode, message) : new GatewayError(code as 'INVALID_REQUEST', message)
 }
 
 // SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the detail.
