@@ -1,4 +1,8 @@
 import t from 'tap'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { hostileCorpus } from '../../test/fixtures/hostile/generate.js'
 import { defaultLimits, parseXml, parseXmlBytes, XmlError, type XmlLimits } from './parse.js'
 
 const kindOf = (fn: () => unknown): string | undefined => {
@@ -131,3 +135,17 @@ t.test('lines are counted once: a large document on one line, then line numbers 
   t.same(doc.root.children.slice(-2).map(e => [e.name, e.line]), [['c', 2], ['d', 4]])
 })
 
+t.test('the hostile corpus: each document is refused naming its limit, or parses and is left to the schema', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (const { file, path, expected } of hostileCorpus(dir)) {
+    const bytes = readFileSync(path)
+    if (expected.code !== 'XML_MALFORMED') {
+      t.doesNotThrow(() => parseXmlBytes(bytes), `${file} is well-formed and within the limits`)
+      continue
+    }
+    const error = (() => { try { parseXmlBytes(bytes) } catch (e) { return e } })()
+    t.ok(error instanceof XmlError && error.kind === 'limit', `${file} is refused by a limit`)
+    t.match((error as Error).message, expected.detail, file)
+  }
+})
