@@ -27,3 +27,13 @@ t.test('a broken schema rejects, and the pool keeps working', async t => {
   await t.rejects(v.validate('broken.xsd', doc('1')), /xmllint failed/)
   t.same(await v.validate('a.xsd', doc('2')), [])
 })
+
+t.test('only the first maxIssues issues of each document are kept, however many xmllint reports', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1, maxIssues: 3, lingerMs: 50 })
+  t.teardown(() => v.close())
+  const many = new TextEncoder().encode(`<a xmlns="urn:t">\n${'<b>x</b>\n'.repeat(10_000)}</a>`)
+  const [first, second, valid] = await Promise.all([v.validate('a.xsd', many), v.validate('a.xsd', many), v.validate('a.xsd', doc('1'))])
+  t.same(first!.map(i => i.line), [2, 3, 4])
+  t.same(second!.map(i => i.line), [2, 3, 4], 'per document, also in one batch')
+  t.same(valid, [])
+})
