@@ -375,6 +375,7 @@ function assignPaths(root: XmlElement): void {
   const stack: XmlElement[] = [root]
   while (stack.length > 0) {
     const el = stack.pop()!
+    if (el.children.length === 0) continue
     const counts = new Map<string, number>()
     for (const c of el.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
     const seen = new Map<string, number>()
