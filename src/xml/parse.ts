@@ -22,7 +22,7 @@ export class XmlError extends Error {
 /**
  * Bounds on a document's shape. A breach is an XmlError of kind 'limit', whose message names the limit. The
  * largest legitimate document (an MVP of 32 MiB, about 40,000 rows) has about 1.2 million elements, 40,000
- * children of one element, depth 4, one namespace, names under 40 characters and values under 1,000 characters.
+ * children of one element, depth 5, one namespace, names of a few dozen characters and values under 1,000 characters.
  */
 export interface XmlLimits {
   readonly maxDepth: number
@@ -129,7 +129,7 @@ const noAttributes: Record<string, string> = Object.freeze({})
 
 const xmlScope: Scope = { prefix: 'xml', uri: XML_NS, outer: undefined }
 
-/** Every prefix in scope, in the order the declarations were first made (the way `new Map(parent)` would keep them). */
+/** Every prefix in scope, in the order prefixes were first declared; an inner declaration replaces an outer one in place. */
 function prefixesInScope(innermost: Scope): Map<string, string> {
   const chain: Scope[] = []
   for (let s: Scope | undefined = innermost; s; s = s.outer) chain.push(s)
