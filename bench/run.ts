@@ -82,6 +82,20 @@ async function benchGateway(taxNumber: string, extraEnv: NodeJS.ProcessEnv = {})
   }
 }
 
+/** Registers persons 0 … count − 1 with Vzor s.r.o. through RLFO batches, and waits until all are processed. */
+async function registerPersons(call: Call, count: number): Promise<void> {
+  for (let first = 0; first < count; first += 300) {
+    const res = await call('POST', '/api/v1/documents', syntheticRlfoBatch(first, Math.min(300, count - first), '2025-01-01'))
+    if (res.status !== 201) throw new Error(`registration list answered ${res.status}: ${JSON.stringify(res.json).slice(0, 500)}`)
+  }
+  const pending = async (): Promise<number> => {
+    const unprocessed = await call('GET', '/api/v1/documents?type=RLFO&processing=unprocessed&limit=1')
+    const forwarded = await call('GET', '/api/v1/documents?type=RLFO&processing=forwarded&limit=1')
+    return unprocessed.json.items.length + forwarded.json.items.length
+  }
+  while (await pending() > 0) await new Promise(resolve => setTimeout(resolve, 100))
+}
+
 /**
  * One MVP with 20,000 rows (about 14 MiB) for an employer whose 20,000 employees are registered: how long the
  * submission takes (parse, XSD, rules, storage), how long until its register check has decided, and the
@@ -91,16 +105,7 @@ async function mvpLarge(): Promise<void> {
   const rows = 20_000
   const gw = await benchGateway('2021234501', { TEST_FORWARD_DELAY: '0s' })
   try {
-    for (let first = 0; first < rows; first += 300) {
-      const res = await gw.call('POST', '/api/v1/documents', syntheticRlfoBatch(first, Math.min(300, rows - first), '2025-01-01'))
-      if (res.status !== 201) throw new Error(`registration list answered ${res.status}: ${JSON.stringify(res.json).slice(0, 500)}`)
-    }
-    const pending = async (): Promise<number> => {
-      const unprocessed = await gw.call('GET', '/api/v1/documents?type=RLFO&processing=unprocessed&limit=1')
-      const forwarded = await gw.call('GET', '/api/v1/documents?type=RLFO&processing=forwarded&limit=1')
-      return unprocessed.json.items.length + forwarded.json.items.length
-    }
-    while (await pending() > 0) await new Promise(resolve => setTimeout(resolve, 100))
+    await registerPersons(gw.call, rows)
 
     const body = syntheticMvp(rows, '2025-03')
     const started = performance.now()
@@ -230,6 +235,7 @@ function probeHealth(port: number, ca: string, everyMs = 10): { stop(): Promise<
  */
 async function burst(gw: Awaited<ReturnType<typeof benchGateway>>): Promise<Record<string, unknown>> {
   const vzor = await gw.client('2021234501')
+  await registerPersons(vzor.call, 20_000)
   const filingDate = localDate(new Date())
   const mvps = Array.from({ length: 8 }, (_, i) => syntheticMvp(20_000, `2025-0${i + 1}`))
   const m1: number[] = []
@@ -256,6 +262,7 @@ async function burst(gw: Awaited<ReturnType<typeof benchGateway>>): Promise<Reco
       await new Promise(resolve => setTimeout(resolve, 100))
       view = (await vzor.call('GET', `/api/v1/documents/${answer.json.id}`)).json
     }
+    if (view.status.acceptance !== 'accepted') throw new Error(`MVP ended ${view.status.acceptance}`)
   }
   phase = undefined
   await filer
@@ -271,7 +278,7 @@ async function burst(gw: Awaited<ReturnType<typeof benchGateway>>): Promise<Reco
  * refused and the slowest /healthz answer; then the burst of eight large MVPs.
  */
 async function hostile(): Promise<void> {
-  const gw = await benchGateway('45678138')
+  const gw = await benchGateway('45678138', { TEST_FORWARD_DELAY: '0s' })
   try {
     const probe = probeHealth(gw.server.port, gw.ca.cert)
     const refusals: Record<string, { status: number; code?: string; ms: number }> = {}

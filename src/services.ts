@@ -4,7 +4,7 @@ import type { Clock } from './lib/clock.js'
 import { loadCodeLists } from './forms/code-lists-file.js'
 import { createDocumentPool, type DocumentPool } from './validation/document-pool.js'
 import { createXsdValidator } from './xml/index.js'
-import { schemaDir } from './validation/validator.js'
+import { schemaDir, xsdOptions } from './validation/validator.js'
 import { createIntake, type Intake } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
 import { createCertificateLookup } from './access/index.js'
@@ -46,7 +46,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const receipts = createReceiptSigner(options.signing)
   const codeLists = loadCodeLists()
   const workers = options.validatorWorkers ? { workers: options.validatorWorkers } : {}
-  const xsd = createXsdValidator({ schemaDir, ...workers })
+  const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...workers })
   const documents = createDocumentPool(xsd, workers)
   const db = dbHandle.db
   let intake: Intake | undefined

@@ -5,7 +5,7 @@ import { findForm } from '../forms/index.js'
 import { applyRules, type FormModule, type DocumentFacts, type RuleContext } from '../forms/form-module.js'
 import type { CodeLists } from '../forms/code-lists.js'
 import type { Finding } from './finding.js'
-import { attributeFindings, xsdIssuesToFindings } from './xsd-findings.js'
+import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from './xsd-findings.js'
 import { projectRoot } from '../lib/paths.js'
 
 /** A parsed document whose type is known. */
@@ -25,7 +25,8 @@ export interface Validator {
   /**
    * XSD, then (only when the schema is satisfied) the form's plain rules; a form with an ordered input check
    * also runs its admission rules and reports only up to the first step with an error. Findings in step
-   * order, then document order. `earlier` feeds the "documents" rules; without it they stay silent.
+   * order, then document order; at most `maxFindings` of them, then one saying more were left out.
+   * `earlier` feeds the "documents" rules; without it they stay silent.
    */
   validate(document: IdentifiedDocument, options: ValidateOptions): Promise<Finding[]>
   /** The form's admission rules alone (sk-ezu §6.3 steps 1–3), e.g. to re-judge R/O admissibility under a lock. */
@@ -39,7 +40,7 @@ export interface ValidateOptions {
 }
 
 export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
-  const xsd = createXsdValidator({ schemaDir, ...options })
+  const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...options })
   return {
     identify: identifyDocument,
     async validate(document, options) {
@@ -51,6 +52,8 @@ export function createValidator(codeLists: CodeLists, options: Partial<XsdValida
 }
 
 export const schemaDir = join(projectRoot, 'xsd')
+/** One issue more than is listed tells that more were left out. */
+export const xsdOptions = { maxIssues: maxFindings + 1 } as const
 
 /** Parses safely and finds the form by namespace and root element; see {@link Validator.identify}. */
 export function identifyDocument(bytes: Uint8Array): IdentifiedDocument {
@@ -80,8 +83,10 @@ export function judgeDocument({ form, doc }: IdentifiedDocument, issues: readonl
   const admission = form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
   const findings = [...admission, ...(schemaFindings.length > 0 ? schemaFindings : applyRules(form, doc.root, ctx))]
   const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
-  if (!form.checkStep) return findings.sort(byLine)
-  return upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
+  const ordered = form.checkStep
+    ? upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
+    : findings.sort(byLine)
+  return boundFindings(form, doc.root, ordered)
 }
 
 /** The form's admission rules alone; see {@link Validator.admit}. */
@@ -91,6 +96,7 @@ export function admitDocument({ form, doc }: IdentifiedDocument, ctx: RuleContex
 
 /** The findings of every step up to and including the first one with an error (sk-ezu §6.3). */
 function upToFirstFailingStep(findings: readonly Finding[], stepOf: (finding: Finding) => number): Finding[] {
-  const failing = Math.min(...findings.filter(f => f.severity === 'error').map(stepOf))
+  let failing = Infinity
+  for (const f of findings) if (f.severity === 'error') failing = Math.min(failing, stepOf(f))
   return findings.filter(f => stepOf(f) <= failing)
 }

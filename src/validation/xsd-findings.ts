@@ -15,6 +15,7 @@ const si = defineFindings('SI-XSD', 'sl', {
   '004': { field: '', severity: 'error', en: 'Attribute not allowed, missing, or with a wrong value: only verzija="1" is allowed, on the root element.', sl: 'Atribut ni dovoljen, manjka ali ima napačno vrednost: dovoljen je le verzija="1" na korenskem elementu.' },
   '005': { field: '', severity: 'error', en: 'This element may not contain text, only elements.', sl: 'Ta element ne sme vsebovati besedila, le elemente.' },
   '006': { field: '', severity: 'error', en: 'The value is not one of the allowed codes.', sl: 'Vrednost ni med dovoljenimi kodami.' },
+  '007': { field: '', severity: 'error', en: 'Only the first {n} findings are listed: the document has more. Correct these and submit it again.', sl: 'Navedenih je le prvih {n} ugotovitev: dokument jih ima več. Popravite jih in dokument oddajte znova.' },
 })
 const sk = defineFindings('SK-XSD', 'sk', {
   '000': { field: '', severity: 'error', en: si['000'].en, sk: 'Dokument nezodpovedá schéme.' },
@@ -24,11 +25,26 @@ const sk = defineFindings('SK-XSD', 'sk', {
   '004': { field: '', severity: 'error', en: si['004'].en, sk: 'Atribút nie je povolený, chýba alebo má nesprávnu hodnotu: povolený je len verzija="1" na koreňovom elemente.' },
   '005': { field: '', severity: 'error', en: si['005'].en, sk: 'Tento element nesmie obsahovať text, len elementy.' },
   '006': { field: '', severity: 'error', en: si['006'].en, sk: 'Hodnota nie je medzi povolenými kódmi.' },
+  '007': { field: '', severity: 'error', en: si['007'].en, sk: 'Uvedených je len prvých {n} zistení: dokument ich má viac. Opravte ich a dokument odošlite znova.' },
 })
 
 export const xsdFindings = { SI: si, SK: sk } as const
 
 type XsdKind = keyof typeof si
+
+/**
+ * Findings listed for one document, at most. A document may be wrong in every one of 100,000 rows; the first
+ * thousand say what to correct, and the answer, the message log and the receipt stay small.
+ */
+export const maxFindings = 1_000
+
+/** The first `maxFindings` findings, then one saying that more were left out when there were (SI-XSD-007). */
+export function boundFindings(form: FormModule, root: XmlElement, findings: readonly Finding[]): Finding[] {
+  const leftOut = xsdFindings[form.country]['007']
+  const listed = findings.filter(f => f.code !== leftOut.code)
+  if (listed.length <= maxFindings && listed.length === findings.length) return [...findings]
+  return [...listed.slice(0, maxFindings), makeFinding(leftOut, { path: `/${root.name}`, line: root.line }, form.fieldOf(`/${root.name}`), { n: maxFindings })]
+}
 
 const elementName = /Element '(?:\{[^}]*\})?([^']+)'/
 const expectedNames = /Expected is(?: one of)? \( ([^)]*) \)/
@@ -43,15 +59,18 @@ function classify(message: string): XsdKind {
   return '000'
 }
 
-/** Turns xmllint's issues for one document into findings that point at the element and its form field. */
+/**
+ * Turns xmllint's issues for one document into findings that point at the element and its form field. Issues
+ * past `maxFindings` (xmllint gives at most one more) only add the finding that says more were left out.
+ */
 export function xsdIssuesToFindings(form: FormModule, root: XmlElement, issues: readonly XsdIssue[]): Finding[] {
-  const byLine = indexByLine(root)
+  const tree = indexTree(root)
   const seen = new Set<string>()
   const findings: Finding[] = []
-  for (const issue of issues) {
+  for (const issue of issues.slice(0, maxFindings)) {
     let kind = classify(issue.message)
     const name = elementName.exec(issue.message)?.[1]
-    const element = byLine.get(issue.line)?.find(e => e.name === name) ?? byLine.get(issue.line)?.[0]
+    const element = tree.byLineAndName.get(`${issue.line} ${name}`) ?? tree.byLine.get(issue.line)
     let path = element?.path ?? `/${root.name}`
     const expected = (expectedNames.exec(issue.message)?.[1] ?? '').split(',').map(n => n.trim().replace(/^\{[^}]*\}/, '')).filter(Boolean)
     if (kind === '002' && expected[0]) {
@@ -62,10 +81,10 @@ export function xsdIssuesToFindings(form: FormModule, root: XmlElement, issues: 
       // expected is one of (Drzavljanstvo, Priimek)" where the parent has no Priimek means Priimek is missing.
       const required = expected[expected.length - 1]!
       const parentPath = path.slice(0, path.lastIndexOf('/'))
-      const parent = findByPath(root, parentPath)
+      const parent = tree.byPath.get(parentPath)
       // Only an element the form knows (it has a field of its own) can be "early"; an unknown one is just wrong.
       const isKnownElement = form.fieldOf(path) !== form.fieldOf(parentPath)
-      if (parent && isKnownElement && !parent.children.some(c => c.name === required)) {
+      if (parent && isKnownElement && !tree.childNames(parent).has(required)) {
         kind = '002'
         path = `${parentPath}/${required}`
       }
@@ -76,34 +95,51 @@ export function xsdIssuesToFindings(form: FormModule, root: XmlElement, issues: 
     seen.add(key)
     findings.push(makeFinding(def, { path, line: issue.line }, form.fieldOf(path)))
   }
-  return findings
+  return issues.length > maxFindings ? [...findings, makeFinding(xsdFindings[form.country]['007'], { path: `/${root.name}`, line: root.line }, form.fieldOf(`/${root.name}`), { n: maxFindings })] : findings
 }
 
-function indexByLine(root: XmlElement): Map<number, XmlElement[]> {
-  const map = new Map<number, XmlElement[]>()
+interface TreeIndex {
+  /** The first element that starts on a line. */
+  readonly byLine: Map<number, XmlElement>
+  /** The first element of a name that starts on a line: `${line} ${name}`. */
+  readonly byLineAndName: Map<string, XmlElement>
+  readonly byPath: Map<string, XmlElement>
+  childNames(parent: XmlElement): Set<string>
+}
+
+/** One walk in document order, so that each issue finds its element in one step even when the document is one line. */
+function indexTree(root: XmlElement): TreeIndex {
+  const byLine = new Map<number, XmlElement>()
+  const byLineAndName = new Map<string, XmlElement>()
+  const byPath = new Map<string, XmlElement>()
+  for (const el of inDocumentOrder(root)) {
+    if (!byLine.has(el.line)) byLine.set(el.line, el)
+    const key = `${el.line} ${el.name}`
+    if (!byLineAndName.has(key)) byLineAndName.set(key, el)
+    byPath.set(el.path, el)
+  }
+  const names = new Map<XmlElement, Set<string>>()
+  const childNames = (parent: XmlElement): Set<string> => {
+    let set = names.get(parent)
+    if (!set) names.set(parent, set = new Set(parent.children.map(c => c.name)))
+    return set
+  }
+  return { byLine, byLineAndName, byPath, childNames }
+}
+
+/** Every element, in document order, without recursion (a tree may be 64 deep and 100,000 wide). */
+function* inDocumentOrder(root: XmlElement): Generator<XmlElement> {
   const stack = [root]
   while (stack.length > 0) {
     const el = stack.pop()!
-    const list = map.get(el.line)
-    if (list) list.push(el)
-    else map.set(el.line, [el])
-    stack.push(...el.children)
+    yield el
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!)
   }
-  return map
-}
-
-function findByPath(root: XmlElement, path: string): XmlElement | undefined {
-  const stack = [root]
-  while (stack.length > 0) {
-    const el = stack.pop()!
-    if (el.path === path) return el
-    if (path.startsWith(el.path + '/')) stack.push(...el.children)
-  }
-  return undefined
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
-const rootAttributes = new Set(['verzija', `{${XSI}}schemaLocation`, `{${XSI}}noNamespaceSchemaLocation`])
+const noAttributes: ReadonlySet<string> = new Set()
+const rootAttributes: ReadonlySet<string> = new Set(['verzija', `{${XSI}}schemaLocation`, `{${XSI}}noNamespaceSchemaLocation`])
 
 /**
  * DOCUMENTS.md §1.2: the root carries `verzija` and may carry xsi:schemaLocation (ignored, never fetched);
@@ -112,14 +148,13 @@ const rootAttributes = new Set(['verzija', `{${XSI}}schemaLocation`, `{${XSI}}no
  */
 export function attributeFindings(form: FormModule, root: XmlElement): Finding[] {
   const findings: Finding[] = []
-  const stack = [root]
-  while (stack.length > 0) {
-    const el = stack.pop()!
-    const allowed = el === root ? rootAttributes : new Set<string>()
+  for (const el of inDocumentOrder(root)) {
+    const allowed = el === root ? rootAttributes : noAttributes
     if (Object.keys(el.attributes).some(name => !allowed.has(name))) {
       findings.push(makeFinding(xsdFindings[form.country]['004'], { path: el.path, line: el.line }, form.fieldOf(el.path)))
+      // One more than is listed, so that the list says more were left out.
+      if (findings.length > maxFindings) break
     }
-    stack.push(...el.children)
   }
-  return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0))
+  return findings
 }

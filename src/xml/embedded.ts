@@ -13,10 +13,10 @@ export function embeddedDocument(text: string, wrapper: XmlElement): string {
   const lead = text.slice(outer.contentStart, span.start).search(/\S/)
   const from = lead === -1 ? span.start : outer.contentStart + lead
   const own = text.slice(span.start, span.end)
+  const used = prefixesUsed(own)
   let declarations = ''
   for (const [prefix, uri] of span.inScope) {
-    if (prefix === 'xml' || span.declares.includes(prefix)) continue
-    if (!uses(own, prefix)) continue
+    if (prefix === 'xml' || span.declares.includes(prefix) || !used.has(prefix)) continue
     declarations += prefix === '' ? ` xmlns="${escapeAttribute(uri)}"` : ` xmlns:${prefix}="${escapeAttribute(uri)}"`
   }
   const nameEnd = span.start + 1 + span.qname.length
@@ -25,11 +25,12 @@ export function embeddedDocument(text: string, wrapper: XmlElement): string {
 
 // A loose test: a false positive only adds a declaration nothing uses. Markup uses a prefix as `<p:`, `</p:` or
 // whitespace before `p:name=`, and the default namespace by an unprefixed element name; a QName value such as
-// xsi:type="p:T" uses it at the start of an attribute value.
-function uses(xml: string, prefix: string): boolean {
-  if (prefix === '') return /<(?![/!?])[^\s:/>]+(?=[\s/>])/.test(xml)
-  const p = prefix.replace(/[.\-]/g, '\\$&')
-  return new RegExp(`(?:</?|\\s|=["'])${p}:`).test(xml)
+// xsi:type="p:T" uses it at the start of an attribute value. One pass over the document finds them all.
+function prefixesUsed(xml: string): Set<string> {
+  const used = new Set<string>()
+  for (const m of xml.matchAll(/(?:<\/?|\s|=["'])([^\s<>"'=/:]+):/g)) used.add(m[1]!)
+  if (/<(?![/!?])[^\s:/>]+(?=[\s/>])/.test(xml)) used.add('')
+  return used
 }
 
 function escapeAttribute(value: string): string {

@@ -1,5 +1,9 @@
 import t from 'tap'
-import { parseXml, parseXmlBytes, XmlError } from './parse.js'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { hostileCorpus } from '../../test/fixtures/hostile/generate.js'
+import { defaultLimits, parseXml, parseXmlBytes, XmlError, type XmlLimits } from './parse.js'
 
 const kindOf = (fn: () => unknown): string | undefined => {
   try { fn() } catch (e) { return e instanceof XmlError ? e.kind : 'other' }
@@ -46,15 +50,102 @@ t.test('accepts only UTF-8', async t => {
   t.equal(parseXmlBytes(new TextEncoder().encode('\uFEFF<a>š</a>')).root.text, 'š')
 })
 
-t.test('caps depth and attributes', async t => {
-  t.equal(kindOf(() => parseXml('<a>'.repeat(100) + '</a>'.repeat(100))), 'limit')
-  t.equal(kindOf(() => parseXml(`<a ${Array.from({ length: 40 }, (_, i) => `a${i}="1"`).join(' ')}/>`)), 'limit')
+const range = (n: number, each: (i: number) => string): string => Array.from({ length: n }, (_, i) => each(i)).join('')
+
+/** Each limit with a document builder: the document at `n` has n of what the limit counts. */
+const limitCases: [keyof XmlLimits, (n: number) => string, RegExp][] = [
+  ['maxDepth', n => '<a>'.repeat(n) + '</a>'.repeat(n), /^Elements nested deeper than 64 \(line 1\)$/],
+  ['maxAttributes', n => `<a xmlns:p="urn:p"${range(n, i => ` p:a${i}="1"`)}/>`, /^More than 32 attributes on one element/],
+  ['maxNamespaceDeclarations', n => `<a${range(n, i => ` xmlns:p${i}="urn:p"`)}/>`, /^More than 32 namespace declarations on one element/],
+  ['maxNamespacesInScope', n => `<a${range(32, i => ` xmlns:p${i}="urn:p"`)}><b${range(31, i => ` xmlns:q${i}="urn:q"`)}><c${range(n - 63, i => ` xmlns:r${i}="urn:r"`)}/></b></a>`,
+    /^More than 64 namespace prefixes in scope at one element/],
+  ['maxNameLength', n => `<a ${'b'.repeat(n)}="1"/>`, /^A name longer than 256 characters/],
+  ['maxAttributeLength', n => `<a b="${'&amp;'.repeat(n / 5)}${'x'.repeat(n % 5)}"/>`, /^An attribute value longer than 65,536 characters/],
+  ['maxTextLength', n => `<a>\n  <b/>${'x'.repeat(n - 11)}<![CDATA[12345]]><!-- c -->12345\n</a>`, /^More than 1,048,576 characters of text in one element/],
+  ['maxChildren', n => `<a>${'<b/>'.repeat(n)}</a>`, /^More than 100,000 child elements in one element/],
+  ['maxElements', n => `<a>${`<b>${'<c/>'.repeat(999)}</b>`.repeat((n - 1) / 1000)}</a>`, /^More than 2,000,000 elements in the document/],
+]
+
+t.test('each limit: a document at the limit parses, one past it is refused naming the limit', async t => {
+  for (const [limit, build, detail] of limitCases) {
+    const n = defaultLimits[limit]
+    t.doesNotThrow(() => parseXml(build(limit === 'maxElements' ? n - 999 : n)), `${limit} ${n} is allowed`)
+    const over = limit === 'maxElements' ? n + 1001 : n + 1
+    const error = (() => { try { parseXml(build(over)) } catch (e) { return e } })()
+    t.ok(error instanceof XmlError && error.kind === 'limit', `${limit} ${over} is a limit breach`)
+    t.match((error as Error).message, detail)
+  }
+})
+
+t.test('limits are checked while reading: a breach is found before what follows it is read', async t => {
+  // The rest is malformed: had the parser read on, the error would be a different one.
+  t.equal(kindOf(() => parseXml(`<a${range(33, i => ` xmlns:p${i}="urn:p"`)} <<<`)), 'limit')
+  t.equal(kindOf(() => parseXml(`<a>${'<b/>'.repeat(100_001)}<<<`)), 'limit')
+  t.equal(kindOf(() => parseXml(`<a ${'b'.repeat(300)}<<<`)), 'limit')
+  t.equal(kindOf(() => parseXml(`<a>${'x'.repeat(1024 * 1024 + 1)}&bogus;</a>`)), 'limit')
+  t.equal(kindOf(() => parseXml(`<a>${'x'.repeat(10)}</a>`, { ...defaultLimits, maxTextLength: 9 })), 'limit', 'limits can be given')
+})
+
+t.test('whitespace between elements is not text: a pretty-printed element of many children stays within the text limit', async t => {
+  const doc = parseXml(`<a>${'\n        <b/>'.repeat(100_000)}\n</a>`, { ...defaultLimits, maxTextLength: 10 })
+  t.equal(doc.root.children.length, 100_000)
+  t.equal(doc.root.text, '')
+})
+
+t.test('namespace scopes: shadowing, undeclaring the default, prefixed attributes, xml:', async t => {
+  const doc = parseXml(`<r xmlns="urn:d" xmlns:p="urn:p1">
+    <p:a p:x="1" xml:lang="sl">
+      <p:b xmlns:p="urn:p2" p:y="2"><c/></p:b>
+      <p:c/>
+    </p:a>
+    <d xmlns=""><e/><p:f/></d>
+    <g/>
+  </r>`)
+  const [a, d, g] = doc.root.children
+  t.equal(doc.root.ns, 'urn:d')
+  t.same([a!.ns, a!.attributes], ['urn:p1', { '{urn:p1}x': '1', '{http://www.w3.org/XML/1998/namespace}lang': 'sl' }])
+  const [b, c] = a!.children
+  t.same([b!.ns, b!.attributes, b!.children[0]!.ns], ['urn:p2', { '{urn:p2}y': '2' }, 'urn:d'], 'an inner declaration shadows the outer one')
+  t.equal(c!.ns, 'urn:p1', 'and ends with its element')
+  t.same([d!.ns, d!.children[0]!.ns, d!.children[1]!.ns], ['', '', 'urn:p1'], 'xmlns="" undeclares the default namespace')
+  t.equal(g!.ns, 'urn:d', 'the default namespace is back after it')
+  t.equal(kindOf(() => parseXml('<a><b xmlns:p="urn:p"/><p:c/></a>')), 'malformed', 'a prefix is out of scope after its element')
+  t.equal(kindOf(() => parseXml('<a xmlns:p="urn:p" xmlns:q="urn:p" p:x="1" q:x="2"/>')), 'malformed', 'the same expanded attribute twice')
+  t.equal(kindOf(() => parseXml('<a xmlns:xml="urn:other"/>')), 'malformed', 'xml is bound once and for all')
+  t.equal(parseXml('<a xmlns:xml="http://www.w3.org/XML/1998/namespace" xml:lang="sk"/>').root.attributes['{http://www.w3.org/XML/1998/namespace}lang'], 'sk')
+})
+
+t.test('spans record every prefix in scope, in declaration order, inner ones shadowing', async t => {
+  const doc = parseXml('<r xmlns:s="urn:s" xmlns="urn:d"><s:a xmlns:t="urn:t"><b xmlns:s="urn:s2" xmlns=""/><c/></s:a></r>', undefined, { spans: true })
+  const a = doc.root.children[0]!
+  const [b, c] = a.children
+  t.same([...a.span!.inScope], [['xml', 'http://www.w3.org/XML/1998/namespace'], ['s', 'urn:s'], ['', 'urn:d'], ['t', 'urn:t']])
+  t.same([...b!.span!.inScope], [['xml', 'http://www.w3.org/XML/1998/namespace'], ['s', 'urn:s2'], ['', ''], ['t', 'urn:t']])
+  t.same(b!.span!.declares, ['s', ''])
+  t.same([...c!.span!.inScope], [...a.span!.inScope], 'an element that declares nothing has its parent\'s scope')
+  t.same(c!.span!.declares, [])
+  t.equal(parseXml('<a/>').root.span, undefined, 'no spans unless asked for')
 })
 
 t.test('lines are counted once: a large document on one line, then line numbers after it', async t => {
   // With a rescan per element this took minutes (the test would time out); counted once it is linear.
-  const oneLine = `<a>${'<b>1</b>'.repeat(200_000)}</a>`
-  t.equal(parseXml(oneLine).root.children.length, 200_000)
+  const oneLine = `<a>${'<b>1</b>'.repeat(100_000)}</a>`
+  t.equal(parseXml(oneLine).root.children.length, 100_000)
   const doc = parseXml(`<a>${'<b/>'.repeat(1000)}\n<c/>\n\n<d/></a>`)
   t.same(doc.root.children.slice(-2).map(e => [e.name, e.line]), [['c', 2], ['d', 4]])
+})
+
+t.test('the hostile corpus: each document is refused naming its limit, or parses and is left to the schema', async t => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (const { file, path, expected } of hostileCorpus(dir)) {
+    const bytes = readFileSync(path)
+    if (expected.code !== 'XML_MALFORMED') {
+      t.doesNotThrow(() => parseXmlBytes(bytes), `${file} is well-formed and within the limits`)
+      continue
+    }
+    const error = (() => { try { parseXmlBytes(bytes) } catch (e) { return e } })()
+    t.ok(error instanceof XmlError && error.kind === 'limit', `${file} is refused by a limit`)
+    t.match((error as Error).message, expected.detail, file)
+  }
 })

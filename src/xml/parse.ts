@@ -5,7 +5,8 @@ import type { XmlElement, XmlSpan } from './element.js'
  * - a DOCTYPE is refused outright: it is the only door to entity expansion ("billion laughs"),
  *   external entities (XXE) and network access, and no document of ours needs one;
  * - only the five predefined entities and character references are decoded;
- * - depth, attribute count and element count are capped, and parsing is a single linear pass.
+ * - every dimension a document can grow in is capped (`XmlLimits`), each checked as soon as it is read, and parsing
+ *   is a single linear pass whatever the shape, so that a hostile document is refused in milliseconds.
  * It checks well-formedness strictly enough that xmllint sees only well-formed input, and keeps
  * line numbers so that findings can point into the document.
  */
@@ -18,13 +19,41 @@ export class XmlError extends Error {
   }
 }
 
+/**
+ * Bounds on a document's shape. A breach is an XmlError of kind 'limit', whose message names the limit. The
+ * largest legitimate document (an MVP of 32 MiB, about 40,000 rows) has about 1.2 million elements, 40,000
+ * children of one element, depth 5, one namespace, names of a few dozen characters and values under 1,000 characters.
+ */
 export interface XmlLimits {
   readonly maxDepth: number
+  /** Attributes of one element, namespace declarations not counted. */
   readonly maxAttributes: number
+  /** Namespace declarations (`xmlns`, `xmlns:p`) on one element. */
+  readonly maxNamespaceDeclarations: number
+  /** Distinct prefixes bound at one element, the default namespace among them. */
+  readonly maxNamespacesInScope: number
+  /** Characters of an element or attribute name, prefix included. */
+  readonly maxNameLength: number
+  /** Characters of one attribute value, as written. */
+  readonly maxAttributeLength: number
+  /** Characters of text directly inside one element, as written; whitespace between elements does not count. */
+  readonly maxTextLength: number
+  readonly maxChildren: number
   readonly maxElements: number
 }
 
-export const defaultLimits: XmlLimits = { maxDepth: 64, maxAttributes: 32, maxElements: 5_000_000 }
+export const defaultLimits: XmlLimits = {
+  maxDepth: 64,
+  maxAttributes: 32,
+  maxNamespaceDeclarations: 32,
+  maxNamespacesInScope: 64,
+  maxNameLength: 256,
+  maxAttributeLength: 64 * 1024,
+  maxTextLength: 1024 * 1024,
+  maxChildren: 100_000,
+  // A tree costs some hundred bytes per element: this bounds one document's tree below a gigabyte.
+  maxElements: 2_000_000,
+}
 
 export interface ParseOptions {
   /** Record each element's `span`, so that a part of the text can be taken out whole (a document inside a SOAP body). */
@@ -76,9 +105,41 @@ interface OpenElement {
   /** Absent for an element deeper than `keepDepth`. */
   element: XmlElement | undefined
   qname: string
-  namespaces: Map<string, string>
+  /** Prefixes its start tag binds, unbound again at its end. */
+  declared: string[] | undefined
+  /** Only with spans: the declarations in scope. */
+  scope: Scope | undefined
+  children: number
+  textLength: number
   text: string
 }
+
+/**
+ * One namespace declaration and those around it, innermost first. An element that declares nothing shares its
+ * parent's, so recording spans costs one node per declaration, not a copy of every prefix per element.
+ */
+interface Scope {
+  readonly prefix: string
+  readonly uri: string
+  readonly outer: Scope | undefined
+}
+
+// Shared by every element without attributes: most elements have none, and a tree may hold millions.
+const noAttributes: Record<string, string> = Object.freeze({})
+
+const xmlScope: Scope = { prefix: 'xml', uri: XML_NS, outer: undefined }
+
+/** Every prefix in scope, in the order prefixes were first declared; an inner declaration replaces an outer one in place. */
+function prefixesInScope(innermost: Scope): Map<string, string> {
+  const chain: Scope[] = []
+  for (let s: Scope | undefined = innermost; s; s = s.outer) chain.push(s)
+  const map = new Map<string, string>()
+  for (let i = chain.length - 1; i >= 0; i--) map.set(chain[i]!.prefix, chain[i]!.uri)
+  return map
+}
+
+// 100000 as 100,000 (toLocaleString would first load ICU's number formats: tens of milliseconds).
+const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',')
 
 export function parseXml(input: string, limits: XmlLimits = defaultLimits, options: ParseOptions = {}): XmlDocument {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input
@@ -97,10 +158,21 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     return line
   }
   const fail = (message: string, at = pos): never => { throw new XmlError('malformed', message, lineOf(text, at)) }
+  const refuse = (message: string, at: number): never => { throw new XmlError('limit', message, lineAt(at)) }
 
   const stack: OpenElement[] = []
   let root: XmlElement | undefined
   let elementCount = 0
+  // The namespace in force for each prefix is the last of its bindings: pushed at a start tag, popped at the end
+  // tag, so that a lookup is one step however many elements and declarations there are.
+  const bindings = new Map<string, string[]>([['xml', [XML_NS]]])
+  const unbind = (declared: readonly string[]): void => {
+    for (const prefix of declared) {
+      const uris = bindings.get(prefix)!
+      uris.pop()
+      if (uris.length === 0) bindings.delete(prefix)
+    }
+  }
 
   if (text.startsWith('<?xml') && /[\s?]/.test(text.charAt(5))) pos = readDeclaration(text, 0, fail)
 
@@ -112,6 +184,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       const top = stack[stack.length - 1]
       if (top) {
         if (raw.includes(']]>')) fail('"]]>" is not allowed in text', pos + raw.indexOf(']]>'))
+        if (/[^ \t\r\n]/.test(raw)) addText(top, raw.length, pos)
         const decoded = decodeText(raw, pos, fail)
         if (top.element) top.text += decoded
       } else if (/[^ \t\r\n]/.test(raw)) {
@@ -132,6 +205,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       const open = stack.pop() ?? fail(`End tag </${qname}> without a start tag`)
       if (open.qname !== qname) fail(`End tag </${qname}> does not match <${open.qname}>`)
       closeElement(open)
+      if (open.declared) unbind(open.declared)
       if (open.element?.span) Object.assign(open.element.span, { contentEnd: pos, end: p + 1 })
       pos = p + 1
     } else if (next === '!') {
@@ -145,6 +219,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
         const top = stack[stack.length - 1] ?? fail('CDATA outside the root element')
         const end = text.indexOf(']]>', pos + 9)
         if (end === -1) fail('Unterminated CDATA section')
+        addText(top, end - pos - 9, pos)
         if (top.element) top.text += text.slice(pos + 9, end)
         pos = end + 3
       } else if (/^<!DOCTYPE/i.test(text.slice(pos, pos + 9))) {
@@ -158,7 +233,8 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       nameAt.lastIndex = pos + 2
       const target = nameAt.exec(text)?.[0] ?? fail('Processing instruction without a target')
       const top = stack[stack.length - 1]
-      if (target === 'xml' && options.embeddedDeclarations && top?.element && top.element.children.length === 0 && top.text.trim() === '') {
+      // textLength counts no whitespace: the declaration may follow only whitespace.
+      if (target === 'xml' && options.embeddedDeclarations && top?.element && top.children === 0 && top.textLength === 0) {
         pos = readDeclaration(text, pos, fail)
         continue
       }
@@ -172,14 +248,34 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
   }
   if (stack.length > 0) fail(`Unclosed element <${stack[stack.length - 1]!.qname}>`, text.length)
   if (!root) throw new XmlError('malformed', 'The document has no root element')
-  assignPaths(root, '')
+  assignPaths(root)
   return { root, text }
 
+  function addText(open: OpenElement, length: number, at: number): void {
+    open.textLength += length
+    if (open.textLength > limits.maxTextLength) refuse(`More than ${count(limits.maxTextLength)} characters of text in one element`, at)
+  }
+
+  function readName(at: number, what: string): string {
+    nameAt.lastIndex = at
+    const name = nameAt.exec(text)?.[0] ?? fail(`Malformed ${what}`, at)
+    if (name.length > limits.maxNameLength) refuse(`A name longer than ${count(limits.maxNameLength)} characters`, at)
+    return name
+  }
+
   function readStartTag(start: number): number {
-    nameAt.lastIndex = start + 1
-    const qname = nameAt.exec(text)?.[0] ?? fail('Malformed start tag')
+    const qname = readName(start + 1, 'start tag')
+    // The shape limits come first, before any attribute is read.
+    const parent = stack[stack.length - 1]
+    if (stack.length + 1 > limits.maxDepth) refuse(`Elements nested deeper than ${count(limits.maxDepth)}`, start)
+    if (parent && ++parent.children > limits.maxChildren) refuse(`More than ${count(limits.maxChildren)} child elements in one element`, start)
+    if (++elementCount > limits.maxElements) refuse(`More than ${count(limits.maxElements)} elements in the document`, start)
+
     let p = start + 1 + qname.length
+    const names: string[] = []
     const rawAttributes: [string, string][] = []
+    let declared: string[] | undefined
+    let scope = options.spans ? parent?.scope ?? xmlScope : undefined
     for (;;) {
       const before = p
       while (isSpace(text.charCodeAt(p))) p++
@@ -187,8 +283,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       if (c === '>' || c === '/') break
       if (c === '') fail('Unterminated start tag', start)
       if (p === before) fail('Attributes must be separated by whitespace', p)
-      nameAt.lastIndex = p
-      const attrName = nameAt.exec(text)?.[0] ?? fail('Malformed attribute', p)
+      const attrName = readName(p, 'attribute')
       p += attrName.length
       while (isSpace(text.charCodeAt(p))) p++
       if (text.charAt(p) !== '=') fail(`Attribute ${attrName} has no value`, p)
@@ -198,59 +293,65 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       if (quote !== '"' && quote !== "'") fail('Attribute values must be quoted', p)
       const end = text.indexOf(quote, p + 1)
       if (end === -1) fail('Unterminated attribute value', p)
+      if (end - p - 1 > limits.maxAttributeLength) refuse(`An attribute value longer than ${count(limits.maxAttributeLength)} characters`, p)
       const rawValue = text.slice(p + 1, end)
       if (rawValue.includes('<')) fail('"<" is not allowed in an attribute value', p)
-      if (rawAttributes.some(([n]) => n === attrName)) fail(`Duplicate attribute ${attrName}`, p)
+      if (names.includes(attrName)) fail(`Duplicate attribute ${attrName}`, p)
+      names.push(attrName)
       // Attribute-value normalisation: literal whitespace characters become spaces.
-      rawAttributes.push([attrName, decodeText(rawValue.replace(/[\t\r\n]/g, ' '), p + 1, fail)])
-      if (rawAttributes.length > limits.maxAttributes) throw new XmlError('limit', 'Too many attributes on one element', lineAt(p))
+      const value = decodeText(rawValue.replace(/[\t\r\n]/g, ' '), p + 1, fail)
+      const prefix = attrName === 'xmlns' ? '' : attrName.startsWith('xmlns:') ? attrName.slice(6) : undefined
+      if (prefix === undefined) {
+        if (rawAttributes.push([attrName, value]) > limits.maxAttributes) refuse(`More than ${count(limits.maxAttributes)} attributes on one element`, p)
+      } else {
+        if (prefix === '' && (value === XML_NS || value === XMLNS_NS)) fail('Reserved namespace bound as the default namespace', start)
+        if (prefix !== '' && value === '') fail(`Prefix ${prefix} may not be bound to an empty namespace`, start)
+        if (prefix === 'xmlns' || (prefix !== '' && (prefix === 'xml') !== (value === XML_NS))) fail(`Reserved prefix or namespace misused: ${prefix}`, start)
+        declared ??= []
+        if (declared.push(prefix) > limits.maxNamespaceDeclarations) refuse(`More than ${count(limits.maxNamespaceDeclarations)} namespace declarations on one element`, p)
+        const uris = bindings.get(prefix)
+        if (uris) uris.push(value)
+        else bindings.set(prefix, [value])
+        // 'xml' is always bound and never counted.
+        if (bindings.size - 1 > limits.maxNamespacesInScope) refuse(`More than ${count(limits.maxNamespacesInScope)} namespace prefixes in scope at one element`, p)
+        if (scope) scope = { prefix, uri: value, outer: scope }
+      }
       p = end + 1
     }
     const selfClosing = text.charAt(p) === '/'
     if (selfClosing && text.charAt(p + 1) !== '>') fail('Malformed empty-element tag', p)
     const tagEnd = p + (selfClosing ? 2 : 1)
 
-    const parent = stack[stack.length - 1]
-    const namespaces = new Map(parent?.namespaces ?? [['xml', XML_NS]])
-    const attributes: Record<string, string> = {}
-    // Only spans record which prefixes the start tag itself declares.
-    const declares: string[] | undefined = options.spans ? [] : undefined
-    for (const [name, value] of rawAttributes) {
-      if (name === 'xmlns') {
-        if (value === XML_NS || value === XMLNS_NS) fail('Reserved namespace bound as the default namespace', start)
-        namespaces.set('', value)
-        declares?.push('')
-      } else if (name.startsWith('xmlns:')) {
-        const prefix = name.slice(6)
-        if (value === '') fail(`Prefix ${prefix} may not be bound to an empty namespace`, start)
-        if (prefix === 'xmlns' || (prefix === 'xml') !== (value === XML_NS)) fail(`Reserved prefix or namespace misused: ${prefix}`, start)
-        namespaces.set(prefix, value)
-        declares?.push(prefix)
-      } else {
-        attributes[name] = value
-      }
-    }
     const [prefix, local] = splitQName(qname, start)
-    const ns = prefix === '' ? namespaces.get('') ?? '' : namespaces.get(prefix) ?? fail(`Undeclared namespace prefix ${prefix}`, start)
+    const ns = prefix === '' ? bindings.get('')?.at(-1) ?? '' : bindings.get(prefix)?.at(-1) ?? fail(`Undeclared namespace prefix ${prefix}`, start)
     // Prefixed attributes are keyed by expanded name ({uri}local), so that checks do not depend on prefixes.
-    const resolved: Record<string, string> = {}
-    for (const [name, value] of Object.entries(attributes)) {
+    const attributes: Record<string, string> = rawAttributes.length > 0 ? {} : noAttributes
+    for (const [name, value] of rawAttributes) {
       const [ap, al] = splitQName(name, start)
-      const key = ap === '' ? al : `{${namespaces.get(ap) ?? fail(`Undeclared namespace prefix ${ap}`, start)}}${al}`
-      if (key in resolved) fail(`Duplicate attribute ${name}`, start)
-      resolved[key] = value
+      const key = ap === '' ? al : `{${bindings.get(ap)?.at(-1) ?? fail(`Undeclared namespace prefix ${ap}`, start)}}${al}`
+      if (key in attributes) fail(`Duplicate attribute ${name}`, start)
+      attributes[key] = value
     }
 
-    if (++elementCount > limits.maxElements) throw new XmlError('limit', 'Too many elements', lineAt(start))
-    if (stack.length + 1 > limits.maxDepth) throw new XmlError('limit', `Elements nested deeper than ${limits.maxDepth}`, lineAt(start))
     const kept = options.keepDepth === undefined || stack.length < options.keepDepth
-    const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes: resolved, children: [], text: '' } : undefined
-    if (element && declares) element.span = { start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, inScope: namespaces, declares } satisfies XmlSpan
+    const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes, children: [], text: '' } : undefined
+    if (element && scope) {
+      const inScope = scope
+      element.span = {
+        start, end: tagEnd, contentStart: tagEnd, contentEnd: tagEnd, qname, declares: declared ?? [],
+        // Built only when asked for: only the few elements cut out of a SOAP body need it.
+        get inScope() { return prefixesInScope(inScope) },
+      } satisfies XmlSpan
+    }
     // A kept element's parent is kept too.
     if (parent) { if (element) parent.element!.children.push(element) } else root = element
-    const open: OpenElement = { element, qname, namespaces, text: '' }
-    if (selfClosing) closeElement(open)
-    else stack.push(open)
+    const open: OpenElement = { element, qname, declared, scope, children: 0, textLength: 0, text: '' }
+    if (selfClosing) {
+      closeElement(open)
+      if (declared) unbind(declared)
+    } else {
+      stack.push(open)
+    }
     return tagEnd
   }
 
@@ -269,11 +370,12 @@ function closeElement(open: OpenElement): void {
 }
 
 /** Paths are assigned once the tree is complete, because an index depends on the siblings that follow. */
-function assignPaths(element: XmlElement, parentPath: string): void {
-  element.path = `${parentPath}/${element.name}`
-  const stack: XmlElement[] = [element]
+function assignPaths(root: XmlElement): void {
+  root.path = `/${root.name}`
+  const stack: XmlElement[] = [root]
   while (stack.length > 0) {
     const el = stack.pop()!
+    if (el.children.length === 0) continue
     const counts = new Map<string, number>()
     for (const c of el.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
     const seen = new Map<string, number>()

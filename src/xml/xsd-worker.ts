@@ -24,10 +24,13 @@ const require = createRequire(import.meta.url)
 const packageDir = dirname(require.resolve('xmllint-wasm/package.json'))
 const runXmllint = require(join(packageDir, 'xmllint-node.js')) as (options: EmscriptenOptions) => Promise<unknown>
 const compiled = new WebAssembly.Module(readFileSync(join(packageDir, 'xmllint.wasm')))
-const { schemaFiles, maxMemoryPages } = workerData as { schemaFiles: { fileName: string; contents: string }[]; maxMemoryPages: number }
+const { schemaFiles, maxMemoryPages, maxIssues } = workerData as { schemaFiles: { fileName: string; contents: string }[]; maxMemoryPages: number; maxIssues: number }
+const issueOf = /^(d\d+\.xml):\d+: /
 
 parentPort!.on('message', (batch: Batch) => {
   let stderr = ''
+  // Only the first issues of each document are kept: its stderr may otherwise run to tens of megabytes.
+  const issues = new Map<string, number>()
   let answered = false
   const answer = (exitCode: number, text: string): void => {
     if (answered) return
@@ -39,7 +42,15 @@ parentPort!.on('message', (batch: Batch) => {
       inputFiles: [...schemaFiles, ...batch.docs.map(d => ({ fileName: d.name, contents: d.bytes }))],
       arguments: ['--noout', '--nonet', '--schema', batch.schema, ...batch.docs.map(d => d.name)],
       print: () => {},
-      printErr: text => { stderr += text + '\n' },
+      printErr: text => {
+        const doc = issueOf.exec(text)?.[1]
+        if (doc) {
+          const n = (issues.get(doc) ?? 0) + 1
+          issues.set(doc, n)
+          if (n > maxIssues) return
+        }
+        stderr += text + '\n'
+      },
       onExit: code => answer(code, stderr),
       onAbort: reason => answer(-1, `xmllint aborted: ${String(reason)}`),
       instantiateWasm(imports, done) {

@@ -38,3 +38,13 @@ t.test('large documents never take the last worker: a small one is checked while
   await Promise.all(bigs)
   t.same(order, ['small', 'large', 'large'])
 })
+
+t.test('only the first maxIssues issues of each document are kept, however many xmllint reports', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1, maxIssues: 3, lingerMs: 50 })
+  t.teardown(() => v.close())
+  const many = new TextEncoder().encode(`<a xmlns="urn:t">\n${'<b>x</b>\n'.repeat(10_000)}</a>`)
+  const [first, second, valid] = await Promise.all([v.validate('a.xsd', many), v.validate('a.xsd', many), v.validate('a.xsd', doc('1'))])
+  t.same(first!.map(i => i.line), [2, 3, 4])
+  t.same(second!.map(i => i.line), [2, 3, 4], 'per document, also in one batch')
+  t.same(valid, [])
+})

@@ -28,12 +28,14 @@ export interface XsdValidatorOptions {
   readonly batchTimeoutMs?: number
   /** How long a short batch may wait for more documents while the validator is busy (0: never). */
   readonly lingerMs?: number
+  /** Issues kept per document (default 1,000); xmllint may report one per bad element, 100,000 for one document. */
+  readonly maxIssues?: number
 }
 
 export interface XsdStats { batches: number; documents: number }
 
 export interface XsdValidator {
-  /** Validates one document against `schema` (a file name in schemaDir); resolves with its issues, [] when valid. */
+  /** Validates one document against `schema` (a file name in schemaDir); resolves with its first `maxIssues` issues, [] when valid. */
   validate(schema: string, bytes: Uint8Array): Promise<XsdIssue[]>
   readonly stats: Readonly<XsdStats>
   close(): Promise<void>
@@ -61,6 +63,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     .filter(name => name.endsWith('.xsd'))
     .map(fileName => ({ fileName, contents: readFileSync(join(options.schemaDir, fileName), 'utf8') }))
   const maxMemoryPages = Math.ceil((options.maxMemoryBytes ?? 1024 * 1024 * 1024) / 65536)
+  const maxIssues = options.maxIssues ?? 1_000
   const workerUrl = new URL('./xsd-worker.js', import.meta.url)
   const queue: Pending[] = []
   const stats: XsdStats = { batches: 0, documents: 0 }
@@ -68,7 +71,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   let batchId = 0
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl, { workerData: { schemaFiles, maxMemoryPages } }), busy: undefined }
+    const slot: Slot = { worker: new Worker(workerUrl, { workerData: { schemaFiles, maxMemoryPages, maxIssues } }), busy: undefined }
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     slot.worker.unref()
     slot.worker.on('message', (reply: { exitCode: number; stderr: string }) => finish(slot, reply))

@@ -187,6 +187,7 @@ const envelopeRejections: Record<string, [string, string]> = {
   'document-declaration-after-comment.xml': ['Client', 'XML_MALFORMED'],
   'document-not-utf8.xml': ['Client', 'XML_MALFORMED'],
   'document-unknown-type.xml': ['Client', 'UNKNOWN_DOCUMENT_TYPE'],
+  'too-many-namespaces.xml': ['Client', 'XML_MALFORMED'],
 }
 
 t.test('envelopes that cannot be served are refused with a Fault naming the problem', async t => {

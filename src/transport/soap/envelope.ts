@@ -32,7 +32,7 @@ export interface SoapParameter {
 
 /**
  * Reads a SOAP 1.1 request with the same hardened parser as documents: no DOCTYPE (XML_DOCTYPE_FORBIDDEN), UTF-8
- * only, bounded depth. Throws XML_MALFORMED, XML_DOCTYPE_FORBIDDEN, INVALID_REQUEST or SoapProtocolError.
+ * only, bounded in every dimension (`XmlLimits`). Throws XML_MALFORMED, XML_DOCTYPE_FORBIDDEN, INVALID_REQUEST or SoapProtocolError.
  */
 export function readEnvelope(bytes: Uint8Array): SoapRequest {
   let parsed
@@ -41,7 +41,8 @@ export function readEnvelope(bytes: Uint8Array): SoapRequest {
   } catch (error) {
     if (!(error instanceof XmlError)) throw error
     if (error.kind === 'doctype') throw new GatewayError('XML_DOCTYPE_FORBIDDEN', 'A DOCTYPE is not allowed: entities could reach outside the message', [], { cause: error })
-    throw new GatewayError('XML_MALFORMED', `The SOAP envelope is not well-formed UTF-8 XML: ${error.message}`, [], { cause: error })
+    const what = error.kind === 'limit' ? 'exceeds a limit' : 'is not well-formed UTF-8 XML'
+    throw new GatewayError('XML_MALFORMED', `The SOAP envelope ${what}: ${error.message}`, [], { cause: error })
   }
   const envelope = parsed.root
   if (envelope.name === 'Envelope' && envelope.ns === SOAP12_NS) {

@@ -24,16 +24,15 @@ export const checkEmployer: Rule = (root, report) => {
   if (ico && checkIco(ico.text) === 'checksum') report(F['001'], ico)
 }
 
-/** Every element below `from` with the local name `name`, in document order. */
+/** Every element below `from` with the local name `name`, in document order (not looking inside a match). */
 export function elementsNamed(from: XmlElement, name: string): XmlElement[] {
   const found: XmlElement[] = []
-  const walk = (el: XmlElement): void => {
-    for (const c of el.children) {
-      if (c.name === name) found.push(c)
-      else walk(c)
-    }
+  const stack = [...from.children].reverse()
+  while (stack.length > 0) {
+    const el = stack.pop()!
+    if (el.name === name) found.push(el)
+    else pushChildren(stack, el)
   }
-  walk(from)
   return found
 }
 
@@ -42,12 +41,18 @@ export function elementsNamed(from: XmlElement, name: string): XmlElement[] {
  * A temporary number (DocasneRodneCislo) is checked for its format only, which the schema did.
  */
 export const checkPersons: Rule = (root, report) => {
-  const check = (person: XmlElement): void => {
+  const stack = [root]
+  while (stack.length > 0) {
+    const person = stack.pop()!
     const rc = child(person, 'RodneCislo')
     if (rc) checkPerson(report, person, rc)
-    for (const c of person.children) if (c.children.length > 0) check(c)
+    pushChildren(stack, person, c => c.children.length > 0)
   }
-  check(root)
+}
+
+/** Pushes an element's children last first, so that popping the stack walks in document order without recursion. */
+function pushChildren(stack: XmlElement[], el: XmlElement, keep: (c: XmlElement) => boolean = () => true): void {
+  for (let i = el.children.length - 1; i >= 0; i--) if (keep(el.children[i]!)) stack.push(el.children[i]!)
 }
 
 function checkPerson(report: Report, person: XmlElement, rc: XmlElement): void {
