@@ -8,6 +8,7 @@ import { createValidator } from '../src/validation/validator.js'
 import { localDate } from '../src/lib/dates.js'
 import { ehrsBin, run, startServerProcess } from '../test/helpers/processes.js'
 import { syntheticM1, syntheticMvp, syntheticRlfoBatch } from './documents.js'
+import { hostileCorpus } from '../test/fixtures/hostile/generate.js'
 
 /**
  * `npm run bench` (SPEC.md §9): one JSON line per scenario. The gateway runs as its own process, as in
@@ -19,6 +20,8 @@ const connections = 64
 function line(result: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify(result) + '\n')
 }
+
+const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), 0)
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0
@@ -207,10 +210,6 @@ async function validateOnly(): Promise<void> {
 }
 
 /** GETs /healthz over its own connection every `everyMs` until stopped; the answers' times, in ms. */
-function hostileCorpus(): { name: string; bytes: Buffer }[] {
-  return []
-}
-
 function probeHealth(port: number, ca: string, everyMs = 10): { stop(): Promise<number[]> } {
   const agent = new Agent({ keepAlive: true, maxSockets: 1, ca })
   const times: number[] = []
@@ -233,8 +232,7 @@ function probeHealth(port: number, ca: string, everyMs = 10): { stop(): Promise<
  * Eight 20,000-row MVPs (16 MiB each) from one client at once, while another client files one small M1 after
  * another: how long the M1s wait, while the MVPs are received and then while their register checks run.
  */
-async function burst(gw: Awaited<ReturnType<typeof benchGateway>>): Promise<Record<string, unknown>> {
-  const vzor = await gw.client('2021234501')
+async function burst(gw: Awaited<ReturnType<typeof benchGateway>>, vzor: { call: Call }): Promise<Record<string, unknown>> {
   await registerPersons(vzor.call, 20_000)
   const filingDate = localDate(new Date())
   const mvps = Array.from({ length: 8 }, (_, i) => syntheticMvp(20_000, `2025-0${i + 1}`))
@@ -268,8 +266,8 @@ async function burst(gw: Awaited<ReturnType<typeof benchGateway>>): Promise<Reco
   await filer
   return {
     mvps: mvps.length, mvpBytes: mvps[0]!.byteLength, receivedMs: Math.round(receivedMs), checkedMs: Math.round(performance.now() - started),
-    m1MaxMs: Math.round(Math.max(0, ...m1)), m1Count: m1.length,
-    m1MaxMsDuringChecks: Math.round(Math.max(0, ...afterReceipt)), m1CountDuringChecks: afterReceipt.length,
+    m1MaxMs: Math.round(max(m1)), m1Count: m1.length,
+    m1MaxMsDuringChecks: Math.round(max(afterReceipt)), m1CountDuringChecks: afterReceipt.length,
   }
 }
 
@@ -281,19 +279,23 @@ async function hostile(): Promise<void> {
   const gw = await benchGateway('45678138', { TEST_FORWARD_DELAY: '0s' })
   try {
     const probe = probeHealth(gw.server.port, gw.ca.cert)
-    const refusals: Record<string, { status: number; code?: string; ms: number }> = {}
-    for (const { name, bytes } of hostileCorpus()) {
-      const res = await gw.call('POST', '/api/v1/documents', bytes)
-      refusals[name] = { status: res.status, code: res.json?.code, ms: Math.round(res.ms) }
+    const refusals: Record<string, { status: number; code?: string; expected: string; ms: number }> = {}
+    const corpusDir = mkdtempSync(join(tmpdir(), 'ehrs-hostile-'))
+    const vzor = await gw.client('2021234501')
+    for (const { file, path, expected } of hostileCorpus(corpusDir)) {
+      const res = await (file.startsWith('mvp-') ? vzor : gw).call('POST', '/api/v1/documents', readFileSync(path))
+      refusals[file] = { status: res.status, code: res.json?.code, expected: `${expected.status} ${expected.code}`, ms: Math.round(res.ms) }
     }
+    rmSync(corpusDir, { recursive: true, force: true })
     const health = await probe.stop()
     const burstProbe = probeHealth(gw.server.port, gw.ca.cert)
-    const burstResult = await burst(gw)
+    const burstResult = await burst(gw, vzor)
     const burstHealth = await burstProbe.stop()
     line({
-      scenario: 'hostile', healthzMaxMs: Math.round(Math.max(...health)), healthzProbes: health.length,
-      slowestRefusalMs: Math.max(...Object.values(refusals).map(r => r.ms)), refusals,
-      burst: { ...burstResult, healthzMaxMs: Math.round(Math.max(...burstHealth)) },
+      scenario: 'hostile', healthzMaxMs: Math.round(max(health)), healthzProbes: health.length,
+      slowestRefusalMs: max(Object.values(refusals).map(r => r.ms)), refusals,
+      unexpected: Object.entries(refusals).filter(([, r]) => `${r.status} ${r.code}` !== r.expected).map(([file]) => file),
+      burst: { ...burstResult, healthzMaxMs: Math.round(max(burstHealth)) },
       rssMB: peakRssMB(gw.server.child.pid!), database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
     })
   } finally {
