@@ -161,8 +161,8 @@ function submissionTransport(request: FastifyRequest): 'rest' | 'soap' | undefin
 
 /**
  * The hooks of the caller scope (after the caller hook): admission from the headers, bytes counted as they
- * arrive when there is no Content-Length, and release once the answer is sent or the connection is gone and
- * the handler, if it started, has finished its work.
+ * arrive when there is no Content-Length, and release once the answer is given (onSend, onResponse) or the
+ * client has gone away ('close') before a handler started.
  */
 export function admissionHooks(scope: FastifyInstance, services: Services): void {
   const { config, metrics } = services
@@ -173,11 +173,13 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
   )
   metrics.gauge('ehrs_inflight_requests', () => admission.inFlightRequests())
   metrics.gauge('ehrs_inflight_bytes', () => admission.inFlightBytes())
-  // Per request: whether the connection is done with, and whether the handler started and finished.
+  // Per request: whether the connection is gone, and whether the handler started and has answered. The work of a
+  // request is over once its answer is on its way, or once its client left before the handler took it up; a
+  // handler already at work keeps its share until it answers, so leaving early frees nothing that is still used.
   const progress = new WeakMap<FastifyRequest, { closed: boolean; started: boolean; answered: boolean }>()
   const settle = (request: FastifyRequest): void => {
     const p = progress.get(request)
-    if (p?.closed && (!p.started || p.answered)) request.admission?.release()
+    if (p && (p.answered || (p.closed && !p.started))) request.admission?.release()
   }
 
   scope.decorateRequest('admission', null)
@@ -185,9 +187,10 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
   scope.addHook('onRequest', async (request, reply) => {
     const caller = request.caller!
     const transport = submissionTransport(request)
-    const length = Number(request.headers['content-length'] ?? 0)
-    // A body over MAX_BODY is refused (413) without being read, so it holds no memory.
-    const declared = Number.isSafeInteger(length) && length > 0 && length <= config.MAX_BODY ? length : 0
+    const length = declaredSize(request)
+    // Only POST bodies are read here (Fastify leaves a GET's alone), and one over MAX_BODY is refused (413)
+    // without being read: neither holds memory.
+    const declared = request.method === 'POST' && length <= config.MAX_BODY ? length : 0
     try {
       request.admission = admission.admit(caller.clientId, declared, transport !== undefined)
     } catch (error) {
@@ -197,13 +200,13 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
       throw error
     }
     progress.set(request, { closed: false, started: false, answered: false })
-    // 'close' comes after the answer is sent, and also when the client goes away before it: nothing leaks.
+    // 'close' also comes when the client goes away without an answer, when no other hook may run: nothing leaks.
     reply.raw.once('close', () => { progress.get(request)!.closed = true; settle(request) })
   })
 
   scope.addHook('preParsing', async (request, _reply, payload) => {
     const ticket = request.admission
-    if (!ticket || request.headers['content-length'] !== undefined) return payload
+    if (!ticket || request.method !== 'POST' || request.headers['content-length'] !== undefined) return payload
     let received = 0
     const counted = new Transform({
       transform(chunk: Buffer, _encoding, done) {
@@ -213,10 +216,9 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
           done(null, chunk)
         } catch (error) {
           const transport = submissionTransport(request)
-          if (transport && error instanceof RetryLaterError) {
-            void services.intake.recordUnread(request.caller!, transport, request.headers['content-type'] ?? null, received + chunk.byteLength, error)
-          }
-          done(error as Error)
+          if (!transport || !(error instanceof RetryLaterError)) return done(error as Error)
+          void services.intake.recordUnread(request.caller!, transport, request.headers['content-type'] ?? null, received + chunk.byteLength, error)
+            .then(() => done(error))
         }
       },
     })
@@ -236,5 +238,17 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
     const p = progress.get(request)
     if (p) p.closed = p.answered = true
     settle(request)
+  })
+}
+
+/**
+ * `Expect: 100-continue` is answered only once a request has passed its onRequest hooks (caller, admission):
+ * a program that asks first never sends a body that would be refused. Node answers it at once unless told.
+ */
+export function continueAfterAdmission(app: FastifyInstance): void {
+  app.server.on('checkContinue', (req, res) => app.server.emit('request', req, res))
+  app.addHook('preParsing', async (request, reply, payload) => {
+    if (/^100-continue$/i.test(request.headers.expect ?? '') && !reply.raw.headersSent) reply.raw.writeContinue()
+    return payload
   })
 }
