@@ -1,12 +1,11 @@
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { once } from 'node:events'
-import { connect, type TLSSocket } from 'node:tls'
 import { sql } from 'kysely'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
+import { holdRequest } from '../helpers/held.js'
 import type { Pem } from '../../src/pki/index.js'
 
 // Admission control (SPEC.md §8) and the message log's rows for refusals, on PGlite and, with DATABASE_URL, PostgreSQL.
@@ -36,38 +35,9 @@ const metrics = (gw: TestGateway): string => gw.services.metrics.render()
 const logRows = (gw: TestGateway, code: string) =>
   gw.services.db.selectFrom('message_log').selectAll().where('problem_code', '=', code).orderBy('received_at').orderBy('id').execute()
 
-/**
- * A submission whose headers are sent with `Expect: 100-continue`: it resolves once the gateway has admitted it
- * (100 Continue) or refused it (the final answer), before any of its body is sent.
- */
-async function heldSubmission(gw: TestGateway, as: Pem, headers: string) {
-  const socket: TLSSocket = connect({ host: '127.0.0.1', port: Number(new URL(gw.url).port), ca: pki.ca.cert, cert: as.cert, key: as.key })
-  const chunks: Buffer[] = []
-  socket.on('data', chunk => chunks.push(chunk))
-  socket.on('error', () => undefined)
-  const closed = once(socket, 'close')
-  await once(socket, 'secureConnect')
-  socket.write(`POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/xml\r\nConnection: close\r\nExpect: 100-continue\r\n${headers}\r\n`)
-  await once(socket, 'data')
-  const first = Buffer.concat(chunks).toString('latin1')
-  return {
-    admitted: first.startsWith('HTTP/1.1 100 '),
-    first,
-    /** Sends part of the body and no more. */
-    write: (part: Uint8Array) => new Promise<void>(resolve => socket.write(part, () => resolve())),
-    /** Sends the body and resolves with the final answer's status and body. */
-    async finish(body: Uint8Array | string): Promise<{ status: number; text: string }> {
-      // Connection: close: the gateway closes the connection after its answer.
-      socket.write(body)
-      await closed
-      const raw = Buffer.concat(chunks).toString('utf8')
-      const final = raw.slice(raw.lastIndexOf('HTTP/1.1 '))
-      return { status: Number(final.split(' ')[1]), text: final.slice(final.indexOf('\r\n\r\n') + 4) }
-    },
-    /** The client goes away. */
-    abort: () => socket.destroy(),
-  }
-}
+/** A submission held after its headers (see holdRequest). */
+const heldSubmission = (gw: TestGateway, as: Pem, headers: string) =>
+  holdRequest(gw, as, '/api/v1/documents', `Content-Type: application/xml\r\n${headers}`)
 
 /** Waits (in short steps, without asserting any time) until the gateway's in-flight gauges are back at zero. */
 async function drained(gw: TestGateway): Promise<boolean> {
