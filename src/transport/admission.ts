@@ -200,7 +200,7 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
       throw error
     }
     progress.set(request, { closed: false, started: false, answered: false })
-    // 'close' also comes when the client goes away without an answer, when no other hook may run: nothing leaks.
+    // 'close' also comes when the client goes away before its answer, when onSend and onResponse may never run.
     reply.raw.once('close', () => { progress.get(request)!.closed = true; settle(request) })
   })
 
