@@ -14,6 +14,25 @@ t.test('defaults follow SPEC §2', async t => {
   t.equal(c.MAX_BODY, 32 * 1024 * 1024)
   t.equal(c.LOG_LEVEL, 'info')
   t.equal(c.DATABASE_URL, undefined)
+  t.same(c.RATE_LIMIT, { count: 50, perMs: 1000 })
+  t.equal(c.MAX_INFLIGHT_PER_CLIENT, 16)
+  t.equal(c.MAX_INFLIGHT_BYTES, 256 * 1024 * 1024)
+})
+
+t.test('RATE_LIMIT is a count per second, minute or hour', async t => {
+  t.same(loadConfig({ RATE_LIMIT: '5/s' }).RATE_LIMIT, { count: 5, perMs: 1000 })
+  t.same(loadConfig({ RATE_LIMIT: '600/m' }).RATE_LIMIT, { count: 600, perMs: 60_000 })
+  t.same(loadConfig({ RATE_LIMIT: ' 1000/h ' }).RATE_LIMIT, { count: 1000, perMs: 3_600_000 })
+  for (const bad of ['50', '0/s', '-1/s', '1.5/s', '50/d', '50 per second', '/s', '50/']) {
+    t.throws(() => loadConfig({ RATE_LIMIT: bad }), /RATE_LIMIT: must be a count per second, minute or hour/, `RATE_LIMIT=${bad} refused`)
+  }
+})
+
+t.test('the in-flight limits are positive, and the gateway-wide bytes hold at least one largest body', async t => {
+  t.equal(loadConfig({ MAX_INFLIGHT_PER_CLIENT: '1' }).MAX_INFLIGHT_PER_CLIENT, 1)
+  t.equal(loadConfig({ MAX_INFLIGHT_BYTES: '1GiB' }).MAX_INFLIGHT_BYTES, 1024 ** 3)
+  t.equal(loadConfig({ MAX_BODY: '8KiB', MAX_INFLIGHT_BYTES: '8KiB' }).MAX_INFLIGHT_BYTES, 8192)
+  t.throws(() => loadConfig({ MAX_BODY: '32MiB', MAX_INFLIGHT_BYTES: '16MiB' }), /MAX_INFLIGHT_BYTES: must be at least MAX_BODY/)
 })
 
 t.test('parses durations, sizes and URLs', async t => {
@@ -26,7 +45,8 @@ t.test('parses durations, sizes and URLs', async t => {
 
 t.test('a bad value is refused with the name of the variable', async t => {
   for (const [name, value] of [['PORT', '70000'], ['PORT', 'abc'], ['FORWARD_DELAY', '5 hours'], ['MAX_BODY', 'lots'],
-    ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging']] as const) {
+    ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging'], ['RATE_LIMIT', 'fast'],
+    ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots']] as const) {
     try {
       loadConfig({ [name]: value })
       t.fail(`${name}=${value} accepted`)

@@ -5,6 +5,12 @@ import { durationPattern, parseDuration, parseSize, sizePattern } from './lib/du
 const duration = (fallback: string) =>
   z.string().trim().regex(durationPattern, 'must be a whole number with ms, s, m, h or d (e.g. 30s, 5h)').default(fallback).transform(parseDuration)
 const file = z.string().trim().min(1).optional()
+const ratePattern = /^([1-9]\d{0,8})\/(s|m|h)$/
+/** `50/s`, `600/m`, `1000/h` → how many, per how many milliseconds. */
+const parseRate = (text: string): { readonly count: number; readonly perMs: number } => {
+  const [, count, unit] = ratePattern.exec(text)!
+  return { count: Number(count), perMs: { s: 1000, m: 60_000, h: 3_600_000 }[unit as 's' | 'm' | 'h'] }
+}
 
 const Env = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -25,7 +31,12 @@ const Env = z.object({
   MAX_BODY: z.string().trim().regex(sizePattern, 'must be a size such as 32MiB, 512KiB or a number of bytes').default('32MiB').transform(parseSize)
     .refine(n => n >= 1024, 'must be at least 1KiB'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RATE_LIMIT: z.string().trim().regex(ratePattern, 'must be a count per second, minute or hour (e.g. 50/s, 600/m, 1000/h)').default('50/s').transform(parseRate),
+  MAX_INFLIGHT_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(16),
+  MAX_INFLIGHT_BYTES: z.string().trim().regex(sizePattern, 'must be a size such as 256MiB, 1GiB or a number of bytes').default('256MiB').transform(parseSize),
 }).superRefine((env, ctx) => {
+  // Else the largest body MAX_BODY allows could never be admitted.
+  if (env.MAX_INFLIGHT_BYTES < env.MAX_BODY) ctx.addIssue({ code: 'custom', path: ['MAX_INFLIGHT_BYTES'], message: 'must be at least MAX_BODY' })
   if (env.NODE_ENV !== 'production') return
   // Production never runs on the embedded database or on the development PKI.
   for (const name of ['DATABASE_URL', 'TLS_CERT', 'TLS_KEY', 'TRUST_CA', 'SIGNING_CERT', 'SIGNING_KEY'] as const) {

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const services = createServices(config, dbHandle, systemClock, {
     signing: { certPem: tls.signingCert, keyPem: tls.signingKey },
     onError: error => logger.error({ err: error }, 'timed transition failed'),
+    onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     onDbFault: error => logger.warn({ err: error }, 'database connection lost; the next query opens a new one'),
   })
   if (tls.devPki) await registerDemoClient(dbHandle.db, tls.devPki, systemClock.now())

@@ -23,8 +23,10 @@ export const problems = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Documents are sent as application/xml' },
   DOCUMENT_INVALID: { status: 422, title: 'The document failed validation' },
   UNKNOWN_DOCUMENT_TYPE: { status: 422, title: 'The document type is not known to the gateway' },
+  RATE_LIMITED: { status: 429, title: 'The client is over its submission limit' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not available' },
+  OVERLOADED: { status: 503, title: 'The gateway is overloaded' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemCode = keyof typeof problems
@@ -37,5 +39,12 @@ export class GatewayError extends Error {
   constructor(readonly code: ProblemCode, detail?: string, readonly findings: readonly Finding[] = [], options?: ErrorOptions) {
     super(detail ?? problems[code].title, options)
     this.status = problems[code].status
+  }
+}
+
+/** A refusal that passes with time (RATE_LIMITED, OVERLOADED): transports send `Retry-After` with it. */
+export class RetryLaterError extends GatewayError {
+  constructor(code: ProblemCode, detail: string, readonly retryAfterSeconds: number) {
+    super(code, detail)
   }
 }

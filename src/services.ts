@@ -38,6 +38,8 @@ export interface ServiceOptions {
   readonly validatorWorkers?: number
   /** Where failed timed transitions are reported (the server's logger). */
   readonly onError?: (error: unknown) => void
+  /** Where a message-log row that could not be written is reported (the server's logger); it is counted in any case. */
+  readonly onMessageLogError?: (error: unknown) => void
   /** Where database faults outside any request are reported (the server's logger); they are counted in any case. */
   readonly onDbFault?: (error: Error) => void
 }
@@ -58,8 +60,11 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     // PGlite has one connection: submissions go first, timed transitions catch up within half a minute.
     ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 30_000 } } : {}),
   })
-  intake = createIntake(db, documents, clock, lifecycle)
   const metrics = createMetrics()
+  intake = createIntake(db, documents, clock, lifecycle, error => {
+    metrics.count('ehrs_message_log_failures_total')
+    options.onMessageLogError?.(error)
+  })
   const onFault = ({ error }: { error: Error }): void => {
     metrics.count('ehrs_database_faults_total', { cause: faultCause(error) })
     options.onDbFault?.(error)

@@ -57,6 +57,8 @@ export interface MessageLogTable {
   size: number
   sha256: string | null
   body: Uint8Array | null
+  /** The body holds only the first bytes of the submission; `size` and `sha256` are of the whole. */
+  truncated: Generated<boolean>
   status: number
   problem_code: string | null
   findings: Json

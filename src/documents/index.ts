@@ -6,7 +6,7 @@ import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type P
 import type { Finding } from '../validation/finding.js'
 import { countryOf } from '../forms/form-module.js'
 import { uuidPattern } from '../lib/ids.js'
-import { localDate } from '../lib/dates.js'
+import { isPeriod, localDate, parseInstant } from '../lib/dates.js'
 
 /** The document as clients see it (SPEC.md §4). */
 export interface DocumentView {
@@ -74,9 +74,9 @@ export interface DocumentFilter {
 export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilter, now: Date): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
   const limit = filter.limit ?? 50
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
-  if (filter.acceptance && !(filter.acceptance in acceptanceLabels)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
-  if (filter.processing && !(filter.processing in processingLabels)) throw new GatewayError('INVALID_REQUEST', `processing must be one of ${Object.keys(processingLabels).join(', ')}`)
-  if (filter.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM')
+  if (filter.acceptance && !Object.hasOwn(acceptanceLabels, filter.acceptance)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
+  if (filter.processing && !Object.hasOwn(processingLabels, filter.processing)) throw new GatewayError('INVALID_REQUEST', `processing must be one of ${Object.keys(processingLabels).join(', ')}`)
+  if (filter.period && !isPeriod(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM, of the years 1900 to 9999')
   let q = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
   if (filter.type) q = q.where('type', '=', filter.type)
   if (filter.employer) q = q.where('employer', '=', filter.employer)
@@ -106,11 +106,13 @@ function encodeCursor(receivedAt: Date, id: string): string {
   return Buffer.from(`${receivedAt.toISOString()}|${id}`).toString('base64url')
 }
 
+/** Only what encodeCursor writes is a cursor: an instant the databases hold (never a year 275760) and an id. */
 function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|')
-  const receivedAt = new Date(at ?? '')
-  if (!id || !uuidPattern.test(id) || Number.isNaN(receivedAt.getTime())) throw new GatewayError('INVALID_REQUEST', 'cursor is not valid')
-  return { receivedAt, id }
+  const text = cursor.length <= 128 && /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('latin1') : ''
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(.+)$/.exec(text)
+  const receivedAt = match ? parseInstant(match[1]!) : undefined
+  if (!match || !receivedAt || !uuidPattern.test(match[2]!)) throw new GatewayError('INVALID_REQUEST', 'cursor is not valid')
+  return { receivedAt, id: match[2]! }
 }
 
 /** Maps rows to views with one query for all their states. */

@@ -39,9 +39,12 @@ export interface Intake {
   submit(submission: Submission): Promise<SubmitResult>
   /** Submissions being handled right now. */
   inFlight(): number
-  /** Records a body refused before it was read whole (413), so the message log still shows the attempt. */
-  recordOversized(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number): Promise<void>
-  /** Records a message refused before a document could be taken out of it (an unreadable SOAP envelope), byte-exact. */
+  /**
+   * Records a body refused before it was read whole (413, or 429/503 of admission control) with its declared size,
+   * so the message log still shows the attempt. Never throws: a failed write goes to `onMessageLogError`.
+   */
+  recordUnread(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number, error: GatewayError): Promise<void>
+  /** Records a message refused before a document could be taken out of it (an unreadable SOAP envelope). Never throws. */
   recordRefusal(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, bytes: Uint8Array, error: GatewayError): Promise<void>
 }
 
@@ -50,8 +53,18 @@ interface Earlier { id: string; sha256: string; viaKey: boolean }
 const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
-export function createIntake(db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>): Intake {
+export function createIntake(
+  db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>,
+  // A message-log row that cannot be written is reported here; the caller still gets the answer it was due.
+  onMessageLogError: (error: unknown) => void = () => {},
+): Intake {
   const writer = createDocumentWriter(db)
+  // Refusals of admission control can come in floods: their rows go to the database many at a time.
+  const unread = createBatcher<ReturnType<typeof messageRow>, void>(async rows => {
+    await db.insertInto('message_log').values([...rows]).execute()
+    return rows.map(() => undefined)
+  })
+  const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, onMessageLogError)
   // One query answers "seen before?" for every submission that arrives meanwhile.
   const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
     const keys = asks.map(a => a.key).filter((k): k is string => k !== null)
@@ -82,18 +95,18 @@ export function createIntake(db: Db, documents: DocumentPool, clock: Clock, life
       }
     },
 
-    async recordOversized(caller, transport, contentType, declaredSize) {
+    async recordUnread(caller, transport, contentType, declaredSize, error) {
       const receivedAt = clock.now()
-      await db.insertInto('message_log').values(messageRow(newId(receivedAt.getTime()), {
+      await logged(unread.load(messageRow(newId(receivedAt.getTime()), {
         receivedAt, transport, clientId: caller.clientId, fingerprint: caller.fingerprint, contentType, idempotencyKey: null, size: declaredSize,
-      }, { status: 413, problemCode: 'BODY_TOO_LARGE' })).execute()
+      }, { status: error.status, problemCode: error.code })))
     },
 
     async recordRefusal(caller, transport, contentType, bytes, error) {
-      await recordMessage(db, {
+      await logged(recordMessage(db, {
         receivedAt: clock.now(), transport, clientId: caller.clientId, fingerprint: caller.fingerprint,
         contentType, idempotencyKey: null, bytes, sha256: sha256Hex(bytes),
-      }, { status: error.status, problemCode: error.code, findings: error.findings })
+      }, { status: error.status, problemCode: error.code, findings: error.findings }))
     },
   }
 
@@ -106,9 +119,10 @@ export function createIntake(db: Db, documents: DocumentPool, clock: Clock, life
     try {
       return await accept(arrival, s)
     } catch (error) {
-      if (error instanceof GatewayError) {
-        await recordMessage(db, arrival, { status: error.status, problemCode: error.code, findings: error.findings })
-      }
+      // Every outcome has its row: an unexpected failure is answered 500 INTERNAL_ERROR, and logged so.
+      await logged(recordMessage(db, arrival, error instanceof GatewayError
+        ? { status: error.status, problemCode: error.code, findings: error.findings }
+        : { status: 500, problemCode: 'INTERNAL_ERROR' }))
       throw error
     }
   }
@@ -181,7 +195,7 @@ export function createIntake(db: Db, documents: DocumentPool, clock: Clock, life
 
   async function duplicate(arrival: Arrival, caller: Caller, earlier: { id: string }): Promise<SubmitResult> {
     const view = await getDocumentView(db, caller, earlier.id, arrival.receivedAt)
-    await recordMessage(db, arrival, { status: 200, documentId: earlier.id })
+    await logged(recordMessage(db, arrival, { status: 200, documentId: earlier.id }))
     return { status: 200, view: { ...view, duplicateOf: earlier.id } }
   }
 

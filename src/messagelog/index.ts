@@ -21,8 +21,16 @@ export interface Outcome {
   readonly documentId?: string
 }
 
-/** The message-log row of one arrival; `bytes` is absent for a body refused before it was read (413). */
+/**
+ * How much of a submission that did not become a document the log keeps (SPEC.md §8): its size and SHA-256 are
+ * of the whole, so that no client can fill the disk with refusals. A repeat (200) is cut too: its SHA-256 equals
+ * that of the original, whose row holds the whole bytes.
+ */
+export const KEPT_BODY_BYTES = 1024 * 1024
+
+/** The message-log row of one arrival; `bytes` is absent for a body refused before it was read (413, 429, 503). */
 export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'> & { bytes?: Uint8Array; sha256?: string; size?: number }, outcome: Outcome) {
+  const truncated = outcome.status !== 201 && arrival.bytes !== undefined && arrival.bytes.byteLength > KEPT_BODY_BYTES
   return {
     id,
     received_at: arrival.receivedAt,
@@ -33,7 +41,8 @@ export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'
     idempotency_key: arrival.idempotencyKey,
     size: arrival.bytes?.byteLength ?? arrival.size ?? 0,
     sha256: arrival.sha256 ?? null,
-    body: arrival.bytes ?? null,
+    body: truncated ? arrival.bytes!.subarray(0, KEPT_BODY_BYTES) : arrival.bytes ?? null,
+    truncated,
     status: outcome.status,
     problem_code: outcome.problemCode ?? null,
     findings: JSON.stringify(outcome.findings ?? []),

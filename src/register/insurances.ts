@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
 import { mayActFor, type Caller } from '../access/index.js'
 import { GatewayError } from '../problems.js'
-import { lastDayOfMonth, localDate } from '../lib/dates.js'
+import { isPeriod, lastDayOfMonth, localDate } from '../lib/dates.js'
 import { uuidPattern } from '../lib/ids.js'
 
 /** An insurance relation as clients see it (SPEC.md §4 `GET /api/v1/insurances`). */
@@ -54,7 +54,7 @@ function visibleTo(caller: Caller, today: string) {
 export async function listInsurances(db: Db, caller: Caller, filter: InsuranceFilter, now: Date): Promise<{ items: InsuranceView[]; nextCursor: string | null }> {
   const limit = filter.limit ?? 100
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
-  if (filter.period && !/^\d{4}-(0[1-9]|1[0-2])$/.test(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM')
+  if (filter.period && !isPeriod(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM, of the years 1900 to 9999')
   if (filter.status && !['open', 'closed', 'annulled'].includes(filter.status)) throw new GatewayError('INVALID_REQUEST', 'status must be open, closed or annulled')
   if (filter.cursor && !uuidPattern.test(filter.cursor)) throw new GatewayError('INVALID_REQUEST', 'cursor is not valid')
   let q = db.selectFrom('insurances').selectAll().where(visibleTo(caller, localDate(now)))

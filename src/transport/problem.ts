@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { GatewayError, problems, type ProblemCode } from '../problems.js'
+import { GatewayError, RetryLaterError, problems, type ProblemCode } from '../problems.js'
 import type { Finding } from '../validation/finding.js'
 
 export interface ProblemBody {
@@ -38,6 +38,7 @@ export function toGatewayError(error: FastifyError | GatewayError | Error): Gate
 }
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
+  if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
   const body = { ...problemBody(error.code, error.message, error.findings), instance: request.routeOptions.url ?? request.url.split('?')[0] }
   return reply.code(error.status).type('application/problem+json; charset=utf-8').send(body)
 }

@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import { GatewayError } from '../problems.js'
 import type { Services } from '../services.js'
 import { callerHook } from './caller.js'
+import { admissionHooks, continueAfterAdmission } from './admission.js'
 import { recordOversized } from './submit.js'
 import { sendProblem, toGatewayError } from './problem.js'
 import { healthRoutes } from './rest/health.js'
@@ -50,6 +51,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   })
 
   app.decorateRequest('caller', null)
+  continueAfterAdmission(app)
   // Every body arrives as bytes: the document is kept byte-exact, and intake itself answers a wrong media type.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.config.MAX_BODY }, (_request, body, done) => done(null, body))
@@ -85,6 +87,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   // Everything else knows its caller.
   await app.register(async scope => {
     scope.addHook('onRequest', callerHook(services))
+    admissionHooks(scope, services)
     await scope.register(documentRoutes(services), { prefix: '/api/v1' })
     await scope.register(insuranceRoutes(services), { prefix: '/api/v1' })
     await scope.register(soapEndpoint(services))

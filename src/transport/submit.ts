@@ -24,7 +24,11 @@ export function bodyBytes(request: FastifyRequest): Uint8Array {
 /** A submission refused as too large before it was read: the message log still shows the attempt. */
 export async function recordOversized(services: Services, request: FastifyRequest, transport: 'rest' | 'soap'): Promise<void> {
   if (!request.caller) return
-  const declared = Number(request.headers['content-length'] ?? 0)
-  await services.intake.recordOversized(request.caller, transport, request.headers['content-type'] ?? null, declared)
-    .catch(e => request.log.error({ err: e }, 'message log write failed'))
+  await services.intake.recordUnread(request.caller, transport, request.headers['content-type'] ?? null, declaredSize(request), new GatewayError('BODY_TOO_LARGE'))
+}
+
+/** The body size a request declares in Content-Length, as the message log's size column holds it; 0 when absent. */
+export function declaredSize(request: FastifyRequest): number {
+  const length = Number(request.headers['content-length'] ?? 0)
+  return Number.isSafeInteger(length) && length > 0 ? Math.min(length, 2 ** 31 - 1) : 0
 }

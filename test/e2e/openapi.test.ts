@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import { startGateway, xmlHeaders, type CallOptions, type CallResult, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
+import { holdRequest } from '../helpers/held.js'
 import { conformanceErrors, openapi, operations, schemaErrors, type HttpMethod } from '../helpers/openapi.js'
 import { projectRoot } from '../../src/lib/paths.js'
 import { fingerprint, issueCertificate, type Pem } from '../../src/pki/index.js'
@@ -341,6 +342,30 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
     t.same(conformanceErrors(o.method, o.path, last), [], `${name}: as openapi.yaml describes it`)
     answered.add(`${o.method.toUpperCase()} ${o.path} ${last.status}`)
   })
+})
+
+t.test('admission control answers as openapi.yaml describes: 429 RATE_LIMITED and 503 OVERLOADED with Retry-After', async t => {
+  // One submission an hour per client; the gateway works on at most 8 KiB of bodies at once.
+  const gw = await startGateway(t, { env: { PROCESSING_DELAY: '1h', RATE_LIMIT: '1/h', MAX_BODY: '8KiB', MAX_INFLIGHT_BYTES: '8KiB' } })
+  await gw.register(payroll, { taxNumber: PRIMER })
+  await gw.register(pki.otherClient, { taxNumber: PRIMER })
+  const held = await holdRequest(gw, pki.otherClient, '/api/v1/documents', 'Content-Type: application/xml\r\nContent-Length: 8000\r\n')
+  t.ok(held.admitted, 'another program is sending 8000 bytes')
+  const spaces = Buffer.alloc(1000, 0x20)
+  const MISSING = '01234567-89ab-7def-8123-456789abcdef'
+  for (const [path, template] of [['/api/v1/documents', '/api/v1/documents'], [`/api/v1/documents/${MISSING}/storno`, '/api/v1/documents/{id}/storno'],
+    [`/api/v1/documents/${MISSING}/register-check`, '/api/v1/documents/{id}/register-check']] as const) {
+    const res = await check(t, gw, 'post', template, { path, as: payroll, body: spaces, headers: xmlHeaders, status: 503, code: 'OVERLOADED' })
+    t.equal(res.headers['retry-after'], '1', `${template}: Retry-After`)
+  }
+  const fault = await check(t, gw, 'post', '/soap', { path: '/soap', as: payroll, body: spaces, headers: { 'content-type': 'text/xml; charset=utf-8' }, status: 500 })
+  t.match(fault.text, '<code>OVERLOADED</code>')
+  t.equal(fault.headers['retry-after'], '1', 'POST /soap: Retry-After')
+  t.equal((await held.finish(Buffer.alloc(8000, 0x20))).status, 400, 'the held body is read and refused as malformed')
+
+  await check(t, gw, 'post', '/api/v1/documents', { path: '/api/v1/documents', as: payroll, body: m1, headers: xmlHeaders, status: 201 })
+  const limited = await check(t, gw, 'post', '/api/v1/documents', { path: '/api/v1/documents', as: payroll, body: m1, headers: xmlHeaders, status: 429, code: 'RATE_LIMITED' })
+  t.equal(limited.headers['retry-after'], '3600', 'the next token in an hour')
 })
 
 t.test('every status that openapi.yaml describes was answered above', async t => {

@@ -56,7 +56,8 @@ export async function startGateway(
   const sink = new Writable({ write(chunk, _enc, done) { logText += chunk.toString(); done() } })
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
   const services = createServices(config, handle, clock, {
-    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, onError: error => logger.error({ err: error }, 'timed transition failed') })
+    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, onError: error => logger.error({ err: error }, 'timed transition failed'),
+    onMessageLogError: error => logger.error({ err: error }, 'message log write failed') })
   const ca = options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert]
   const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
   await app.listen({ host: '127.0.0.1', port: 0 })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Services } from '../../services.js'
 import type { Caller } from '../../access/index.js'
-import { GatewayError } from '../../problems.js'
+import { GatewayError, RetryLaterError } from '../../problems.js'
 import { getDocumentView, listDocuments } from '../../documents/index.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { projectRoot } from '../../lib/paths.js'
@@ -120,8 +120,12 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       let soapRequest: SoapRequest
       try {
         soapRequest = await readEnvelope(bytes)
+        // Only now is the operation known: a SubmitDocument its SOAPAction did not announce is held to the
+        // client's submission limits from here (RATE_LIMITED), any other call gives its submission slot back.
+        if (soapRequest.operation === 'SubmitDocument') request.admission?.asSubmission()
+        else request.admission?.asRead()
       } catch (error) {
-        // An envelope that cannot be read may have carried a document: the message log keeps the attempt.
+        // An envelope that cannot be read, or is refused, may have carried a document: the message log keeps the attempt.
         if (error instanceof GatewayError) await services.intake.recordRefusal(caller, 'soap', contentType, bytes, error)
         throw error
       }
@@ -142,6 +146,7 @@ function reviveFault(refusal: Refusal): Error {
 
 // SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the detail.
 function sendFault(reply: FastifyReply, error: GatewayError): FastifyReply {
+  if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
   const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
   return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problemBody(error.code, error.message, error.findings))))
 }
