@@ -25,6 +25,8 @@ const Env = z.object({
   MAX_BODY: z.string().trim().regex(sizePattern, 'must be a size such as 32MiB, 512KiB or a number of bytes').default('32MiB').transform(parseSize)
     .refine(n => n >= 1024, 'must be at least 1KiB'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // 0 would mean "no limit" to PostgreSQL; SPEC §8 promises that no request waits on the database past it.
+  DB_STATEMENT_TIMEOUT: duration('30s').refine(ms => ms >= 100, 'must be at least 100ms'),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return
   // Production never runs on the embedded database or on the development PKI.
