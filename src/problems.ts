@@ -25,6 +25,7 @@ export const problems = {
   UNKNOWN_DOCUMENT_TYPE: { status: 422, title: 'The document type is not known to the gateway' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not available' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'The database is not available; retry later' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemCode = keyof typeof problems

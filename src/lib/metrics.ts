@@ -2,6 +2,8 @@
 export interface Metrics {
   count(name: string, labels?: Record<string, string>, by?: number): void
   observe(name: string, seconds: number, labels?: Record<string, string>): void
+  /** A gauge: the value now. */
+  set(name: string, value: number): void
   render(): string
 }
 
@@ -10,12 +12,14 @@ const help: Record<string, string> = {
   ehrs_http_requests_total: 'HTTP requests by route pattern and status',
   ehrs_submissions_total: 'Document submissions by type and outcome code',
   ehrs_http_request_duration_seconds: 'HTTP request duration by route pattern',
-  ehrs_database_faults_total: 'Database connections lost outside a query (terminated backend, restart, network), by SQLSTATE or connection_lost',
+  ehrs_database_faults_total: 'Database faults met (connection lost or refused, statement timeout, disk full, …), by SQLSTATE or cause',
+  ehrs_database_available: '1 while the database answers, 0 from its first fault until a probe passes again',
 }
 
 export function createMetrics(): Metrics {
   const counters = new Map<string, Map<string, number>>()
   const histograms = new Map<string, Map<string, { counts: number[]; sum: number; n: number }>>()
+  const gauges = new Map<string, number>()
   const key = (labels: Record<string, string> = {}) =>
     Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')
   return {
@@ -35,6 +39,9 @@ export function createMetrics(): Metrics {
       h.sum += seconds
       h.n++
     },
+    set(name, value) {
+      gauges.set(name, value)
+    },
     render() {
       const lines: string[] = []
       const withLabels = (k: string, extra = '') => (k || extra ? `{${[k, extra].filter(Boolean).join(',')}}` : '')
@@ -49,6 +56,7 @@ export function createMetrics(): Metrics {
           lines.push(`${name}_bucket${withLabels(k, 'le="+Inf"')} ${h.n}`, `${name}_sum${withLabels(k)} ${h.sum}`, `${name}_count${withLabels(k)} ${h.n}`)
         }
       }
+      for (const [name, value] of gauges) lines.push(`# HELP ${name} ${help[name] ?? name}`, `# TYPE ${name} gauge`, `${name} ${value}`)
       const mem = process.memoryUsage()
       lines.push('# HELP process_resident_memory_bytes Resident memory', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${mem.rss}`)
       return lines.join('\n') + '\n'

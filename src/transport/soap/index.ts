@@ -7,7 +7,7 @@ import { GatewayError } from '../../problems.js'
 import { getDocumentView, listDocuments } from '../../documents/index.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { projectRoot } from '../../lib/paths.js'
-import { problemBody, toGatewayError } from '../problem.js'
+import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readEnvelope, readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
@@ -94,7 +94,8 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
     app.setErrorHandler(async (error, request, reply) => {
       const known = toGatewayError(error as Error)
       if (known?.code === 'BODY_TOO_LARGE') await recordOversized(services, request, 'soap')
-      if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
+      if (known?.code === 'DATABASE_UNAVAILABLE') services.database.fault(known.cause)
+      else if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
       return sendFault(reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
     })
@@ -126,5 +127,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
 // SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the detail.
 function sendFault(reply: FastifyReply, error: GatewayError): FastifyReply {
   const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
+  const seconds = retryAfter(error.code)
+  if (seconds !== undefined) reply.header('retry-after', String(seconds))
   return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problemBody(error.code, error.message, error.findings))))
 }
