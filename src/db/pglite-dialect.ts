@@ -202,7 +202,16 @@ class PGliteDriver implements Driver {
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'))
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'))
+    } catch (error) {
+      if (error instanceof DatabaseUnavailableError) throw error
+      // A rollback that fails leaves PGlite in a state nobody knows (after a failed write to a full disk it answers
+      // "cannot drop active portal"): with a data folder the instance is given up and reopened, as a crashed one is.
+      const lost = new DatabaseUnavailableError(`the embedded database could not roll back: ${(error as Error).message}`, 'connection_lost', { cause: error })
+      if (this.instance && this.options.dataDir) this.abandon(this.instance, lost)
+      throw lost
+    }
   }
 
   async releaseConnection(connection: DatabaseConnection): Promise<void> {
