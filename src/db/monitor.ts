@@ -2,8 +2,9 @@ import { databaseFaultCause } from './faults.js'
 
 /**
  * What the gateway knows of its database's health, from the faults its queries meet and the probes that pass.
- * An outage lasts from the first fault to the next probe that passes (`/readyz`, a timer run); within it each cause
- * is reported once, so that 200 requests failing on one restart are one line in the log, not 200.
+ * An outage lasts from the first fault until a probe passes (`/readyz`, a timer run) with no fault for `quietMs`;
+ * within it each cause is reported once, so that 200 requests failing on one restart are one line in the log, not
+ * 200, and a lock that times out one statement after another, with probes passing in between, is one outage.
  */
 export interface DatabaseMonitor {
   /** Counts `error` when it is a database fault (see databaseFaultCause), reporting its cause once per outage; returns the cause. */
@@ -23,14 +24,16 @@ export interface DatabaseMonitorHooks {
   readonly onChange?: (isAvailable: boolean) => void
 }
 
-export function createDatabaseMonitor(hooks: DatabaseMonitorHooks = {}): DatabaseMonitor {
+export function createDatabaseMonitor(hooks: DatabaseMonitorHooks = {}, quietMs = 2_000): DatabaseMonitor {
   let downSince: number | undefined
+  let lastFaultAt = 0
   const causes = new Set<string>()
   return {
     fault(error) {
       const cause = databaseFaultCause(error)
       if (!cause) return undefined
       hooks.count?.(cause)
+      lastFaultAt = Date.now()
       if (downSince === undefined) {
         downSince = Date.now()
         hooks.onChange?.(false)
@@ -42,7 +45,7 @@ export function createDatabaseMonitor(hooks: DatabaseMonitorHooks = {}): Databas
       return cause
     },
     ok() {
-      if (downSince === undefined) return
+      if (downSince === undefined || Date.now() - lastFaultAt < quietMs) return
       const downMs = Date.now() - downSince
       const seen = [...causes]
       downSince = undefined
