@@ -13,7 +13,7 @@ const help: Record<string, string> = {
   ehrs_submissions_total: 'Document submissions by type and outcome code',
   ehrs_http_request_duration_seconds: 'HTTP request duration by route pattern',
   ehrs_database_faults_total: 'Database faults met (connection lost or refused, statement timeout, disk full, …), by SQLSTATE or cause',
-  ehrs_database_available: '1 while the database answers, 0 from its first fault until a probe passes again',
+  ehrs_database_available: '1 while the database answers, 0 from its first fault until a probe passes after 2 s without one',
 }
 
 export function createMetrics(): Metrics {
