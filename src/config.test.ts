@@ -14,6 +14,7 @@ t.test('defaults follow SPEC §2', async t => {
   t.equal(c.MAX_BODY, 32 * 1024 * 1024)
   t.equal(c.LOG_LEVEL, 'info')
   t.equal(c.DATABASE_URL, undefined)
+  t.equal(c.DB_STATEMENT_TIMEOUT, 30_000)
   t.same(c.RATE_LIMIT, { count: 50, perMs: 1000 })
   t.equal(c.MAX_INFLIGHT_PER_CLIENT, 16)
   t.equal(c.MAX_INFLIGHT_BYTES, 256 * 1024 * 1024)
@@ -41,12 +42,14 @@ t.test('parses durations, sizes and URLs', async t => {
   t.equal(c.RECHECK_DELAY, 2 * 86_400_000)
   t.equal(c.MAX_BODY, 512 * 1024)
   t.equal(c.PORT, 0)
+  t.equal(loadConfig({ DB_STATEMENT_TIMEOUT: '1500ms' }).DB_STATEMENT_TIMEOUT, 1500)
 })
 
 t.test('a bad value is refused with the name of the variable', async t => {
   for (const [name, value] of [['PORT', '70000'], ['PORT', 'abc'], ['FORWARD_DELAY', '5 hours'], ['MAX_BODY', 'lots'],
     ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging'], ['RATE_LIMIT', 'fast'],
-    ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots']] as const) {
+    ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots'],
+    ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30']] as const) {
     try {
       loadConfig({ [name]: value })
       t.fail(`${name}=${value} accepted`)

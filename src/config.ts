@@ -34,6 +34,8 @@ const Env = z.object({
   RATE_LIMIT: z.string().trim().regex(ratePattern, 'must be a count per second, minute or hour (e.g. 50/s, 600/m, 1000/h)').default('50/s').transform(parseRate),
   MAX_INFLIGHT_PER_CLIENT: z.coerce.number().int().min(1).max(100_000).default(16),
   MAX_INFLIGHT_BYTES: z.string().trim().regex(sizePattern, 'must be a size such as 256MiB, 1GiB or a number of bytes').default('256MiB').transform(parseSize),
+  // 0 would mean "no limit" to PostgreSQL; SPEC §8 promises that no request waits on the database past it.
+  DB_STATEMENT_TIMEOUT: duration('30s').refine(ms => ms >= 100, 'must be at least 100ms'),
 }).superRefine((env, ctx) => {
   // Else the largest body MAX_BODY allows could never be admitted.
   if (env.MAX_INFLIGHT_BYTES < env.MAX_BODY) ctx.addIssue({ code: 'custom', path: ['MAX_INFLIGHT_BYTES'], message: 'must be at least MAX_BODY' })

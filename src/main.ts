@@ -7,7 +7,7 @@ import { createServices } from './services.js'
 import { buildServer } from './transport/server.js'
 import { listenAdmin } from './transport/admin.js'
 import { adminSocketPath } from './operator/index.js'
-import { loggerOptions } from './logger.js'
+import { databaseLogging, loggerOptions } from './logger.js'
 import { systemClock } from './lib/clock.js'
 import { resolveTls, registerDemoClient } from './dev-setup.js'
 
@@ -27,14 +27,17 @@ async function main(): Promise<void> {
   const tls = resolveTls(config)
   const dataDir = resolve(config.DATA_DIR)
   const unlock = config.DATABASE_URL ? () => {} : lockDataDir(dataDir)
-  const dbHandle = await openDb({ ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir }) })
+  const dbHandle = await openDb({
+    ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir }),
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+  })
   const applied = await migrateToLatest(dbHandle.db)
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied')
   const services = createServices(config, dbHandle, systemClock, {
     signing: { certPem: tls.signingCert, keyPem: tls.signingKey },
     onError: error => logger.error({ err: error }, 'timed transition failed'),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
-    onDbFault: error => logger.warn({ err: error }, 'database connection lost; the next query opens a new one'),
+    ...databaseLogging(logger),
   })
   if (tls.devPki) await registerDemoClient(dbHandle.db, tls.devPki, systemClock.now())
 

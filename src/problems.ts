@@ -27,6 +27,7 @@ export const problems = {
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not available' },
   OVERLOADED: { status: 503, title: 'The gateway is overloaded' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'The database is not available; retry later' },
 } as const satisfies Record<string, { status: number; title: string }>
 
 export type ProblemCode = keyof typeof problems

@@ -1,11 +1,12 @@
 import type { Config } from './config.js'
-import type { DbHandle } from './db/index.js'
+import { createDatabaseMonitor, type DatabaseMonitor } from './db/monitor.js'
+import { databaseFaultCause, DatabaseUnavailableError, type DbHandle } from './db/index.js'
 import type { Clock } from './lib/clock.js'
 import { loadCodeLists } from './forms/code-lists-file.js'
 import { createDocumentPool, type DocumentPool } from './validation/document-pool.js'
 import { createXsdValidator } from './xml/index.js'
 import { schemaDir, xsdOptions } from './validation/validator.js'
-import { createIntake, type Intake } from './intake/index.js'
+import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
 import { createCertificateLookup } from './access/index.js'
 import { createLifecycle, type Lifecycle } from './lifecycle/index.js'
@@ -26,6 +27,8 @@ export interface Services {
   /** Signs receipts with SIGNING_KEY (SPEC.md §6). */
   readonly receipts: ReceiptSigner
   readonly metrics: Metrics
+  /** Database faults met by requests, timers and probes: counted, logged once per outage and cause (SPEC.md §8). */
+  readonly database: DatabaseMonitor
   /** Registered certificates by fingerprint, read per request (batched). */
   readonly certificates: ReturnType<typeof createCertificateLookup>
   close(): Promise<void>
@@ -40,8 +43,14 @@ export interface ServiceOptions {
   readonly onError?: (error: unknown) => void
   /** Where a message-log row that could not be written is reported (the server's logger); it is counted in any case. */
   readonly onMessageLogError?: (error: unknown) => void
-  /** Where database faults outside any request are reported (the server's logger); they are counted in any case. */
-  readonly onDbFault?: (error: Error) => void
+  /**
+   * Where database faults are reported (the server's logger): the first fault of each cause in an outage, then its
+   * end. They are counted in `ehrs_database_faults_total` in any case.
+   */
+  readonly onDbFault?: (error: unknown, cause: string) => void
+  readonly onDbRecovered?: (downMs: number, causes: readonly string[]) => void
+  /** A submission whose message-log row could not be written (the database was away): the log keeps its facts. */
+  readonly onUnrecorded?: (submission: UnrecordedSubmission, error: unknown) => void
 }
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
@@ -52,26 +61,44 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const documents = createDocumentPool(xsd, workers)
   const db = dbHandle.db
   let intake: Intake | undefined
+  const metrics = createMetrics()
+  let databaseAvailable = 1
+  metrics.gauge('ehrs_database_available', () => databaseAvailable)
+  const database = createDatabaseMonitor({
+    count: cause => metrics.count('ehrs_database_faults_total', { cause }),
+    onChange: isAvailable => { databaseAvailable = isAvailable ? 1 : 0 },
+    ...(options.onDbFault ? { onFault: options.onDbFault } : {}),
+    ...(options.onDbRecovered ? { onRecovered: options.onDbRecovered } : {}),
+  })
   const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(codeLists), {
     processingDelayMs: config.PROCESSING_DELAY,
     forwardDelayMs: { production: config.FORWARD_DELAY, test: config.TEST_FORWARD_DELAY },
     recheckDelayMs: { production: config.RECHECK_DELAY, test: config.TEST_RECHECK_DELAY },
     ...(options.onError ? { onError: options.onError } : {}),
+    // While the database is away the timers wait, and say so once (through the monitor), not once per poll.
+    onDbFault: error => { database.fault(error) },
+    onDbAnswered: () => database.ok(),
     // PGlite has one connection: submissions go first, timed transitions catch up within half a minute.
     ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 30_000 } } : {}),
   })
-  const metrics = createMetrics()
-  intake = createIntake(db, documents, clock, lifecycle, error => {
-    metrics.count('ehrs_message_log_failures_total')
-    options.onMessageLogError?.(error)
+  intake = createIntake(db, documents, clock, lifecycle, {
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+    onUnrecorded: (submission, error) => {
+      metrics.count('ehrs_message_log_failures_total')
+      options.onUnrecorded?.(submission, error)
+    },
+    onMessageLogError: error => {
+      metrics.count('ehrs_message_log_failures_total')
+      options.onMessageLogError?.(error)
+    },
   })
+  // A client's 'error' event is a lost connection whatever its message says.
   const onFault = ({ error }: { error: Error }): void => {
-    metrics.count('ehrs_database_faults_total', { cause: faultCause(error) })
-    options.onDbFault?.(error)
+    database.fault(databaseFaultCause(error) ? error : new DatabaseUnavailableError(error.message, 'connection_lost', { cause: error }))
   }
   dbHandle.faults.on('fault', onFault)
   return {
-    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database,
     certificates: createCertificateLookup(db),
     async close() {
       dbHandle.faults.off('fault', onFault)
@@ -80,10 +107,4 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
       await xsd.close()
     },
   }
-}
-
-/** A short, stable label for a database fault: the SQLSTATE when the server sent one (57P01: terminated by an administrator). */
-function faultCause(error: Error): string {
-  const code = (error as { code?: unknown }).code
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : 'connection_lost'
 }

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
-import type { Db } from '../db/index.js'
+import { databaseFaultCause, type Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
 import { newId } from '../lib/ids.js'
 import { createBatcher } from '../lib/batcher.js'
@@ -58,7 +58,7 @@ export function createCertificateLookup(db: Db): (fingerprint: string) => Promis
       .where('cc.fingerprint', 'in', [...new Set(fingerprints)])
       .execute()
     return fingerprints.map(f => rows.find(r => r.fingerprint === f))
-  })
+  }, undefined, { isFault: error => databaseFaultCause(error) !== undefined })
   return fingerprint => batcher.load(fingerprint)
 }
 

@@ -9,6 +9,7 @@ import type { Database } from './schema.js'
 export type { Database } from './schema.js'
 export * from './schema.js'
 export { migrateToLatest, pendingMigrations } from './migrate.js'
+export { databaseFaultCause, DatabaseUnavailableError } from './faults.js'
 
 /** A Kysely instance or a transaction: queries take it first, so the caller owns the transaction. */
 export type Db = Kysely<Database> | Transaction<Database>
@@ -20,13 +21,14 @@ export interface DbHandle {
   readonly schema?: string
   /**
    * Emits `fault` ({@link DbFault}) whenever the database fails under the gateway: a connection that the server
-   * terminated or lost. The gateway goes on; the next query opens a new connection.
+   * terminated or lost, an embedded database given up and reopened. The gateway goes on; the next query opens a
+   * new connection.
    */
   readonly faults: EventEmitter<{ fault: [DbFault] }>
   close(): Promise<void>
 }
 
-/** A database fault seen outside any query: a connection lost while idle in the pool or between queries. */
+/** A database fault seen outside any query: a connection lost while idle in the pool or between queries, PGlite reopened. */
 export interface DbFault {
   readonly error: Error
 }
@@ -39,6 +41,13 @@ export interface DbOptions {
   /** PostgreSQL schema to use (tests isolate themselves in a schema of their own). */
   readonly schema?: string
   readonly poolSize?: number
+  /**
+   * DB_STATEMENT_TIMEOUT: the longest one statement may run, and the longest a query waits for a connection
+   * (a full pool, a server that does not answer the connection). Absent: no limit (the CLI, tests).
+   */
+  readonly statementTimeoutMs?: number
+  /** Shown in pg_stat_activity, so that an operator can tell the gateway's connections apart. */
+  readonly applicationName?: string
 }
 
 // Both engines return the same JavaScript values (pglite-worker.ts sets the same parsers): SQL dates as
@@ -51,17 +60,38 @@ pg.types.setTypeParser(INT8_OID, value => Number(value))
 export async function openDb(options: DbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
     const faults = new EventEmitter<{ fault: [DbFault] }>()
+    const timeoutMs = options.statementTimeoutMs
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? (options.schema ? `ehrs-gateway/${options.schema}` : 'ehrs-gateway'),
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+      // A dead peer (a fail-over, a cut network) is noticed by TCP keepalive instead of after the kernel's hours.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      ...(timeoutMs !== undefined ? {
+        // The server cancels a statement past the limit (57014); its time waiting for a lock counts.
+        statement_timeout: timeoutMs,
+        // A full pool, or a server that accepts no connection, answers within the limit instead of queueing forever.
+        connectionTimeoutMillis: timeoutMs,
+        // A gateway stuck inside a transaction (or frozen) releases its locks, so other instances go on.
+        idle_in_transaction_session_timeout: Math.max(2 * timeoutMs, 60_000),
+      } : {}),
     })
     // A terminated backend (pg_terminate_backend, an OOM kill, a fail-over) is an ordinary event, never fatal: without
     // these listeners pg emits an unhandled 'error' and Node ends the process. The pool drops an idle client itself
     // (and re-emits its error, reported here once, from the client); a checked-out one fails its next query and is
     // dropped when released.
     pool.on('error', () => {})
-    pool.on('connect', client => { client.on('error', error => faults.emit('fault', { error })) })
+    // A client emits 'error' twice for one loss: the server's FATAL message, then the end of the socket.
+    pool.on('connect', client => {
+      let isReported = false
+      client.on('error', error => {
+        if (isReported) return
+        isReported = true
+        faults.emit('fault', { error })
+      })
+    })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), faults, close: () => db.destroy() }
   }
@@ -70,6 +100,13 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     dataDir = resolve(options.dataDir, 'pglite')
     mkdirSync(dataDir, { recursive: true })
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(dataDir ? { dataDir } : {}) })
-  return { db, kind: 'pglite', faults: new EventEmitter(), close: () => db.destroy() }
+  const faults = new EventEmitter<{ fault: [DbFault] }>()
+  const db = new Kysely<Database>({
+    dialect: new PGliteDialect({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
+      onRestart: error => faults.emit('fault', { error }),
+    }),
+  })
+  return { db, kind: 'pglite', faults, close: () => db.destroy() }
 }

@@ -25,6 +25,10 @@ parentPort!.on('message', async (message: Request | { close: true }) => {
     parentPort!.postMessage({ id: message.id, rows: result.rows, affectedRows: result.affectedRows })
   } catch (error) {
     const e = error as { message?: string; code?: string; detail?: string; constraint?: string }
-    parentPort!.postMessage({ id: message.id, error: { message: e.message ?? String(error), code: e.code, detail: e.detail, constraint: e.constraint } })
+    // An aborted WebAssembly instance is not a failed statement: PGlite is unusable now, so the thread ends and the
+    // driver opens PGlite again (pglite-dialect.ts).
+    const fatal = error instanceof WebAssembly.RuntimeError
+    parentPort!.postMessage({ id: message.id, error: { message: e.message ?? String(error), code: e.code, detail: e.detail, constraint: e.constraint, fatal } })
+    if (fatal) process.exit(1)
   }
 })

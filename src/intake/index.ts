@@ -1,5 +1,6 @@
 import { GatewayError } from '../problems.js'
-import type { Db } from '../db/index.js'
+import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/index.js'
+import { within } from '../lib/timeout.js'
 import { authorizeFiling, type Caller } from '../access/index.js'
 import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
@@ -44,9 +45,34 @@ export interface Intake {
    * so the message log still shows the attempt. Never throws: a failed write goes to `onMessageLogError`.
    */
   recordUnread(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, declaredSize: number, error: GatewayError): Promise<void>
-  /** Records a message refused before a document could be taken out of it (an unreadable SOAP envelope). Never throws. */
+  /** Records a message refused before a document could be taken out of it (an unreadable SOAP envelope); DATABASE_UNAVAILABLE when the database is away. */
   recordRefusal(caller: Caller, transport: 'rest' | 'soap', contentType: string | null, bytes: Uint8Array, error: GatewayError): Promise<void>
 }
+
+/** The facts of a submission whose message-log row could not be written, for the application log: no content. */
+export interface UnrecordedSubmission {
+  readonly clientId: string
+  readonly transport: 'rest' | 'soap'
+  readonly sha256: string
+  readonly size: number
+  readonly status: number
+  readonly problemCode: string
+}
+
+export interface IntakeOptions {
+  /** The message log could not be written (the database is away): the caller is answered 503 all the same. */
+  readonly onUnrecorded?: (submission: UnrecordedSubmission, error: unknown) => void
+  /** A message-log row failed for another reason than the database being away: the caller gets the answer it was due. */
+  readonly onMessageLogError?: (error: unknown) => void
+  /**
+   * DB_STATEMENT_TIMEOUT. A submission that met a database fault has used up to this much waiting already; its
+   * message-log row then gets what is left of it (at least a moment), so that the answer never takes two timeouts.
+   */
+  readonly statementTimeoutMs?: number
+}
+
+// A quick insert still gets its chance when the fault came at the very end of the submission's time.
+const recordGraceMs = 250
 
 interface Earlier { id: string; sha256: string; viaKey: boolean }
 
@@ -54,9 +80,7 @@ const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
 export function createIntake(
-  db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>,
-  // A message-log row that cannot be written is reported here; the caller still gets the answer it was due.
-  onMessageLogError: (error: unknown) => void = () => {},
+  db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>, options: IntakeOptions = {},
 ): Intake {
   const writer = createDocumentWriter(db)
   // Refusals of admission control can come in floods: their rows go to the database many at a time.
@@ -64,7 +88,7 @@ export function createIntake(
     await db.insertInto('message_log').values([...rows]).execute()
     return rows.map(() => undefined)
   })
-  const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, onMessageLogError)
+  const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, error => options.onMessageLogError?.(error))
   // One query answers "seen before?" for every submission that arrives meanwhile.
   const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
     const keys = asks.map(a => a.key).filter((k): k is string => k !== null)
@@ -81,7 +105,7 @@ export function createIntake(
       const found = byKey ?? mine.find(r => r.sha256 === ask.sha256)
       return found ? { id: found.id, sha256: found.sha256, viaKey: byKey !== undefined } : undefined
     })
-  })
+  }, undefined, { isFault: error => databaseFaultCause(error) !== undefined })
   let inFlight = 0
   return {
     inFlight: () => inFlight,
@@ -103,14 +127,43 @@ export function createIntake(
     },
 
     async recordRefusal(caller, transport, contentType, bytes, error) {
-      await logged(recordMessage(db, {
+      await record({
         receivedAt: clock.now(), transport, clientId: caller.clientId, fingerprint: caller.fingerprint,
         contentType, idempotencyKey: null, bytes, sha256: sha256Hex(bytes),
-      }, { status: error.status, problemCode: error.code, findings: error.findings }))
+      }, error)
     },
   }
 
+  /**
+   * The message-log row of a refused submission. When the database is away it cannot be written: the application log
+   * keeps the facts, and the caller is answered 503 DATABASE_UNAVAILABLE, so that it files again once the submission
+   * can be kept (SPEC.md §8: no answer without its message-log row).
+   */
+  async function record(arrival: Arrival, refusal: GatewayError, startedAt = performance.now()): Promise<void> {
+    try {
+      const written = recordMessage(db, arrival, { status: refusal.status, problemCode: refusal.code, findings: refusal.findings })
+      if (refusal.code !== 'DATABASE_UNAVAILABLE' || options.statementTimeoutMs === undefined) {
+        await written
+        return
+      }
+      written.catch(() => undefined) // settled below, or abandoned at the deadline (the insert may still land)
+      const leftMs = Math.max(recordGraceMs, startedAt + options.statementTimeoutMs - performance.now())
+      await within(written, leftMs, () => new DatabaseUnavailableError(`the message log was not written within ${Math.round(leftMs)} ms`, 'statement_timeout'))
+    } catch (error) {
+      if (!databaseFaultCause(error)) {
+        options.onMessageLogError?.(error)
+        return
+      }
+      options.onUnrecorded?.({
+        clientId: arrival.clientId, transport: arrival.transport, sha256: arrival.sha256, size: arrival.bytes.byteLength,
+        status: refusal.status, problemCode: refusal.code,
+      }, error)
+      throw refusal.code === 'DATABASE_UNAVAILABLE' ? refusal : unavailable(error)
+    }
+  }
+
   async function submitOne(s: Submission): Promise<SubmitResult> {
+    const startedAt = performance.now()
     const receivedAt = clock.now()
     const arrival: Arrival = {
       receivedAt, transport: s.transport, clientId: s.caller.clientId, fingerprint: s.caller.fingerprint,
@@ -119,11 +172,10 @@ export function createIntake(
     try {
       return await accept(arrival, s)
     } catch (error) {
-      // Every outcome has its row: an unexpected failure is answered 500 INTERNAL_ERROR, and logged so.
-      await logged(recordMessage(db, arrival, error instanceof GatewayError
-        ? { status: error.status, problemCode: error.code, findings: error.findings }
-        : { status: 500, problemCode: 'INTERNAL_ERROR' }))
-      throw error
+      // Every outcome has its row: an unexpected failure is answered 500 INTERNAL_ERROR, and recorded so.
+      const refusal = error instanceof GatewayError ? error : databaseFaultCause(error) ? unavailable(error) : undefined
+      await record(arrival, refusal ?? new GatewayError('INTERNAL_ERROR'), startedAt)
+      throw refusal ?? error
     }
   }
 
@@ -232,6 +284,13 @@ export function createIntake(
 
 function invalid(identified: PooledDocument, findings: readonly Finding[]): GatewayError {
   return new GatewayError('DOCUMENT_INVALID', `${findings.filter(f => f.severity === 'error').length} error(s) in the ${identified.form.type} document`, findings)
+}
+
+/** The database failed under a submission: it may not have been stored, and a repeat is answered with the original if it was. */
+function unavailable(error: unknown): GatewayError {
+  return new GatewayError('DATABASE_UNAVAILABLE',
+    'The database is not available; the document may not have been stored. Send it again (the same bytes, or the same '
+    + 'Idempotency-Key) after the time in Retry-After: a repeat of a stored document is answered with the original.', [], { cause: error })
 }
 
 function isUniqueViolation(error: unknown): boolean {

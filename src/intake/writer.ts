@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db } from '../db/index.js'
+import { databaseFaultCause, type Db } from '../db/index.js'
 import { appendAudit, type AuditEntry } from '../audit/index.js'
 import { messageRow, type Arrival } from '../messagelog/index.js'
 import { scheduleTimers, type DocumentState, type NewTimer } from '../lifecycle/index.js'
@@ -43,7 +43,9 @@ type Written = { number: string } | { error: unknown }
  * Group commit: documents that arrive while a transaction is being written wait and go together into the
  * next one, with one multi-row insert per table and one lock of the audit chain. Each caller still gets its
  * answer only after the commit that holds its document. If a batch fails, its documents are retried one by
- * one, so that one document's conflict (a racing duplicate) never fails another's submission.
+ * one, so that one document's conflict (a racing duplicate) never fails another's submission. A database
+ * fault is no document's conflict: it fails the batch, and the documents queued behind it, at once, so that
+ * no caller waits through one statement timeout after another.
  */
 export function createDocumentWriter(db: Db): DocumentWriter {
   const one = (doc: NewDocument): Promise<Written> => writeBatch(db, [doc]).then(([number]) => ({ number: number! }), (error: unknown) => ({ error }))
@@ -51,17 +53,25 @@ export function createDocumentWriter(db: Db): DocumentWriter {
     // A document judged under a lock on its series is written alone, so the next one of the series sees it.
     const grouped = docs.filter(d => !d.admit)
     const written = new Map<NewDocument, Written>()
+    let fault: unknown
     if (grouped.length > 0) {
       try {
         (await writeBatch(db, grouped)).forEach((number, i) => written.set(grouped[i]!, { number }))
       } catch (error) {
-        if (grouped.length === 1) written.set(grouped[0]!, { error })
+        if (databaseFaultCause(error)) fault = error
+        if (grouped.length === 1 || fault) for (const doc of grouped) written.set(doc, { error })
         else for (const doc of grouped) written.set(doc, await one(doc))
       }
     }
-    for (const doc of docs.filter(d => d.admit)) written.set(doc, await one(doc))
+    for (const doc of docs.filter(d => d.admit)) {
+      const result: Written = fault ? { error: fault } : await one(doc)
+      if ('error' in result && databaseFaultCause(result.error)) fault = result.error
+      written.set(doc, result)
+    }
+    // Nothing of this batch was written: the batcher fails the documents queued behind it too.
+    if (fault && docs.every(d => 'error' in written.get(d)!)) throw fault
     return docs.map(d => written.get(d)!)
-  }, maxBatch)
+  }, maxBatch, { isFault: error => databaseFaultCause(error) !== undefined })
   return {
     async write(doc) {
       const written = await batcher.load(doc)

@@ -5,7 +5,15 @@
  */
 export interface Batcher<K, V> { load(key: K): Promise<V> }
 
-export function createBatcher<K, V>(loadMany: (keys: readonly K[]) => Promise<readonly V[]>, maxBatch = 512): Batcher<K, V> {
+export interface BatcherOptions {
+  /**
+   * An error that the keys waiting meanwhile would meet too (the database went away): they fail with it at once
+   * instead of waiting for a run of their own, so that no caller waits through two timeouts.
+   */
+  readonly isFault?: (error: unknown) => boolean
+}
+
+export function createBatcher<K, V>(loadMany: (keys: readonly K[]) => Promise<readonly V[]>, maxBatch = 512, options: BatcherOptions = {}): Batcher<K, V> {
   let waiting: { key: K; resolve(v: V): void; reject(e: unknown): void }[] = []
   let running = false
 
@@ -21,6 +29,10 @@ export function createBatcher<K, V>(loadMany: (keys: readonly K[]) => Promise<re
           batch.forEach((w, i) => w.resolve(values[i]!))
         } catch (error) {
           for (const w of batch) w.reject(error)
+          if (options.isFault?.(error)) {
+            for (const w of waiting) w.reject(error)
+            waiting = []
+          }
         }
       }
     } finally {

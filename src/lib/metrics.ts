@@ -16,7 +16,8 @@ const help: Record<string, string> = {
   ehrs_inflight_requests: 'Requests admitted and not yet answered',
   ehrs_inflight_bytes: 'Request body bytes admitted and not yet answered, gateway-wide (MAX_INFLIGHT_BYTES)',
   ehrs_message_log_failures_total: 'Message-log rows that could not be written',
-  ehrs_database_faults_total: 'Database connections lost outside a query (terminated backend, restart, network), by SQLSTATE or connection_lost',
+  ehrs_database_faults_total: 'Database faults met (connection lost or refused, statement timeout, disk full, …), by SQLSTATE or cause',
+  ehrs_database_available: '1 while the database answers, 0 from its first fault until a probe passes after 2 s without one',
 }
 
 export function createMetrics(): Metrics {

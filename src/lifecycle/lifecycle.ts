@@ -24,6 +24,9 @@ export interface LifecycleOptions {
   readonly onError?: (error: unknown) => void
   /** See TimerRunnerOptions.yieldTo. */
   readonly yieldTo?: { readonly busy: () => boolean; readonly maxLagMs: number }
+  /** See TimerRunnerOptions.onDbFault and onDbAnswered. */
+  readonly onDbFault?: (error: unknown) => void
+  readonly onDbAnswered?: () => void
 }
 
 export interface Lifecycle {
@@ -208,6 +211,8 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),
+    ...(options.onDbFault ? { onDbFault: options.onDbFault } : {}),
+    ...(options.onDbAnswered ? { onDbAnswered: options.onDbAnswered } : {}),
   })
 
   return {

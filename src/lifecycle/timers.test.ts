@@ -107,3 +107,34 @@ t.test('while submissions arrive, timers on a single-connection database wait up
   t.same(ran, [a])
   busy = false
 })
+
+t.test('a database fault blames no timer: the poll backs off, reports it, and runs the timer once the database answers', async t => {
+  const { db } = await testDb(t)
+  const [a] = await documents(db, 1)
+  await scheduleTimers(db, start, [{ lane: 'l', kind: 'k', documentId: a!, dueAt: at(10) }])
+  // The handler meets the fault as PostgreSQL reports a terminated backend (SQLSTATE 57P01).
+  let failing = true
+  const { handler, ran } = recorder()
+  const faultyHandler: TimerHandler = async (trx, timers, now) => {
+    if (failing) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })
+    return handler(trx, timers, now)
+  }
+  const faults: unknown[] = []
+  const errors: unknown[] = []
+  let answered = 0
+  const runner = createTimerRunner(db, { now: () => at(30) }, { k: faultyHandler }, {
+    pollMs: 20, onError: error => errors.push(error), onDbFault: error => faults.push(error), onDbAnswered: () => { answered++ },
+  })
+  await t.rejects(runner.runDue(), { code: '57P01' }, 'a direct run fails with the fault')
+  runner.start()
+  t.teardown(() => runner.stop())
+  await new Promise(resolve => setTimeout(resolve, 400))
+  t.ok(faults.length >= 1 && faults.length <= 3, `polls every 20 ms, but met the fault only ${faults.length} time(s) in 400 ms: it backs off`)
+  t.same(errors, [], 'no timer is blamed and nothing is reported as a failed transition')
+  const [row] = await db.selectFrom('timers').select(['attempts', 'done_at']).execute()
+  t.same(row, { attempts: 0, done_at: null }, 'the timer is not postponed: it waits for the database, not for a backoff of its own')
+  failing = false
+  for (let i = 0; i < 250 && answered === 0; i++) await new Promise(resolve => setTimeout(resolve, 20))
+  t.same(ran, [a], 'it runs once the database answers')
+  t.ok(answered > 0, 'and the runner says the database answers')
+})

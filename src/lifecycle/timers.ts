@@ -1,5 +1,5 @@
 import { sql } from 'kysely'
-import type { Db, TimerRow } from '../db/index.js'
+import { databaseFaultCause, type Db, type TimerRow } from '../db/index.js'
 import type { Clock } from '../lib/clock.js'
 
 /** A timed transition to schedule (SPEC.md §8). */
@@ -40,10 +40,19 @@ export interface TimerRunnerOptions {
    */
   readonly yieldTo?: { readonly busy: () => boolean; readonly maxLagMs: number }
   readonly onError?: (error: unknown, timer?: TimerRow) => void
+  /**
+   * A run met a database fault (see databaseFaultCause): nothing of the batch was committed, no timer is blamed, and
+   * the poll backs off until the database answers again. Without it such faults go to `onError`.
+   */
+  readonly onDbFault?: (error: unknown) => void
+  /** A run completed: the database answers. */
+  readonly onDbAnswered?: () => void
 }
 
 const maxBackoffMs = 3_600_000
 const nudgeDelayMs = 20
+// While the database is away the poll waits this long, doubling up to the maximum, between attempts.
+const faultPauseMs = { first: 250, max: 5_000 }
 
 export async function scheduleTimers(trx: Db, now: Date, timers: readonly NewTimer[]): Promise<void> {
   if (timers.length === 0) return
@@ -72,6 +81,8 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
   let poll: NodeJS.Timeout | undefined
   let nudged: NodeJS.Timeout | undefined
   let stopped = false
+  let pausedUntil = 0
+  let pauseMs = faultPauseMs.first
 
   async function runLaneBatch(lane: string, now: Date, limit: number): Promise<number> {
     return db.transaction().execute(async trx => {
@@ -116,11 +127,14 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
       let ran: number
       try {
         ran = await runLaneBatch(lane, now, batchSize)
-      } catch {
+      } catch (error) {
+        // The database went away: no timer is to blame, and the transaction that was cut left nothing behind.
+        if (databaseFaultCause(error)) throw error
         // Find the culprit: the first due timer alone; if it fails again it is postponed.
         try {
           ran = await runLaneBatch(lane, now, 1)
         } catch (error) {
+          if (databaseFaultCause(error)) throw error
           await postpone(lane, now, error)
           continue
         }
@@ -171,7 +185,16 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
   }
 
   const runQuietly = (): void => {
-    runDue().catch(error => options.onError?.(error))
+    if (Date.now() < pausedUntil) return
+    runDue().then(() => {
+      pauseMs = faultPauseMs.first
+      options.onDbAnswered?.()
+    }, error => {
+      if (!databaseFaultCause(error)) return options.onError?.(error)
+      pausedUntil = Date.now() + pauseMs
+      pauseMs = Math.min(faultPauseMs.max, pauseMs * 2)
+      ;(options.onDbFault ?? options.onError)?.(error)
+    })
   }
 
   return {

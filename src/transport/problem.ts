@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError, RetryLaterError, problems, type ProblemCode } from '../problems.js'
+import { databaseFaultCause } from '../db/index.js'
 import type { Finding } from '../validation/finding.js'
 
 export interface ProblemBody {
@@ -24,9 +25,25 @@ export function problemBody(code: ProblemCode, detail?: string, findings: readon
   }
 }
 
-/** Maps Fastify's own request errors onto our codes; anything unknown is ours, a bare 500. */
+/** Seconds a caller is asked to wait (`Retry-After`) before it tries again, by problem code. */
+const retryAfterSeconds: Partial<Record<ProblemCode, number>> = {
+  // A backend restart or a fail-over is over in seconds; a caller that waits this long mostly finds the database back.
+  DATABASE_UNAVAILABLE: 5,
+}
+
+export function retryAfter(code: ProblemCode): number | undefined {
+  return retryAfterSeconds[code]
+}
+
+/**
+ * Maps Fastify's own request errors, and database faults (databaseFaultCause) anywhere under a route, onto our
+ * codes; anything unknown is ours, a bare 500.
+ */
 export function toGatewayError(error: FastifyError | GatewayError | Error): GatewayError | undefined {
   if (error instanceof GatewayError) return error
+  if (databaseFaultCause(error)) {
+    return new GatewayError('DATABASE_UNAVAILABLE', 'The database is not available; retry after the time in Retry-After', [], { cause: error })
+  }
   const e = error as FastifyError
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE': return new GatewayError('BODY_TOO_LARGE')
@@ -40,5 +57,7 @@ export function toGatewayError(error: FastifyError | GatewayError | Error): Gate
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
   const body = { ...problemBody(error.code, error.message, error.findings), instance: request.routeOptions.url ?? request.url.split('?')[0] }
+  const seconds = retryAfter(error.code)
+  if (seconds !== undefined) reply.header('retry-after', String(seconds))
   return reply.code(error.status).type('application/problem+json; charset=utf-8').send(body)
 }

@@ -71,7 +71,9 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     const known = toGatewayError(error as Error)
     if (known) {
       if (known.code === 'BODY_TOO_LARGE' && request.routeOptions.url === '/api/v1/documents') await recordOversized(services, request, 'rest')
-      if (known.status >= 500) request.log.error({ err: error }, 'request failed')
+      // The fault is logged once per outage by the monitor; each request answered 503 has its own 'request' line.
+      if (known.code === 'DATABASE_UNAVAILABLE') services.database.fault(known.cause)
+      else if (known.status >= 500) request.log.error({ err: error }, 'request failed')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
       return sendProblem(request, reply, known)
     }

@@ -8,6 +8,7 @@ import { sql } from 'kysely'
 import type { FastifyInstance } from 'fastify'
 import { startGateway, xmlHeaders, type CallOptions, type CallResult, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
+import { testDb } from '../helpers/db.js'
 import { fixture } from '../helpers/paths.js'
 import { holdRequest } from '../helpers/held.js'
 import { conformanceErrors, openapi, operations, schemaErrors, type HttpMethod } from '../helpers/openapi.js'
@@ -310,6 +311,28 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
   t.match(answer.text, id)
   const fault = await check(t, gw, 'post', '/soap', { path: '/soap', as, body: envelope.replace(id, MISSING), headers: soapXml, status: 500 })
   t.match(fault.text, /<code>DOCUMENT_NOT_FOUND<\/code>/)
+
+  // The database away: its one connection (PGlite) or every pooled one (PostgreSQL) held past DB_STATEMENT_TIMEOUT.
+  // Every guarded route answers 503 DATABASE_UNAVAILABLE with Retry-After; SOAP a Fault with that code.
+  const away = await startGateway(t, { db: await testDb(t, { statementTimeoutMs: 300, poolSize: 1 }), env: { DB_STATEMENT_TIMEOUT: '300ms' } })
+  await away.register(payroll, { taxNumber: PRIMER })
+  let release!: () => void
+  let isHolding!: () => void
+  const holding = new Promise<void>(resolve => { isHolding = resolve })
+  const holder = away.services.db.transaction().execute(async trx => {
+    await sql`select 1`.execute(trx)
+    isHolding()
+    await new Promise<void>(resolve => { release = resolve })
+  })
+  await holding
+  for (const { method, path } of guarded) {
+    const soap = path === '/soap'
+    const res = await check(t, away, method, path, { path: concrete(path), as, ...bodyFor(method, path), status: soap ? 500 : 503, ...(soap ? {} : { code: 'DATABASE_UNAVAILABLE' }) })
+    t.ok(Number(res.headers['retry-after']) > 0, `${method.toUpperCase()} ${path} while the database is away: Retry-After`)
+    if (soap) t.match(res.text, '<code>DATABASE_UNAVAILABLE</code>', 'POST /soap: DATABASE_UNAVAILABLE in the Fault')
+  }
+  release()
+  await holder
 
   // Readiness: a migration missing, then the database gone (which every guarded route answers with 500).
   const [latest] = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db).then(r => r.rows)

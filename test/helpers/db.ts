@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { openDb, migrateToLatest, type DbHandle } from '../../src/db/index.js'
+import { openDb, migrateToLatest, type DbHandle, type DbOptions } from '../../src/db/index.js'
 
 interface Teardown { teardown(fn: () => unknown): void }
 
@@ -11,16 +11,16 @@ interface Teardown { teardown(fn: () => unknown): void }
  * A freshly migrated database for one test: in-memory PGlite, or, when DATABASE_URL is set, a schema of its
  * own on that PostgreSQL, dropped afterwards. The same test files run on both.
  */
-export async function testDb(t: Teardown): Promise<DbHandle> {
+export async function testDb(t: Teardown, options: Pick<DbOptions, 'statementTimeoutMs' | 'poolSize'> = {}): Promise<DbHandle> {
   const url = process.env.DATABASE_URL
   if (!url) {
-    const handle = await openDb({})
+    const handle = await openDb({ ...options })
     await migrateToLatest(handle.db)
     t.teardown(() => handle.close())
     return handle
   }
   const schema = await ownSchema(url)
-  const handle = await openDb({ databaseUrl: url, schema, poolSize: 4 })
+  const handle = await openDb({ databaseUrl: url, schema, poolSize: 4, ...options })
   await migrateToLatest(handle.db, schema)
   t.teardown(async () => {
     await handle.close()

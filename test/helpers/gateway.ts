@@ -4,7 +4,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../src/config.js'
 import { createServices, type Services } from '../../src/services.js'
 import { buildServer } from '../../src/transport/server.js'
-import { loggerOptions } from '../../src/logger.js'
+import { databaseLogging, loggerOptions } from '../../src/logger.js'
 import { systemClock, type Clock } from '../../src/lib/clock.js'
 import { addClient, type NewClient } from '../../src/access/index.js'
 import type { Pem } from '../../src/pki/index.js'
@@ -57,7 +57,9 @@ export async function startGateway(
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
   const services = createServices(config, handle, clock, {
     validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, onError: error => logger.error({ err: error }, 'timed transition failed'),
-    onMessageLogError: error => logger.error({ err: error }, 'message log write failed') })
+    onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
+    ...databaseLogging(logger),
+  })
   const ca = options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert]
   const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
   await app.listen({ host: '127.0.0.1', port: 0 })

@@ -7,7 +7,7 @@ import { GatewayError, RetryLaterError } from '../../problems.js'
 import { getDocumentView, listDocuments } from '../../documents/index.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { projectRoot } from '../../lib/paths.js'
-import { problemBody, toGatewayError } from '../problem.js'
+import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
@@ -105,7 +105,8 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
     app.setErrorHandler(async (error, request, reply) => {
       const known = toGatewayError(error as Error)
       if (known?.code === 'BODY_TOO_LARGE') await recordOversized(services, request, 'soap')
-      if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
+      if (known?.code === 'DATABASE_UNAVAILABLE') services.database.fault(known.cause)
+      else if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
       return sendFault(reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
     })
@@ -148,5 +149,7 @@ function reviveFault(refusal: Refusal): Error {
 function sendFault(reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
   const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
+  const seconds = retryAfter(error.code)
+  if (seconds !== undefined) reply.header('retry-after', String(seconds))
   return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problemBody(error.code, error.message, error.findings))))
 }
