@@ -4,7 +4,7 @@ import { databaseFaultCause, DatabaseUnavailableError, type DbHandle } from './d
 import type { Clock } from './lib/clock.js'
 import { loadCodeLists } from './forms/code-lists-file.js'
 import { createDocumentPool, type DocumentPool } from './validation/document-pool.js'
-import { createXsdValidator } from './xml/index.js'
+import { createXsdValidator, parseXmlBytes, type XmlElement } from './xml/index.js'
 import { schemaDir, xsdOptions } from './validation/validator.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
@@ -60,6 +60,9 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...workers })
   const documents = createDocumentPool(xsd, workers)
   const db = dbHandle.db
+  // Reports (up to 32 MiB) are read on the document pool's workers, never on this thread; the other forms are small.
+  const readStored = async (content: Uint8Array, keep?: readonly string[]): Promise<XmlElement> =>
+    (keep ? documents.outline(content, keep) : parseXmlBytes(content).root)
   let intake: Intake | undefined
   const metrics = createMetrics()
   let databaseAvailable = 1
@@ -70,7 +73,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     ...(options.onDbFault ? { onFault: options.onDbFault } : {}),
     ...(options.onDbRecovered ? { onRecovered: options.onDbRecovered } : {}),
   })
-  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(codeLists), {
+  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(codeLists, readStored), {
     processingDelayMs: config.PROCESSING_DELAY,
     forwardDelayMs: { production: config.FORWARD_DELAY, test: config.TEST_FORWARD_DELAY },
     recheckDelayMs: { production: config.RECHECK_DELAY, test: config.TEST_RECHECK_DELAY },

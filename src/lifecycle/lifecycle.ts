@@ -121,6 +121,20 @@ async function lockDue(trx: Db, timers: readonly TimerRow[], allows: (state: Doc
   })
 }
 
+// Documents whose bytes a transaction reads: with one database connection (PGlite) a long transaction holds up every
+// submission, so large reports go one or a few per transaction, and others get their turn in between.
+const maxBatchBytes = 4 * 1024 * 1024
+
+/** The leading documents that fit in one transaction's bytes (at least one); the timers of the rest stay due. */
+function withinBatchBytes<T extends DocumentRow | undefined>(documents: readonly T[]): T[] {
+  let bytes = 0
+  for (let i = 0; i < documents.length; i++) {
+    bytes += documents[i]?.size ?? 0
+    if (i > 0 && bytes > maxBatchBytes) return documents.slice(0, i)
+  }
+  return [...documents]
+}
+
 /** The submitted bytes of documents, read as base64 text: PGlite decodes a bytea result byte by byte in JavaScript. */
 async function withContent(trx: Db, documents: readonly DocumentRow[]): Promise<ProcessingRequest[]> {
   const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', sql<string>`encode(body, 'base64')`.as('body')])
@@ -134,7 +148,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
 
   /** The back office's turn: every document waiting for its processing result (SI at once, SK once forwarded). */
   async function processDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const due = await lockDue(trx, timers, s => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded'))
+    const due = withinBatchBytes(await lockDue(trx, timers, s => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded')))
     const ready = due.filter(d => d !== undefined)
     if (ready.length > 0) {
       const results = await backOffice.process(trx, await withContent(trx, ready), now)
@@ -167,8 +181,8 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
    * acceptance follows (the "fix at least N" rule of §5.4) is the lifecycle's, with every check's result kept.
    */
   async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const due = await lockDue(trx, timers, s => s.processing === 'unprocessed'
-      && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check'))
+    const due = withinBatchBytes(await lockDue(trx, timers, s => s.processing === 'unprocessed'
+      && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check')))
     const ready = due.filter(d => d !== undefined)
     if (ready.length === 0) return due.map(() => 'skipped')
     const results = await backOffice.checkRegister(trx, await withContent(trx, ready), now)

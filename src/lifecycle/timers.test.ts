@@ -138,3 +138,21 @@ t.test('a database fault blames no timer: the poll backs off, reports it, and ru
   t.same(ran, [a], 'it runs once the database answers')
   t.ok(answered > 0, 'and the runner says the database answers')
 })
+
+t.test('a handler that takes only the first timers of a batch leaves the rest, and what follows, to later transactions', async t => {
+  const { db } = await testDb(t)
+  const [a, b, c, d] = await documents(db, 4)
+  await scheduleTimers(db, start, [
+    { lane: 'l', kind: 'big', documentId: a!, dueAt: at(1) },
+    { lane: 'l', kind: 'big', documentId: b!, dueAt: at(2) },
+    { lane: 'l', kind: 'big', documentId: c!, dueAt: at(3) },
+    { lane: 'l', kind: 'small', documentId: d!, dueAt: at(4) },
+  ])
+  const batches: string[][] = []
+  const oneAtATime: TimerHandler = async (_trx, timers) => { batches.push([timers[0]!.document_id]); return ['done'] }
+  const all: TimerHandler = async (_trx, timers) => { batches.push(timers.map(x => x.document_id)); return timers.map(() => 'done' as const) }
+  const runner = createTimerRunner(db, { now: () => at(10) }, { big: oneAtATime, small: all })
+  t.equal(await runner.runDue(), 4)
+  t.same(batches, [[a], [b], [c], [d]], 'one transaction each, in due order across kinds')
+  t.equal(await runner.runDue(), 0)
+})

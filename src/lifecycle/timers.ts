@@ -16,7 +16,7 @@ export type TimerOutcome = 'done' | 'skipped'
 
 /**
  * Runs due timers of one kind, in order, inside the transaction that marks them done, and returns one outcome
- * per timer. Throwing rolls every transition of the batch back. Handlers get the batch so that they can read
+ * per timer, or per timer of a leading part of the batch: the rest stay due and go to the next transaction. Throwing rolls every transition of the batch back. Handlers get the batch so that they can read
  * what they need for all of it at once.
  */
 export type TimerHandler = (trx: Db, timers: readonly TimerRow[], now: Date) => Promise<readonly TimerOutcome[]>
@@ -103,6 +103,8 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
           const ids = segment.filter((_, i) => outcomes[i] === outcome).map(t => t.id)
           if (ids.length > 0) await trx.updateTable('timers').set({ done_at: now, outcome }).where('id', 'in', ids).where('done_at', 'is', null).execute()
         }
+        // A handler that took only the first timers (large documents) leaves the rest, and what follows, to the next transaction.
+        if (outcomes.length < segment.length) return start + outcomes.length
         start = end
       }
       return due.length

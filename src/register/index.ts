@@ -3,7 +3,7 @@ import type { DocumentRow } from '../db/index.js'
 import { findForm, type CodeLists, type FormModule } from '../forms/index.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
 import { processSiDocument, siRegisterKey } from './si.js'
-import { checkReport, processSkDocument } from './sk.js'
+import { checkReport, processSkDocument, reportOutline } from './sk.js'
 import { RegisterSession } from './session.js'
 
 export { listInsurances } from './insurances.js'
@@ -11,13 +11,25 @@ export type { InsuranceView, InsuranceFilter } from './insurances.js'
 
 interface Parsed { readonly document: DocumentRow; readonly form: FormModule; readonly root: XmlElement }
 
-function parse(requests: readonly ProcessingRequest[]): Parsed[] {
-  return requests.map(({ document, content }) => {
-    const { root } = parseXmlBytes(content)
+/**
+ * Reads a stored document for the back office: whole, or for a report (whose processing and register check read
+ * only the header and each row's person) only the elements named in `keep`. The server reads large ones on a worker
+ * thread; by default (tests, the CLI) they are parsed here.
+ */
+export type DocumentReader = (content: Uint8Array, keep?: readonly string[]) => Promise<XmlElement>
+
+const parseHere: DocumentReader = async content => parseXmlBytes(content).root
+
+async function parse(requests: readonly ProcessingRequest[], read: DocumentReader): Promise<Parsed[]> {
+  const parsed: Parsed[] = []
+  // One at a time: a batch of large reports never holds more than one tree.
+  for (const { document, content } of requests) {
+    const root = await read(content, isReport(document.type) ? reportOutline : undefined)
     const form = findForm(root.ns, root.name)
     if (!form) throw new Error(`document ${document.id} is of no known form`)
-    return { document, form, root }
-  })
+    parsed.push({ document, form, root })
+  }
+  return parsed
 }
 
 /**
@@ -35,10 +47,10 @@ const isReport = (type: string): boolean => type === 'MVP' || type === 'VPP'
  * against the register. Documents reach it already valid, so it reads them with the same parser and form
  * modules as intake.
  */
-export function createBuiltInBackOffice(codeLists: CodeLists): BackOffice {
+export function createBuiltInBackOffice(codeLists: CodeLists, read: DocumentReader = parseHere): BackOffice {
   return {
     async process(trx, requests, now) {
-      const parsed = parse(requests)
+      const parsed = await parse(requests, read)
       const si = await RegisterSession.load(trx, 'SI', parsed.filter(p => p.form.country === 'SI').map(p => siRegisterKey(p.document, p.root)))
       const sk = await skRegister(trx, parsed, type => !isReport(type))
       const results = parsed.map(({ document, form, root }) => (form.country === 'SI'
@@ -50,7 +62,7 @@ export function createBuiltInBackOffice(codeLists: CodeLists): BackOffice {
     },
 
     async checkRegister(trx, requests, now) {
-      const parsed = parse(requests)
+      const parsed = await parse(requests, read)
       const sk = await skRegister(trx, parsed, isReport)
       return parsed.map(({ document, form, root }) => checkReport(sk, document, form, root, codeLists, now))
     },

@@ -177,6 +177,9 @@ export function processSkDocument(register: RegisterSession, document: DocumentR
   return { processing: failed ? (document.type === 'ELDP' ? 'faulty' : 'refused') : 'processed', findings: ctx.findings }
 }
 
+/** The only elements of a report that its processing and its register check read. */
+export const reportOutline: readonly string[] = ['Obdobie', 'Priloha', 'Riadok', 'RodneCislo', 'DocasneRodneCislo', 'Icpv']
+
 /**
  * The register check (KNR, sk-ezu §5.2) of a report: each row needs a relationship valid in the period
  * (for a VPP one that began by the period's end: it also reports income paid after the employment

@@ -25,6 +25,16 @@ t.test('documents are parsed, judged and released off the request thread', async
     await t.rejects(pool.validate(document, { filingDate }), /not held/, 'a released tree is gone from the worker')
   })
 
+  t.test('an outline keeps only the named elements, with their paths and lines', async t => {
+    const root = await pool.outline(syntheticMvp(3, '2026-10'), ['Obdobie', 'Priloha', 'Riadok', 'RodneCislo'])
+    t.equal(root.name, 'MVP')
+    t.same(root.children.map(c => c.name), ['Obdobie', 'Priloha'])
+    t.equal(root.children[0]!.text, '2026-10')
+    const rows = root.children[1]!.children
+    t.same(rows.map(r => r.path), ['/MVP/Priloha/Riadok[1]', '/MVP/Priloha/Riadok[2]', '/MVP/Priloha/Riadok[3]'])
+    t.ok(rows.every(r => r.children.length === 1 && r.children[0]!.name === 'RodneCislo' && /^\d{10}$/.test(r.children[0]!.text)))
+  })
+
   t.test('refusals cross the thread boundary as the same problems', async t => {
     await t.rejects(pool.identify(Buffer.from('<M1 xmlns="urn:ehrs:si:m1:1">')), { code: 'XML_MALFORMED' })
     await t.rejects(pool.identify(Buffer.from('<!DOCTYPE x><x/>')), { code: 'XML_DOCTYPE_FORBIDDEN' })

@@ -3,7 +3,7 @@ import { createWorkerPool, type Refusal, type WorkerPool } from '../lib/worker-p
 import { GatewayError, type ProblemCode } from '../problems.js'
 import { forms } from '../forms/index.js'
 import type { DocumentFacts, EarlierDocument, FormModule } from '../forms/form-module.js'
-import type { XsdIssue, XsdValidator } from '../xml/index.js'
+import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
 import type { Finding } from './finding.js'
 
 /** A submission parsed in the pool: what intake needs to know of it on the request thread, and where its tree is. */
@@ -39,6 +39,11 @@ export interface DocumentPool {
   validate(document: PooledDocument, options: CheckOptions): Promise<Finding[]>
   /** The admission rules alone, as `Validator.admit`. */
   admit(document: PooledDocument, options: CheckOptions): Promise<Finding[]>
+  /**
+   * Parses a stored document on a worker and answers only the elements named in `keep` (see document-worker.ts), so
+   * that reading a large report never holds up the request thread.
+   */
+  outline(bytes: Uint8Array, keep: readonly string[]): Promise<XmlElement>
   /** Lets the worker drop the parsed tree; call once for every identified document. */
   release(document: PooledDocument): void
   close(): Promise<void>
@@ -49,6 +54,7 @@ export type DocumentTask =
   | { op: 'judge'; ref: number; issues: readonly XsdIssue[]; filingDate: string; earlier?: readonly EarlierSource[] }
   | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[] }
   | { op: 'release'; ref: number }
+  | { op: 'outline'; bytes: Uint8Array; keep: readonly string[] }
 
 export interface DocumentPoolOptions {
   /** Default: one fewer than the cores, at least two, so that one thread always stays free for small documents. */
@@ -61,7 +67,7 @@ const formsByType = new Map(forms.map(f => [f.type as string, f]))
 const handler = new URL('./document-worker.js', import.meta.url).href
 
 /** The ops of the document handler, for a worker pool that also serves others (see services.ts). */
-export const documentHandlers = { identify: handler, judge: handler, admit: handler, release: handler } as const
+export const documentHandlers = { identify: handler, judge: handler, admit: handler, release: handler, outline: handler } as const
 
 /** Rebuilds a refusal thrown in a worker as the GatewayError it was. */
 export function reviveProblem({ code, message, findings }: Refusal): Error {
@@ -94,6 +100,10 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
 
     admit(document, options) {
       return task(document, { op: 'admit', ref: document.ref, ...checkOptions(options) }, 0)
+    },
+
+    async outline(bytes, keep) {
+      return (await pool.run<XmlElement>({ op: 'outline', bytes, keep }, { bytes: bytes.byteLength })).value
     },
 
     release(document) {
