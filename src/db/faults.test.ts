@@ -33,6 +33,7 @@ t.test('errors of a query itself are not faults', async t => {
     withCode('duplicate key value violates unique constraint', '23505'),
     withCode('syntax error at or near "selec"', '42601'),
     withCode('could not serialize access due to concurrent update', '40001'),
+    withCode('bind message has 70000 parameter formats but 0 parameters', '08P01'),
     new PGliteError('relation "nope" does not exist', '42P01'),
     new Error('driver has already been destroyed'),
     new TypeError('Cannot read properties of undefined'),

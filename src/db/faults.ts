@@ -17,6 +17,9 @@ export class DatabaseUnavailableError extends Error {
 // canceled (statement_timeout), 55P03 lock not available (lock_timeout), 25P03 idle-in-transaction timeout, 58030 I/O error.
 const unavailableStates = new Set(['57P01', '57P02', '57P03', '57014', '55P03', '25P03', '58030'])
 const unavailableClasses = new Set(['08', '53'])
+// 08P01 protocol violation is the server refusing a message the client built (more than 65,535 bind parameters): a
+// bug to be found, not a connection to wait for.
+const notUnavailable = new Set(['08P01'])
 
 // Socket errors of a connection that could not be made or was cut.
 const socketErrors: Readonly<Record<string, string>> = {
@@ -39,7 +42,7 @@ export function databaseFaultCause(error: unknown): string | undefined {
     if (e instanceof DatabaseUnavailableError) return e.reason
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string') {
-      if (/^[0-9A-Z]{5}$/.test(code) && (unavailableStates.has(code) || unavailableClasses.has(code.slice(0, 2)))) return code
+      if (/^[0-9A-Z]{5}$/.test(code) && !notUnavailable.has(code) && (unavailableStates.has(code) || unavailableClasses.has(code.slice(0, 2)))) return code
       if (socketErrors[code]) return socketErrors[code]
     }
     // Node reports a refused connection to a name with several addresses as an AggregateError of socket errors.

@@ -136,14 +136,21 @@ export class RegisterSession {
 
   async flush(): Promise<void> {
     const json = (value: unknown): string => JSON.stringify(value)
-    if (this.inserted.size > 0) {
-      await this.trx.insertInto('insurances').values([...this.inserted.values()].map(r => ({
-        ...r, insurance_key: json(r.insurance_key), data: json(r.data),
-      }))).execute()
+    for (const rows of chunks([...this.inserted.values()])) {
+      await this.trx.insertInto('insurances').values(rows.map(r => ({ ...r, insurance_key: json(r.insurance_key), data: json(r.data) }))).execute()
     }
     for (const r of this.updated.values()) {
       await this.trx.updateTable('insurances').set({ status: r.status, end_date: r.end_date, data: json(r.data) }).where('id', '=', r.id).execute()
     }
-    if (this.events.length > 0) await this.trx.insertInto('insurance_events').values(this.events).execute()
+    for (const rows of chunks(this.events)) await this.trx.insertInto('insurance_events').values(rows).execute()
   }
+}
+
+// A statement carries at most 65,535 parameters: a batch of registration lists for 20,000 persons needs several.
+const rowsPerInsert = 2000
+
+function chunks<T>(rows: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += rowsPerInsert) out.push(rows.slice(i, i + rowsPerInsert))
+  return out
 }

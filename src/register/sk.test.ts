@@ -409,3 +409,4 @@ t.test('the SK register: relationships by employer, person and period, with thei
   t.same(await persons({ status: 'open' }), [MARIA[0]])
   t.same(await persons({ status: 'annulled' }), [JANA[0]])
 })
+
