@@ -9,7 +9,7 @@ import { hasErrors, type Finding } from '../validation/finding.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries } from './earlier.js'
 import { createBatcher } from '../lib/batcher.js'
-import type { DocumentPool, PooledDocument } from '../validation/document-pool.js'
+import type { DocumentPool, EarlierSource, PooledDocument } from '../validation/document-pool.js'
 import { sha256Hex } from '../lib/hash.js'
 import { newId } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
@@ -215,7 +215,11 @@ export function createIntake(
     // admission rules are judged again in the writing transaction, under a lock on the series.
     const admit = seriesKey && identified.form.admission ? async (trx: Db): Promise<void> => {
       await lockSeries(trx, seriesKey)
-      const admission = await documents.admit(identified, { filingDate, earlier: await loadEarlierDocuments(trx, seriesKey, false) })
+      const earlier = await loadEarlierDocuments(trx, seriesKey, false)
+      // The series as it was judged: the verdict stands, and the worker holding the tree (perhaps busy with another
+      // large document) is not waited for while this transaction holds its connection.
+      if (sameStates(earlier, sameSeries ?? [])) return
+      const admission = await documents.admit(identified, { filingDate, earlier })
       if (hasErrors(admission)) throw invalid(identified, admission)
     } : undefined
     try {
@@ -291,6 +295,14 @@ function unavailable(error: unknown): GatewayError {
   return new GatewayError('DATABASE_UNAVAILABLE',
     'The database is not available; the document may not have been stored. Send it again (the same bytes, or the same '
     + 'Idempotency-Key) after the time in Retry-After: a repeat of a stored document is answered with the original.', [], { cause: error })
+}
+
+/** The same earlier documents in the same states: what the admission rules read of them (not their content). */
+function sameStates(a: readonly EarlierSource[], b: readonly EarlierSource[]): boolean {
+  return a.length === b.length && a.every((x, i) => {
+    const y = b[i]!
+    return x.number === y.number && x.kind === y.kind && x.acceptance === y.acceptance && x.processing === y.processing
+  })
 }
 
 function isUniqueViolation(error: unknown): boolean {
