@@ -156,3 +156,24 @@ t.test('a handler that takes only the first timers of a batch leaves the rest, a
   t.same(batches, [[a], [b], [c], [d]], 'one transaction each, in due order across kinds')
   t.equal(await runner.runDue(), 0)
 })
+
+t.test('after a long transaction, submissions under way get the single connection before the next one starts', async t => {
+  const { db } = await testDb(t)
+  const [a, b] = await documents(db, 2)
+  await scheduleTimers(db, start, [{ lane: 'l', kind: 'k', documentId: a!, dueAt: at(0) }, { lane: 'l', kind: 'k', documentId: b!, dueAt: at(1) }])
+  const events: string[] = []
+  let busy = false
+  // Each transaction takes one timer and holds the connection a while, as a large report's register check does.
+  const slow: TimerHandler = async (_trx, timers) => {
+    events.push(`transaction ${timers[0]!.document_id === a ? 'a' : 'b'}`)
+    busy = true
+    await new Promise(resolve => setTimeout(resolve, 60))
+    return ['done']
+  }
+  const runner = createTimerRunner(db, { now: () => at(60) }, { k: slow }, {
+    yieldTo: { busy: () => { if (busy && events.length === 1) { events.push('submissions first'); busy = false; return true } return busy }, maxLagMs: 30_000 },
+  })
+  busy = false
+  t.equal(await runner.runDue(), 2)
+  t.same(events, ['transaction a', 'submissions first', 'transaction b'])
+})

@@ -123,12 +123,26 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
       .where('id', '=', timer.id).execute()
   }
 
+  /**
+   * On a database with one connection, a long transaction (a large report's register check) is followed by a pause
+   * as long as it held the connection (at most a second) while submissions are under way, so that they are not
+   * queued behind one transition after another.
+   */
+  async function letSubmissionsThrough(heldMs: number): Promise<void> {
+    const busy = options.yieldTo?.busy
+    if (!busy || heldMs < 50) return
+    const until = performance.now() + Math.min(heldMs, 1000)
+    while (busy() && !stopped && performance.now() < until) await new Promise(resolve => setTimeout(resolve, 10))
+  }
+
   async function runLane(lane: string, now: Date): Promise<number> {
     let total = 0
     for (;;) {
       let ran: number
+      const started = performance.now()
       try {
         ran = await runLaneBatch(lane, now, batchSize)
+        if (ran > 0) await letSubmissionsThrough(performance.now() - started)
       } catch (error) {
         // The database went away: no timer is to blame, and the transaction that was cut left nothing behind.
         if (databaseFaultCause(error)) throw error

@@ -50,15 +50,17 @@ const isReport = (type: string): boolean => type === 'MVP' || type === 'VPP'
 export function createBuiltInBackOffice(codeLists: CodeLists, read: DocumentReader = parseHere): BackOffice {
   return {
     async process(trx, requests, now) {
-      const parsed = await parse(requests, read)
+      // A forwarded report is processed as filed: registration lists change the register, reports do not, so a
+      // report (up to 32 MiB) is not read again here.
+      const parsed = await parse(requests.filter(r => !isReport(r.document.type)), read)
       const si = await RegisterSession.load(trx, 'SI', parsed.filter(p => p.form.country === 'SI').map(p => siRegisterKey(p.document, p.root)))
-      const sk = await skRegister(trx, parsed, type => !isReport(type))
-      const results = parsed.map(({ document, form, root }) => (form.country === 'SI'
+      const sk = await skRegister(trx, parsed, () => true)
+      const results = new Map(parsed.map(({ document, form, root }) => [document.id, form.country === 'SI'
         ? processSiDocument(si, document, form, root, now)
-        : processSkDocument(sk, document, form, root, now)))
+        : processSkDocument(sk, document, form, root, now)]))
       await si.flush()
       await sk.flush()
-      return results
+      return requests.map(r => results.get(r.document.id) ?? { processing: 'processed', findings: [] })
     },
 
     async checkRegister(trx, requests, now) {

@@ -8,6 +8,7 @@ import { getDocumentView } from '../documents/index.js'
 import { forms, type FormModule } from '../forms/index.js'
 import { raisableRegisterCheckFindings } from '../forms/sk/common/register-check.js'
 import { currentStates } from '../lifecycle/index.js'
+import { syntheticMvp } from '../../bench/documents.js'
 import type { Finding, FindingDef } from '../validation/finding.js'
 import { listInsurances, type InsuranceFilter } from './index.js'
 import { testDb } from '../../test/helpers/db.js'
@@ -410,3 +411,12 @@ t.test('the SK register: relationships by employer, person and period, with thei
   t.same(await persons({ status: 'annulled' }), [JANA[0]])
 })
 
+
+t.test('two R reports of one period sent at once: one is stored, the other refused with SK-MVP-003', async t => {
+  const r = await register()
+  const report = (rows: number): Buffer => Buffer.from(syntheticMvp(rows, '2025-05').toString().replaceAll(`<Dic>${VZOR}</Dic>`, `<Dic>${r.employer}</Dic>`))
+  const answers = await Promise.allSettled([2, 3].map(rows => services.intake.submit({ caller, transport: 'rest', bytes: report(rows), contentType: 'application/xml' })))
+  t.equal(answers.filter(a => a.status === 'fulfilled').length, 1)
+  const refused = answers.find(a => a.status === 'rejected')
+  t.match(refused, { reason: { code: 'DOCUMENT_INVALID', findings: [{ code: 'SK-MVP-003' }] } })
+})
