@@ -32,5 +32,14 @@ export interface BackOffice {
    * Checks reports (MVP, VPP) against the register of insured persons, in the same way: due ones, in filing
    * order, one result per report, inside the transaction that records the acceptance they lead to.
    */
-  checkRegister(trx: Db, requests: readonly ProcessingRequest[], now: Date): Promise<readonly RegisterCheckResult[]>
+  checkRegister(trx: Db, requests: readonly ProcessingRequest[], now: Date, prepared?: PreparedDocuments): Promise<readonly RegisterCheckResult[]>
+  /**
+   * Optional: reads reports due for a register check before the transaction that checks them (their bytes never
+   * change), so that reading a large one does not hold the transaction; `checkRegister` then gets the answer, and
+   * the request's `content` may be empty for the documents it covers.
+   */
+  prepareRegisterCheck?(requests: readonly ProcessingRequest[]): Promise<PreparedDocuments>
 }
+
+/** What a back office read of documents ahead of a transaction, by document id; opaque to the lifecycle. */
+export type PreparedDocuments = ReadonlyMap<string, unknown>

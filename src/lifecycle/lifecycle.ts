@@ -9,7 +9,7 @@ import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
 import { makeFinding, type Finding } from '../validation/finding.js'
 import type { Acceptance, DocumentState, Processing } from './states.js'
-import type { BackOffice, ProcessingRequest } from './back-office.js'
+import type { BackOffice, PreparedDocuments, ProcessingRequest } from './back-office.js'
 import { decideRegisterCheck, repeatedCheckDue } from './register-check.js'
 import { cancelTimers, createTimerRunner, scheduleTimers, type NewTimer, type TimerOutcome, type TimerRunner } from './timers.js'
 
@@ -137,6 +137,7 @@ function withinBatchBytes<T extends DocumentRow | undefined>(documents: readonly
 
 /** The submitted bytes of documents, read as base64 text: PGlite decodes a bytea result byte by byte in JavaScript. */
 async function withContent(trx: Db, documents: readonly DocumentRow[]): Promise<ProcessingRequest[]> {
+  if (documents.length === 0) return []
   const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', sql<string>`encode(body, 'base64')`.as('body')])
     .where('id', 'in', documents.map(d => d.message_id)).execute()).map(m => [m.document_id, Buffer.from(m.body ?? '', 'base64')]))
   return documents.map(document => ({ document, content: bodies.get(document.id) ?? new Uint8Array() }))
@@ -180,12 +181,15 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
    * sk-ezu §5: the register check of reports waiting for it. The check itself is the back office's; which
    * acceptance follows (the "fix at least N" rule of §5.4) is the lifecycle's, with every check's result kept.
    */
-  async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
+  async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown): Promise<TimerOutcome[]> {
     const due = withinBatchBytes(await lockDue(trx, timers, s => s.processing === 'unprocessed'
       && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check')))
     const ready = due.filter(d => d !== undefined)
     if (ready.length === 0) return due.map(() => 'skipped')
-    const results = await backOffice.checkRegister(trx, await withContent(trx, ready), now)
+    const read = prepared as PreparedDocuments | undefined
+    const unread = new Map((await withContent(trx, ready.filter(d => !read?.has(d.id)))).map(r => [r.document.id, r]))
+    const requests = ready.map(document => unread.get(document.id) ?? { document, content: new Uint8Array() })
+    const results = await backOffice.checkRegister(trx, requests, now, read)
     const baselines = new Map((await trx.selectFrom('register_checks').select(['document_id', 'baseline']).distinctOn('document_id')
       .where('document_id', 'in', ready.map(d => d.id)).orderBy('document_id').orderBy('id', 'desc').execute()).map(r => [r.document_id, r.baseline]))
     const appended: NewState[] = []
@@ -221,7 +225,16 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     return due.map(d => (d ? 'done' : 'skipped'))
   }
 
+  /** The reports due for a check, read before its transaction: a document's bytes never change. */
+  async function prepareRegisterCheck(db: Db, timers: readonly TimerRow[]): Promise<PreparedDocuments | undefined> {
+    if (!backOffice.prepareRegisterCheck) return undefined
+    const byId = new Map((await db.selectFrom('documents').selectAll().where('id', 'in', timers.map(t => t.document_id)).execute()).map(d => [d.id, d]))
+    const documents = withinBatchBytes(timers.map(t => byId.get(t.document_id))).filter(d => d !== undefined)
+    return backOffice.prepareRegisterCheck(await withContent(db, documents))
+  }
+
   const timers = createTimerRunner(db, clock, { process: processDue, forward: forwardDue, 'register-check': checkRegisterDue }, {
+    prepare: { 'register-check': prepareRegisterCheck },
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.onError ? { onError: options.onError } : {}),
     ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),

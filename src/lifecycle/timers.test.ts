@@ -177,3 +177,16 @@ t.test('after a long transaction, submissions under way get the single connectio
   t.equal(await runner.runDue(), 2)
   t.same(events, ['transaction a', 'submissions first', 'transaction b'])
 })
+
+t.test('a kind with a preparer reads before its transaction, and the handler gets what was read', async t => {
+  const { db } = await testDb(t)
+  const [a, b] = await documents(db, 2)
+  await scheduleTimers(db, start, [{ lane: 'l', kind: 'k', documentId: a!, dueAt: at(0) }, { lane: 'l', kind: 'other', documentId: b!, dueAt: at(1) }])
+  const events: string[] = []
+  const runner = createTimerRunner(db, { now: () => at(60) }, {
+    k: async (_trx, timers, _now, prepared) => { events.push(`run ${String(prepared)}`); return timers.map(() => 'done' as const) },
+    other: async (_trx, timers, _now, prepared) => { events.push(`other ${String(prepared)}`); return timers.map(() => 'done' as const) },
+  }, { prepare: { k: async (_db, timers) => { events.push(`prepare ${timers.length}`); return 'read' } } })
+  t.equal(await runner.runDue(), 2)
+  t.same(events, ['prepare 1', 'run read', 'other undefined'])
+})

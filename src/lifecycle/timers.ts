@@ -19,7 +19,14 @@ export type TimerOutcome = 'done' | 'skipped'
  * per timer, or per timer of a leading part of the batch: the rest stay due and go to the next transaction. Throwing rolls every transition of the batch back. Handlers get the batch so that they can read
  * what they need for all of it at once.
  */
-export type TimerHandler = (trx: Db, timers: readonly TimerRow[], now: Date) => Promise<readonly TimerOutcome[]>
+export type TimerHandler = (trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown) => Promise<readonly TimerOutcome[]>
+
+/**
+ * Reads, before the transaction, what a kind's handler needs that never changes (a document's bytes, parsed), so
+ * that the transaction does not hold its connection and locks while it is read. Gets the timers that were due then;
+ * the handler gets its answer as `prepared` and must cope with timers it does not cover.
+ */
+export type TimerPreparer = (db: Db, timers: readonly TimerRow[]) => Promise<unknown>
 
 export interface TimerRunner {
   /** Runs every timer due now; resolves with how many ran. Calls made meanwhile share one run. */
@@ -33,6 +40,7 @@ export interface TimerRunner {
 
 export interface TimerRunnerOptions {
   readonly pollMs?: number
+  readonly prepare?: Readonly<Record<string, TimerPreparer>>
   readonly batchSize?: number
   /**
    * On a database with one connection (PGlite) timed transitions compete with submissions: while `busy()`
@@ -84,7 +92,22 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
   let pausedUntil = 0
   let pauseMs = faultPauseMs.first
 
+  async function prepareLane(lane: string, now: Date, limit: number): Promise<Map<string, unknown>> {
+    const prepared = new Map<string, unknown>()
+    const preparers = options.prepare ?? {}
+    if (Object.keys(preparers).length === 0) return prepared
+    const due = await db.selectFrom('timers').selectAll()
+      .where('lane', '=', lane).where('done_at', 'is', null).where('due_at', '<=', now)
+      .orderBy('due_at').orderBy('id').limit(limit).execute()
+    for (const kind of new Set(due.map(t => t.kind))) {
+      const preparer = Object.hasOwn(preparers, kind) ? preparers[kind] : undefined
+      if (preparer) prepared.set(kind, await preparer(db, due.filter(t => t.kind === kind)))
+    }
+    return prepared
+  }
+
   async function runLaneBatch(lane: string, now: Date, limit: number): Promise<number> {
+    const prepared = await prepareLane(lane, now, limit)
     return db.transaction().execute(async trx => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ${lane})) as locked`.execute(trx)
       if (!rows[0]?.locked) return -1
@@ -98,7 +121,7 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
         const segment = due.slice(start, end)
         const handler = handlers[segment[0]!.kind]
         if (!handler) throw new Error(`no handler for timer kind ${segment[0]!.kind}`)
-        const outcomes = await handler(trx, segment, now)
+        const outcomes = await handler(trx, segment, now, prepared.get(segment[0]!.kind))
         for (const outcome of ['done', 'skipped'] as const) {
           const ids = segment.filter((_, i) => outcomes[i] === outcome).map(t => t.id)
           if (ids.length > 0) await trx.updateTable('timers').set({ done_at: now, outcome }).where('id', 'in', ids).where('done_at', 'is', null).execute()

@@ -63,8 +63,15 @@ export function createBuiltInBackOffice(codeLists: CodeLists, read: DocumentRead
       return requests.map(r => results.get(r.document.id) ?? { processing: 'processed', findings: [] })
     },
 
-    async checkRegister(trx, requests, now) {
-      const parsed = await parse(requests, read)
+    // Reports are read before the check's transaction; one read after all (another instance's, or newly due) is read here.
+    async prepareRegisterCheck(requests) {
+      return new Map((await parse(requests, read)).map(p => [p.document.id, p]))
+    },
+
+    async checkRegister(trx, requests, now, prepared) {
+      const ready = prepared as ReadonlyMap<string, Parsed> | undefined
+      const parsed: Parsed[] = []
+      for (const request of requests) parsed.push(ready?.get(request.document.id) ?? (await parse([request], read))[0]!)
       const sk = await skRegister(trx, parsed, isReport)
       return parsed.map(({ document, form, root }) => checkReport(sk, document, form, root, codeLists, now))
     },
