@@ -50,31 +50,22 @@ type Written = { number: string } | { error: unknown }
 export function createDocumentWriter(db: Db): DocumentWriter {
   const one = (doc: NewDocument): Promise<Written> => writeBatch(db, [doc]).then(([number]) => ({ number: number! }), (error: unknown) => ({ error }))
   const batcher = createBatcher<NewDocument, Written>(async docs => {
-    // A document judged under a lock on its series is written alone, so the next one of the series sees it.
-    const grouped = docs.filter(d => !d.admit)
-    const written = new Map<NewDocument, Written>()
-    let fault: unknown
-    if (grouped.length > 0) {
-      try {
-        (await writeBatch(db, grouped)).forEach((number, i) => written.set(grouped[i]!, { number }))
-      } catch (error) {
-        if (databaseFaultCause(error)) fault = error
-        if (grouped.length === 1 || fault) for (const doc of grouped) written.set(doc, { error })
-        else for (const doc of grouped) written.set(doc, await one(doc))
-      }
+    try {
+      return (await writeBatch(db, docs)).map(number => ({ number }))
+    } catch (error) {
+      // Nothing of this batch was written: the batcher fails the documents queued behind it too.
+      if (databaseFaultCause(error)) throw error
+      if (docs.length === 1) return [{ error }]
+      const written: Written[] = []
+      for (const doc of docs) written.push(await one(doc))
+      return written
     }
-    for (const doc of docs.filter(d => d.admit)) {
-      const result: Written = fault ? { error: fault } : await one(doc)
-      if ('error' in result && databaseFaultCause(result.error)) fault = result.error
-      written.set(doc, result)
-    }
-    // Nothing of this batch was written: the batcher fails the documents queued behind it too.
-    if (fault && docs.every(d => 'error' in written.get(d)!)) throw fault
-    return docs.map(d => written.get(d)!)
   }, maxBatch, { isFault: error => databaseFaultCause(error) !== undefined })
   return {
     async write(doc) {
-      const written = await batcher.load(doc)
+      // A document judged under a lock on its series is written alone, so that the next one of the series sees it,
+      // and outside the group commit, so that small documents never wait behind a large report's transaction.
+      const written = doc.admit ? await one(doc) : await batcher.load(doc)
       if ('error' in written) throw written.error
       return written.number
     },
