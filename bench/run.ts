@@ -267,8 +267,9 @@ async function burst(gw: Awaited<ReturnType<typeof benchGateway>>, vzor: { call:
   await filer
   return {
     mvps: mvps.length, mvpBytes: mvps[0]!.byteLength, receivedMs: Math.round(receivedMs), checkedMs: Math.round(performance.now() - started),
-    m1MaxMs: Math.round(max(m1)), m1Count: m1.length,
-    m1MaxMsDuringChecks: Math.round(max(afterReceipt)), m1CountDuringChecks: afterReceipt.length,
+    m1MaxMs: Math.round(max(m1)), m1P50Ms: percentile([...m1].sort((a, b) => a - b), 50), m1Count: m1.length,
+    m1MaxMsDuringChecks: Math.round(max(afterReceipt)), m1P50MsDuringChecks: percentile([...afterReceipt].sort((a, b) => a - b), 50),
+    m1CountDuringChecks: afterReceipt.length,
   }
 }
 
