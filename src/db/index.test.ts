@@ -2,10 +2,10 @@ import t from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql, type Kysely } from 'kysely'
+import { sql } from 'kysely'
 import pg from 'pg'
-import { testDb } from '../../test/helpers/db.js'
-import { databaseFaultCause, migrateToLatest, openDb, type Database, type Db, type DbFault } from './index.js'
+import { holdConnection, testDb } from '../../test/helpers/db.js'
+import { databaseFaultCause, migrateToLatest, openDb, type Db, type DbFault } from './index.js'
 
 const url = process.env.DATABASE_URL
 
@@ -78,18 +78,6 @@ async function eventually<T>(work: () => Promise<T>): Promise<T> {
 
 const one = async (db: Db): Promise<number> => Number((await sql<{ one: number }>`select 1 as one`.execute(db)).rows[0]!.one)
 
-/** Holds the one connection (PGlite) or one of the pool's (PostgreSQL) in a transaction until `release` is called. */
-function holdConnection(db: Kysely<Database>): { held: Promise<void>; release(): void; done: Promise<unknown> } {
-  let release!: () => void
-  let held!: () => void
-  const heldP = new Promise<void>(resolve => { held = resolve })
-  const done = db.transaction().execute(async trx => {
-    await sql`select 1`.execute(trx)
-    held()
-    await new Promise<void>(resolve => { release = resolve })
-  })
-  return { held: heldP, release: () => release(), done }
-}
 
 t.test('on PostgreSQL, DB_STATEMENT_TIMEOUT bounds a statement and the wait for a connection', { skip: !url && 'needs DATABASE_URL' }, async t => {
   const schema = `t_timeout_${process.pid}`

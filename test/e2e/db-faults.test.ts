@@ -3,14 +3,14 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql, type Kysely } from 'kysely'
+import { sql } from 'kysely'
 import pg from 'pg'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
-import { testDb } from '../helpers/db.js'
+import { holdConnection, testDb } from '../helpers/db.js'
 import { testPki } from '../helpers/pki.js'
 import { privateClusterUnavailable, startPrivateCluster } from '../helpers/pg-cluster.js'
 import { syntheticM1 } from '../../bench/documents.js'
-import { migrateToLatest, openDb, type Database, type DbHandle } from '../../src/db/index.js'
+import { migrateToLatest, openDb, type DbHandle } from '../../src/db/index.js'
 import { verifyAudit } from '../../src/audit/index.js'
 import { sha256Hex } from '../../src/lib/hash.js'
 import { localDate } from '../../src/lib/dates.js'
@@ -153,23 +153,19 @@ async function everyRouteUnavailable(t: Test, gw: TestGateway, id: string): Prom
   t.ok(Number(soap!.headers['retry-after']) > 0, 'SOAP: and Retry-After')
 }
 
-/** Holds one connection of `db` in a transaction until `release()`. */
-function holdConnection(db: Kysely<Database>): { held: Promise<void>; release(): void; done: Promise<unknown> } {
-  let release!: () => void
-  let held!: () => void
-  const heldP = new Promise<void>(resolve => { held = resolve })
-  const done = db.transaction().execute(async trx => {
-    await sql`select 1`.execute(trx)
-    held()
-    await new Promise<void>(resolve => { release = resolve })
-  })
-  return { held: heldP, release: () => release(), done }
-}
 
 async function gatewayOn(t: Test, db: DbHandle): Promise<TestGateway> {
   const gw = await startGateway(t, { db, env })
   await gw.register(as, { taxNumber: PRIMER })
   return gw
+}
+
+/** A connection of its own to the test's PostgreSQL, as an operator's session. */
+async function adminClient(t: Test): Promise<pg.Client> {
+  const admin = new pg.Client({ connectionString: url })
+  await admin.connect()
+  t.teardown(() => admin.end())
+  return admin
 }
 
 const onPostgres = { skip: !url && 'runs with DATABASE_URL' }
@@ -178,9 +174,7 @@ const onPglite = { skip: !!url && 'runs in the PGlite pass' }
 t.test('PostgreSQL: backends terminated under load', onPostgres, async t => {
   const handle = await testDb(t, { statementTimeoutMs: TIMEOUT_MS })
   const gw = await gatewayOn(t, handle)
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  t.teardown(() => admin.end())
+  const admin = await adminClient(t)
   const traffic = load([gw], 40)
   await traffic.more(40)
   let terminated = 0
@@ -201,9 +195,7 @@ t.test('PostgreSQL: backends terminated under load', onPostgres, async t => {
 t.test('PostgreSQL: a lock on documents held past DB_STATEMENT_TIMEOUT', onPostgres, async t => {
   const handle = await testDb(t, { statementTimeoutMs: TIMEOUT_MS })
   const gw = await gatewayOn(t, handle)
-  const admin = new pg.Client({ connectionString: url })
-  await admin.connect()
-  t.teardown(() => admin.end())
+  const admin = await adminClient(t)
   const traffic = load([gw], 40)
   await traffic.more(20)
   await admin.query('begin')

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { sql, type Kysely } from 'kysely'
 import pg from 'pg'
-import { openDb, migrateToLatest, type DbHandle, type DbOptions } from '../../src/db/index.js'
+import { openDb, migrateToLatest, type Database, type DbHandle, type DbOptions } from '../../src/db/index.js'
 
 interface Teardown { teardown(fn: () => unknown): void }
 
@@ -75,4 +76,17 @@ async function adminQuery(url: string, statement: string): Promise<void> {
   } finally {
     await client.end()
   }
+}
+
+/** Holds one connection of `db` (PGlite's only one) in a transaction until `release()`. */
+export function holdConnection(db: Kysely<Database>): { held: Promise<void>; release(): void; done: Promise<unknown> } {
+  let release!: () => void
+  let held!: () => void
+  const heldP = new Promise<void>(resolve => { held = resolve })
+  const done = db.transaction().execute(async trx => {
+    await sql`select 1`.execute(trx)
+    held()
+    await new Promise<void>(resolve => { release = resolve })
+  })
+  return { held: heldP, release: () => release(), done }
 }
