@@ -14,6 +14,9 @@ export interface WorkerPool {
   close(): Promise<void>
 }
 
+/** Above this many bytes a document is large: it may not take the last worker free for small ones. */
+export const largeTaskBytes = 1024 * 1024
+
 export interface PoolTask { readonly op: string; readonly [field: string]: unknown }
 
 export interface WorkerPoolOptions {

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { createWorkerPool, type Refusal, type WorkerPool } from '../lib/worker-pool.js'
+import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/worker-pool.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
 import { forms } from '../forms/index.js'
 import type { DocumentFacts, EarlierDocument, FormModule } from '../forms/form-module.js'
@@ -66,20 +66,18 @@ export interface DocumentPoolOptions {
 const formsByType = new Map(forms.map(f => [f.type as string, f]))
 const handler = new URL('./document-worker.js', import.meta.url).href
 
-/** The ops of the document handler, for a worker pool that also serves others (see services.ts). */
-export const documentHandlers = { identify: handler, judge: handler, admit: handler, release: handler, outline: handler } as const
-
 /** Rebuilds a refusal thrown in a worker as the GatewayError it was. */
-export function reviveProblem({ code, message, findings }: Refusal): Error {
+function reviveProblem({ code, message, findings }: Refusal): Error {
   return new GatewayError(code as ProblemCode, message, (findings ?? []) as Finding[])
 }
 
-export function documentPoolOptions(options: DocumentPoolOptions = {}): { workers: number; largeBytes: number } {
-  return { workers: options.workers ?? Math.max(2, availableParallelism() - 1), largeBytes: options.largeBytes ?? 1024 * 1024 }
-}
-
-export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptions = {}, shared?: WorkerPool): DocumentPool {
-  const pool = shared ?? createWorkerPool({ handlers: documentHandlers, revive: reviveProblem, ...documentPoolOptions(options) })
+export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptions = {}): DocumentPool {
+  const pool = createWorkerPool({
+    handlers: { identify: handler, judge: handler, admit: handler, release: handler, outline: handler },
+    workers: options.workers ?? Math.max(2, availableParallelism() - 1),
+    largeBytes: options.largeBytes ?? largeTaskBytes,
+    revive: reviveProblem,
+  })
   let nextRef = 0
   const task = <T>(document: PooledDocument, body: DocumentTask, bytes: number): Promise<T> =>
     pool.run<T>(body, { bytes, worker: document.worker }).then(r => r.value)
@@ -110,6 +108,6 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
       pool.post(document.worker, { op: 'release', ref: document.ref })
     },
 
-    close: () => (shared ? Promise.resolve() : pool.close()),
+    close: () => pool.close(),
   }
 }

@@ -1,7 +1,6 @@
 import { loadCodeLists } from '../forms/code-lists-file.js'
-import { parseXmlBytes } from '../xml/index.js'
+import { parseXmlBytes, type XmlElement } from '../xml/index.js'
 import type { EarlierDocument } from '../forms/form-module.js'
-import type { XmlElement } from '../xml/index.js'
 import { admitDocument, identifyDocument, judgeDocument, type IdentifiedDocument } from './validator.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
 

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
+import { largeTaskBytes } from '../lib/worker-pool.js'
 
 /** One schema violation reported by xmllint for one document. */
 export interface XsdIssue {
@@ -57,7 +58,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   const batchTimeoutMs = options.batchTimeoutMs ?? 60_000
   const lingerMs = options.lingerMs ?? 2
   const lingerBelow = Math.min(32, maxBatchDocs)
-  const largeBytes = options.largeBytes ?? 1024 * 1024
+  const largeBytes = options.largeBytes ?? largeTaskBytes
   const isLarge = (p: Pending): boolean => p.bytes.byteLength > largeBytes
   const schemaFiles = readdirSync(options.schemaDir)
     .filter(name => name.endsWith('.xsd'))

@@ -11,7 +11,7 @@ import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
-import { createWorkerPool, type Refusal, type WorkerPool } from '../../lib/worker-pool.js'
+import { createWorkerPool, largeTaskBytes, type Refusal, type WorkerPool } from '../../lib/worker-pool.js'
 import { documentView, element, envelope, fault, response, text } from './write.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
@@ -97,7 +97,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
     app.addHook('onClose', async () => { await envelopes?.close() })
     const readEnvelope = async (bytes: Uint8Array): Promise<SoapRequest> => {
       envelopes ??= createWorkerPool({
-        handlers: { envelope: new URL('./envelope-worker.js', import.meta.url).href }, workers: 2, largeBytes: 1024 * 1024, revive: reviveFault,
+        handlers: { envelope: new URL('./envelope-worker.js', import.meta.url).href }, workers: 2, largeBytes: largeTaskBytes, revive: reviveFault,
       })
       return (await envelopes.run<SoapRequest>({ op: 'envelope', bytes }, { bytes: bytes.byteLength })).value
     }
