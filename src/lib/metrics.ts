@@ -17,7 +17,7 @@ const help: Record<string, string> = {
   ehrs_inflight_bytes: 'Request body bytes admitted and not yet answered, gateway-wide (MAX_INFLIGHT_BYTES)',
   ehrs_message_log_failures_total: 'Message-log rows that could not be written',
   ehrs_database_faults_total: 'Database faults met (connection lost or refused, statement timeout, disk full, …), by SQLSTATE or cause',
-  ehrs_database_available: '1 while the database answers, 0 from its first fault until a probe passes after 2 s without one',
+  ehrs_database_available: 'Whether the database answers: 1, or 0 from its first fault until a probe passes after 2 s without one',
 }
 
 export function createMetrics(): Metrics {

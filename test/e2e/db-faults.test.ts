@@ -132,7 +132,7 @@ async function recovered(t: Test, gateways: readonly TestGateway[], stored: read
   for (const g of gateways) {
     t.match(g.services.metrics.render(), /ehrs_database_faults_total\{cause="[^"]+"\} [1-9]/, 'the faults are counted in /metrics')
     // The outage ends once probes have passed for a while with no fault.
-    await until(async () => { await readyz(g); return /ehrs_database_available 1/.test(g.services.metrics.render()) }, 'ehrs_database_available 1')
+    await until(async () => { await readyz(g); return /^ehrs_database_available 1$/m.test(g.services.metrics.render()) }, 'ehrs_database_available 1')
     t.match(g.logs(), /database available again/, 'the end of the outage is logged')
   }
 }
