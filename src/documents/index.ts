@@ -30,13 +30,14 @@ export interface DocumentView {
 }
 
 /**
- * A client sees a document only in its own environment and only where it may file that type for that
- * employer today: its own tax number, or an active mandate covering the type.
+ * A client sees, in its own environment, every document it submitted itself (its proof of filing, also after a
+ * mandate ended: SPEC.md §3) and the documents of the employers it may file that type for today: its own tax
+ * number, or an active mandate covering the type.
  */
 function visibleTo(caller: Caller, today: string) {
   return (eb: ExpressionBuilder<Database, 'documents'>) => eb.and([
     eb('documents.environment', '=', caller.environment),
-    mayActFor(caller, 'documents.employer', today, sql`array[documents.type]`),
+    eb.or([eb('documents.client_id', '=', caller.clientId), mayActFor(caller, 'documents.employer', today, sql`array[documents.type]`)]),
   ])
 }
 

@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
-import type { Caller, Environment } from '../access/index.js'
+import { authorizeActing, type Caller, type Environment } from '../access/index.js'
 import { countryOf, type Country } from '../forms/form-module.js'
 import { registerCheckFindingsOf } from '../forms/sk/common/register-check.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
+import { localDate } from '../lib/dates.js'
 import { makeFinding, type Finding } from '../validation/finding.js'
 import type { Acceptance, DocumentState, Processing } from './states.js'
 import type { BackOffice, PreparedDocuments, ProcessingRequest } from './back-office.js'
@@ -257,6 +258,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     async storno(caller, id) {
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
+      await authorizeActing(db, caller, document.employer, document.type, localDate(now))
       await db.transaction().execute(async trx => {
         await lockDocument(trx, id)
         const state = (await currentStates(trx, [id])).get(id)!
@@ -273,6 +275,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     async requestRegisterCheck(caller, id) {
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
+      await authorizeActing(db, caller, document.employer, document.type, localDate(now))
       if (!reports.has(document.type)) {
         throw new GatewayError('REGISTER_CHECK_NOT_ALLOWED', `Only reports (MVP, VPP) are checked against the register; this is an ${document.type}.`)
       }

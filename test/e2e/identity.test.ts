@@ -70,12 +70,25 @@ t.test('a client of an outside CA files for itself, and for another employer onl
   t.equal(mandated.status, 201, 'filed under the mandate, without a restart')
   t.equal(mandated.json.employer, NOVAK)
 
-  const seen = await gw.call({ path: `/api/v1/documents/${mandated.json.id}`, as })
-  t.equal(seen.status, 200)
+  // The employer's own program files too: the mandated client sees that while its mandate lasts.
+  await gw.register(pki.otherClient, { taxNumber: NOVAK })
+  const byEmployer = await gw.call({ path: '/api/v1/documents', as: pki.otherClient, body: soleTrader.toString().replace('</M1>', '<!-- again --></M1>'), headers: xmlHeaders })
+  t.equal(byEmployer.status, 201)
+  t.equal((await gw.call({ path: `/api/v1/documents/${byEmployer.json.id}`, as })).status, 200, 'the employer\'s own filing, seen under the mandate')
+
   await revokeMandate(db, mandateId, now)
-  const hidden = await gw.call({ path: `/api/v1/documents/${mandated.json.id}`, as })
-  t.equal(hidden.status, 404, 'after the mandate is revoked the document is out of sight')
-  t.equal(hidden.json.code, 'DOCUMENT_NOT_FOUND')
+  const id = mandated.json.id
+  t.equal((await gw.call({ path: `/api/v1/documents/${id}`, as })).status, 200, 'its own filing stays in sight after the mandate is revoked')
+  t.equal((await gw.call({ path: `/api/v1/documents/${id}/content`, as })).status, 200, 'and its content')
+  const receipt = await gw.call({ path: `/api/v1/documents/${id}/receipt`, as })
+  t.equal(receipt.status, 200, 'and its receipt: the proof of filing')
+  const listed = await gw.call({ path: `/api/v1/documents?employer=${NOVAK}`, as })
+  t.same(listed.json.items.map((d: { id: string }) => d.id), [id], 'listed: its own filing, not the employer\'s')
+  const hidden = await gw.call({ path: `/api/v1/documents/${byEmployer.json.id}`, as })
+  t.same([hidden.status, hidden.json.code], [404, 'DOCUMENT_NOT_FOUND'], 'the employer\'s own filing is out of sight once the mandate is revoked')
+  const storno = await gw.call({ method: 'POST', path: `/api/v1/documents/${id}/storno`, as })
+  t.same([storno.status, storno.json.code], [403, 'NOT_AUTHORIZED_FOR_EMPLOYER'], 'seeing its filing does not let it act for the employer')
+  t.equal((await gw.call({ path: `/api/v1/documents/${id}`, as: pki.otherClient })).status, 200, 'the employer sees the filing made for it')
 })
 
 t.test('clients see only what they may file, and 404 never reveals that an id exists', async t => {
