@@ -96,6 +96,14 @@ export interface DocumentStatesTable {
   findings: Json
 }
 
+export interface IdempotencyKeysTable {
+  client_id: string
+  key: string
+  document_id: string
+  sha256: string
+  created_at: Date
+}
+
 export interface DocumentCountersTable {
   prefix: string
   month: string
@@ -178,6 +186,7 @@ export interface Database {
   documents: DocumentsTable
   document_states: DocumentStatesTable
   document_counters: DocumentCountersTable
+  idempotency_keys: IdempotencyKeysTable
   audit_log: AuditLogTable
   audit_head: AuditHeadTable
   insurances: InsurancesTable

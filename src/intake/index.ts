@@ -89,20 +89,19 @@ export function createIntake(
     return rows.map(() => undefined)
   })
   const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, error => options.onMessageLogError?.(error))
-  // One query answers "seen before?" for every submission that arrives meanwhile.
+  // One query per table answers "seen before?" for every submission that arrives meanwhile.
   const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
-    const keys = asks.map(a => a.key).filter((k): k is string => k !== null)
-    const rows = await db.selectFrom('documents').select(['id', 'client_id', 'sha256', 'idempotency_key'])
-      .where('client_id', 'in', [...new Set(asks.map(a => a.clientId))])
-      .where(eb => eb.or([
-        eb('sha256', 'in', asks.map(a => a.sha256)),
-        ...(keys.length > 0 ? [eb('idempotency_key', 'in', keys)] : []),
-      ]))
-      .execute()
+    const clientIds = [...new Set(asks.map(a => a.clientId))]
+    const keys = [...new Set(asks.flatMap(a => (a.key !== null ? [a.key] : [])))]
+    const [sameBytes, sameKeys] = await Promise.all([
+      db.selectFrom('documents').select(['id', 'client_id', 'sha256'])
+        .where('client_id', 'in', clientIds).where('sha256', 'in', [...new Set(asks.map(a => a.sha256))]).execute(),
+      keys.length === 0 ? [] : db.selectFrom('idempotency_keys').select(['document_id as id', 'client_id', 'sha256', 'key'])
+        .where('client_id', 'in', clientIds).where('key', 'in', keys).execute(),
+    ])
     return asks.map(ask => {
-      const mine = rows.filter(r => r.client_id === ask.clientId)
-      const byKey = ask.key ? mine.find(r => r.idempotency_key === ask.key) : undefined
-      const found = byKey ?? mine.find(r => r.sha256 === ask.sha256)
+      const byKey = ask.key !== null ? sameKeys.find(r => r.client_id === ask.clientId && r.key === ask.key) : undefined
+      const found = byKey ?? sameBytes.find(r => r.client_id === ask.clientId && r.sha256 === ask.sha256)
       return found ? { id: found.id, sha256: found.sha256, viaKey: byKey !== undefined } : undefined
     })
   }, undefined, { isFault: error => databaseFaultCause(error) !== undefined })
@@ -187,11 +186,7 @@ export function createIntake(
       throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
     }
     const earlier = await findEarlier(arrival)
-    if (earlier?.viaKey && earlier.sha256 !== arrival.sha256) {
-      throw new GatewayError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a document with different content')
-    }
-    // A repeat answers with the original only while the caller may still see it; otherwise it is judged anew.
-    if (earlier && await isVisible(s.caller, earlier.id, arrival.receivedAt)) return duplicate(arrival, s.caller, earlier)
+    if (earlier) return repeat(arrival, s.caller, earlier)
 
     const identified = await documents.identify(s.bytes)
     try {
@@ -228,7 +223,7 @@ export function createIntake(
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
         const winner = await findEarlier(arrival)
-        if (winner) return duplicate(arrival, s.caller, winner)
+        if (winner) return repeat(arrival, s.caller, winner)
       }
       throw error
     }
@@ -239,17 +234,21 @@ export function createIntake(
     return earlierLookup.load({ clientId: arrival.clientId, sha256: arrival.sha256, key: arrival.idempotencyKey })
   }
 
-  async function isVisible(caller: Caller, id: string, now: Date): Promise<boolean> {
-    try {
-      await getDocumentView(db, caller, id, now)
-      return true
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === 'DOCUMENT_NOT_FOUND') return false
-      throw error
+  /**
+   * A submission that repeats an earlier one: by its Idempotency-Key (the same bytes, or 409) or by its bytes. A
+   * key first seen on a repeat is bound to the original now, so that one key means one document in any order.
+   */
+  async function repeat(arrival: Arrival, caller: Caller, earlier: Earlier): Promise<SubmitResult> {
+    if (earlier.viaKey && earlier.sha256 !== arrival.sha256) throw keyReused()
+    if (arrival.idempotencyKey !== null && !earlier.viaKey) {
+      await db.insertInto('idempotency_keys').values({
+        client_id: arrival.clientId, key: arrival.idempotencyKey, document_id: earlier.id, sha256: arrival.sha256, created_at: arrival.receivedAt,
+      }).onConflict(oc => oc.columns(['client_id', 'key']).doNothing()).execute()
+      // Another request may have bound the key first, to other bytes.
+      const bound = await db.selectFrom('idempotency_keys').select('sha256')
+        .where('client_id', '=', arrival.clientId).where('key', '=', arrival.idempotencyKey).executeTakeFirstOrThrow()
+      if (bound.sha256 !== arrival.sha256) throw keyReused()
     }
-  }
-
-  async function duplicate(arrival: Arrival, caller: Caller, earlier: { id: string }): Promise<SubmitResult> {
     const view = await getDocumentView(db, caller, earlier.id, arrival.receivedAt)
     await logged(recordMessage(db, arrival, { status: 200, documentId: earlier.id }))
     return { status: 200, view: { ...view, duplicateOf: earlier.id } }
@@ -284,6 +283,10 @@ export function createIntake(
       timers[0] ? { kind: timers[0].kind, at: timers[0].dueAt } : undefined,
     )
   }
+}
+
+function keyReused(): GatewayError {
+  return new GatewayError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a document with different content')
 }
 
 function invalid(identified: PooledDocument, findings: readonly Finding[]): GatewayError {

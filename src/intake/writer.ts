@@ -88,6 +88,12 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
       external_id: d.externalId, received_at: d.arrival.receivedAt, sha256: d.arrival.sha256, size: d.arrival.bytes.byteLength,
       message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings), series: d.series,
     }))).execute()
+    const keyed = docs.filter(d => d.arrival.idempotencyKey !== null)
+    if (keyed.length > 0) {
+      await trx.insertInto('idempotency_keys').values(keyed.map(d => ({
+        client_id: d.clientId, key: d.arrival.idempotencyKey!, document_id: d.id, sha256: d.arrival.sha256, created_at: d.arrival.receivedAt,
+      }))).execute()
+    }
     await trx.insertInto('document_states').values(docs.map(d => ({
       document_id: d.id, at: d.arrival.receivedAt, acceptance: d.state.acceptance, processing: d.state.processing,
       reason: 'received', findings: '[]',
