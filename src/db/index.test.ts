@@ -147,3 +147,17 @@ t.test('on PGlite with a data folder, a statement past DB_STATEMENT_TIMEOUT is c
   t.same(rows, [{ n: 1 }], 'reopened from the folder: the committed row is there, the cut transaction left nothing')
   t.equal(faults.length, 1, 'one fault, however many callers met the reopening')
 })
+
+t.test('bytea values go in and come out byte-exact, small and large', async t => {
+  const handle = await testDb(t)
+  const every = Uint8Array.from({ length: 256 }, (_, i) => i)
+  const large = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => (i * 31) & 0xff)
+  const { rows } = await sql<{ small: Uint8Array; big: Uint8Array; empty: Uint8Array; n: number }>`
+    select ${every}::bytea as small, ${large}::bytea as big, ${new Uint8Array()}::bytea as empty, length(${large}::bytea) as n`.execute(handle.db)
+  const row = rows[0]!
+  t.same(Buffer.from(row.small), Buffer.from(every), 'every byte value')
+  t.equal(Number(row.n), large.byteLength, 'the database sees every byte of a large value')
+  t.ok(Buffer.from(row.big).equals(Buffer.from(large)), 'a large value comes back whole')
+  t.equal(row.empty.byteLength, 0, 'an empty value')
+  t.ok(large.every((v, i) => v === ((i * 31) & 0xff)), 'the value sent is left as it was')
+})

@@ -25,14 +25,14 @@ export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: bool
   const states = await currentStates(db, rows.map(r => r.id))
   const earlier = rows.map(r => ({ row: r, state: states.get(r.id)! }))
   const wanted = content ? earlier.filter(e => e.state.acceptance === 'accepted' && wasForwarded(e.state)) : []
-  const bodies = wanted.length === 0 ? new Map<string, string>() : new Map((await db.selectFrom('message_log')
-    .select(['id', sql<string>`encode(body, 'base64')`.as('body')]).where('id', 'in', wanted.map(e => e.row.message_id)).execute())
+  const bodies = wanted.length === 0 ? new Map<string, Uint8Array | null>() : new Map((await db.selectFrom('message_log')
+    .select(['id', 'body']).where('id', 'in', wanted.map(e => e.row.message_id)).execute())
     .map(m => [m.id, m.body]))
   return earlier.map(({ row, state }) => {
     const body = bodies.get(row.message_id)
     return {
       number: row.number, kind: row.kind, acceptance: state.acceptance, processing: state.processing,
-      ...(body !== undefined ? { body: new Uint8Array(Buffer.from(body, 'base64')) } : {}),
+      ...(body !== undefined ? { body: body ?? new Uint8Array() } : {}),
     }
   })
 }

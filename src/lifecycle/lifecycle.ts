@@ -136,11 +136,11 @@ function withinBatchBytes<T extends DocumentRow | undefined>(documents: readonly
   return [...documents]
 }
 
-/** The submitted bytes of documents, read as base64 text: PGlite decodes a bytea result byte by byte in JavaScript. */
+/** The submitted bytes of documents. */
 async function withContent(trx: Db, documents: readonly DocumentRow[]): Promise<ProcessingRequest[]> {
   if (documents.length === 0) return []
-  const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', sql<string>`encode(body, 'base64')`.as('body')])
-    .where('id', 'in', documents.map(d => d.message_id)).execute()).map(m => [m.document_id, Buffer.from(m.body ?? '', 'base64')]))
+  const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', 'body'])
+    .where('id', 'in', documents.map(d => d.message_id)).execute()).map(m => [m.document_id, m.body ?? new Uint8Array()]))
   return documents.map(document => ({ document, content: bodies.get(document.id) ?? new Uint8Array() }))
 }
 
