@@ -36,8 +36,8 @@ async function parse(requests: readonly ProcessingRequest[], read: DocumentReade
  * The SK register of every employer in the batch whose documents read it: a report is checked against all of
  * an employer's relationships; a forwarded report is processed as filed and needs none of it.
  */
-const skRegister = (trx: Parameters<BackOffice['process']>[0], parsed: readonly Parsed[], needs: (type: string) => boolean): Promise<RegisterSession> =>
-  RegisterSession.loadEmployers(trx, 'SK', parsed.filter(p => p.form.country === 'SK' && needs(p.document.type)).map(p => p.document))
+const skRegister = (trx: Parameters<BackOffice['process']>[0], parsed: readonly Parsed[], needs: (type: string) => boolean, forUpdate: boolean): Promise<RegisterSession> =>
+  RegisterSession.loadEmployers(trx, 'SK', parsed.filter(p => p.form.country === 'SK' && needs(p.document.type)).map(p => p.document), forUpdate)
 
 const isReport = (type: string): boolean => type === 'MVP' || type === 'VPP'
 
@@ -54,7 +54,7 @@ export function createBuiltInBackOffice(codeLists: CodeLists, read: DocumentRead
       // report (up to 32 MiB) is not read again here.
       const parsed = await parse(requests.filter(r => !isReport(r.document.type)), read)
       const si = await RegisterSession.load(trx, 'SI', parsed.filter(p => p.form.country === 'SI').map(p => siRegisterKey(p.document, p.root)))
-      const sk = await skRegister(trx, parsed, () => true)
+      const sk = await skRegister(trx, parsed, () => true, true)
       const results = new Map(parsed.map(({ document, form, root }) => [document.id, form.country === 'SI'
         ? processSiDocument(si, document, form, root, now)
         : processSkDocument(sk, document, form, root, now)]))
@@ -72,7 +72,8 @@ export function createBuiltInBackOffice(codeLists: CodeLists, read: DocumentRead
       const ready = prepared as ReadonlyMap<string, Parsed> | undefined
       const parsed: Parsed[] = []
       for (const request of requests) parsed.push(ready?.get(request.document.id) ?? (await parse([request], read))[0]!)
-      const sk = await skRegister(trx, parsed, isReport)
+      // A check only reads the register: its relationships are not locked against the processing of an RLFO.
+      const sk = await skRegister(trx, parsed, isReport, false)
       return parsed.map(({ document, form, root }) => checkReport(sk, document, form, root, codeLists, now))
     },
   }

@@ -39,17 +39,17 @@ export class RegisterSession {
   private constructor(private readonly trx: Db) {}
 
   /** Every insurance of the given employers (the register check compares a report with all of them). */
-  static async loadEmployers(trx: Db, country: string, employers: readonly { environment: string; employer: string }[]): Promise<RegisterSession> {
+  /** `forUpdate`: the batch will change these relationships; a register check only reads them. */
+  static async loadEmployers(trx: Db, country: string, employers: readonly { environment: string; employer: string }[], forUpdate = true): Promise<RegisterSession> {
     const session = new RegisterSession(trx)
     const unique = [...new Map(employers.map(e => [`${e.environment}|${e.employer}`, e])).values()]
     for (const e of unique) session.employers.add(`${e.environment}|${e.employer}`)
     if (unique.length === 0) return session
-    const found = await trx.selectFrom('insurances').selectAll()
+    const query = trx.selectFrom('insurances').selectAll()
       .where('country', '=', country)
       .where(eb => eb(sql`(environment, employer)`, 'in', sql`(${sql.join(unique.map(e => sql`(${e.environment}, ${e.employer})`))})`))
       .orderBy('id')
-      .forUpdate()
-      .execute()
+    const found = await (forUpdate ? query.forUpdate() : query).execute()
     for (const row of found) session.listFor(row).push(row)
     return session
   }
