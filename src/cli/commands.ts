@@ -121,11 +121,11 @@ export const commands: readonly Command[] = [
       const types = str(input, 'types')
       const from = str(input, 'from')
       const to = str(input, 'to')
-      const params: Record<string, unknown> = { employer, client }
+      const params: Record<string, string> = { employer, client }
       if (types !== undefined) params.types = check.documentTypes('--types', types).join(',')
       if (from !== undefined) params.from = check.calendarDate('--from', from)
       if (to !== undefined) params.to = check.calendarDate('--to', to)
-      if (from !== undefined && to !== undefined && params.to! < params.from!) throw new UsageError(`--to ${to} is before --from ${from}`)
+      if (params.from && params.to && params.to < params.from) throw new UsageError(`--to ${to} is before --from ${from}`)
       return { operation: 'mandates.add', params }
     },
   },

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { loadConfig, ConfigError, type Config } from '../config.js'
-import { OperatorError } from '../operator/index.js'
+import { loadConfig, type Config } from '../config.js'
 import { projectRoot } from '../lib/paths.js'
 import { parseCommand, UsageError, type ParsedCommand } from './args.js'
 import { commands, groups, type Command, type CommandContext, type Plan } from './commands.js'
@@ -25,11 +24,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     return await dispatch(argv, io)
   } catch (error) {
-    if (error instanceof UsageError || error instanceof OperatorError || error instanceof ConfigError) {
-      io.stderr(`${error instanceof UsageError && error.command ? `ehrs ${error.command}` : 'ehrs'}: ${error.message}\n`)
-    } else {
-      io.stderr(`ehrs: ${error instanceof Error ? error.message : String(error)}\n`)
-    }
+    // UsageError and OperatorError (input that cannot be carried out), ConfigError (every bad variable), and any
+    // other failure (a database that does not answer): the message, and exit 2.
+    const where = error instanceof UsageError && error.command ? `ehrs ${error.command}` : 'ehrs'
+    io.stderr(`${where}: ${error instanceof Error ? error.message : String(error)}\n`)
     return 2
   }
 }
