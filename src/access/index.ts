@@ -135,6 +135,8 @@ export interface NewClient {
   readonly environment: Environment
   readonly certPem: string
   readonly software?: Software
+  /** Certificate checks the operator overrode with `--force` (ClientCertificateDefect names); audited. */
+  readonly overriddenChecks?: readonly string[]
 }
 
 const taxNumberPattern = /^[0-9]{8,10}$/
@@ -160,19 +162,27 @@ export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ 
     await insertCertificate(trx, id, cert, now)
     await appendAudit(trx, now, {
       actor: 'operator', action: 'client.added', subject: id,
-      details: { environment: input.environment, fingerprint: cert.fingerprint, software: input.software ?? null },
+      details: {
+        environment: input.environment, fingerprint: cert.fingerprint, software: input.software ?? null,
+        ...overrides(input.overriddenChecks),
+      },
     })
   })
   return { id, fingerprint: cert.fingerprint }
 }
 
-export async function addCertificate(db: Db, clientId: string, certPem: string, now: Date): Promise<{ fingerprint: string }> {
+export async function addCertificate(
+  db: Db, clientId: string, certPem: string, now: Date, options: { overriddenChecks?: readonly string[] } = {},
+): Promise<{ fingerprint: string }> {
   const cert = readCertificate(certPem)
   await db.transaction().execute(async trx => {
     await requireClient(trx, clientId)
     await assertCertificateFree(trx, cert.fingerprint)
     await insertCertificate(trx, clientId, cert, now)
-    await appendAudit(trx, now, { actor: 'operator', action: 'client.certificate_added', subject: clientId, details: { fingerprint: cert.fingerprint } })
+    await appendAudit(trx, now, {
+      actor: 'operator', action: 'client.certificate_added', subject: clientId,
+      details: { fingerprint: cert.fingerprint, ...overrides(options.overriddenChecks) },
+    })
   })
   return { fingerprint: cert.fingerprint }
 }
@@ -283,6 +293,17 @@ export async function certifySoftware(db: Db, clientId: string, now: Date): Prom
     await appendAudit(trx, now, { actor: 'operator', action: 'software.certified', subject: clientId, details: { ...software } })
     return software
   })
+}
+
+/** Software versions that passed certification, with the test client they passed on. */
+export async function listCertifiedSoftware(db: Db) {
+  const rows = await db.selectFrom('software_certifications').selectAll().orderBy('certified_at').execute()
+  return rows.map(r => ({ vendor: r.vendor, product: r.product, version: r.version, clientId: r.client_id, certifiedAt: r.certified_at }))
+}
+
+// A registration that went past a failed certificate check says so in its audit entry, naming the checks.
+function overrides(checks: readonly string[] | undefined): { certificateChecksOverridden?: string[] } {
+  return checks && checks.length > 0 ? { certificateChecksOverridden: [...checks] } : {}
 }
 
 function clientView(c: { id: string; name: string; tax_number: string; environment: Environment; software_vendor: string | null; software_product: string | null; software_version: string | null; created_at: Date }) {

@@ -1,24 +1,61 @@
-export const usage = `Usage: ehrs <command> [options]
+import { commonOptions } from './args.js'
+import { commands, type Command } from './commands.js'
 
-Clients and certificates
-  ehrs clients add --name N --tax-number T --env test|production --cert FILE [--software VENDOR/PRODUCT/VERSION]
-  ehrs clients cert-add ID --cert FILE
-  ehrs clients cert-revoke FINGERPRINT
-  ehrs clients list
-  ehrs clients show ID
-Mandates
-  ehrs mandates add --employer TAXNO --client ID [--types M1,M2,...] [--from YYYY-MM-DD] [--to YYYY-MM-DD]
-  ehrs mandates revoke ID
-  ehrs mandates list
-Software
-  ehrs software certify ID
-Documents
-  ehrs validate FILE... [--json]      offline validation; exit 0 valid, 1 invalid, 2 unusable input
-Operations
-  ehrs migrate                        apply database migrations
-  ehrs certs dev [--force]            (re)create the development PKI in certs-dev/
-  ehrs audit verify                   check the audit log's hash chain; exit 0 intact, 1 broken
+const sections: readonly [string, readonly string[]][] = [
+  ['Clients and certificates', ['clients']],
+  ['Mandates', ['mandates']],
+  ['Software', ['software']],
+  ['Documents', ['validate']],
+  ['Operations', ['migrate', 'certs', 'audit']],
+]
 
-Add --json to any command for JSON output. The CLI uses DATABASE_URL, or the embedded database in
-DATA_DIR; while the gateway runs on the embedded database it goes through the gateway's admin socket.
-`
+/** `ehrs clients add --name NAME … [--software …]`: required options bare, optional ones in brackets. */
+export function synopsis(command: Command): string {
+  const words = [`ehrs ${command.name}`, ...command.positionals.map(p => p.name)]
+  for (const [name, o] of Object.entries(command.options)) {
+    const text = o.type === 'boolean' ? `--${name}` : `--${name} ${o.value ?? 'VALUE'}`
+    words.push(o.required ? text : `[${text}]`)
+  }
+  return words.join(' ')
+}
+
+/** `ehrs help`, `ehrs --help`: every command, one line each. */
+export function usage(only?: string): string {
+  const lines = ['Usage: ehrs <command> [options]', '']
+  for (const [title, firstWords] of sections) {
+    const members = commands.filter(c => firstWords.includes(c.name.split(' ')[0]!) && (!only || c.name.startsWith(`${only} `)))
+    if (members.length === 0) continue
+    lines.push(title, ...members.map(c => `  ${synopsis(c)}`))
+  }
+  lines.push(
+    '',
+    '`ehrs <command> --help` explains a command and its options; `ehrs --version` prints the version.',
+    'Every command takes --json for JSON output. Options are checked strictly: an unknown option, a missing',
+    'or malformed value is refused with exit 2 before anything is changed. Exit codes: 0 done, 1 a negative',
+    'verdict (validate, audit verify), 2 a usage or input error.',
+    '',
+    'The CLI uses DATABASE_URL, or the embedded database in DATA_DIR; while the gateway runs on the embedded',
+    'database it goes through the gateway\'s admin socket.',
+    '',
+  )
+  return lines.join('\n')
+}
+
+/** `ehrs clients add --help`. */
+export function commandHelp(command: Command): string {
+  const options = { ...command.options, ...commonOptions }
+  const labels = Object.entries(options).map(([name, o]) => [
+    `--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}${name === 'help' ? ', -h' : ''}`,
+    `${o.help}${o.required ? ' (required)' : ''}`,
+  ] as const)
+  const width = Math.max(...labels.map(([label]) => label.length))
+  return [
+    `Usage: ${synopsis(command)}`,
+    '',
+    `${command.summary[0]!.toUpperCase()}${command.summary.slice(1)}.`,
+    '',
+    'Options:',
+    ...labels.map(([label, help]) => `  ${label.padEnd(width)}  ${help}`),
+    '',
+  ].join('\n')
+}

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { loadCodeLists } from '../forms/code-lists-file.js'
 import { createValidator } from '../validation/validator.js'
@@ -17,7 +18,7 @@ export interface FileVerdict {
  * `ehrs validate`: the server's own parser, XSD and plain rules, with today as the filing date.
  * Exit 0 when every file is valid, 1 when a document has errors, 2 when a file cannot be validated at all.
  */
-export async function validateFiles(files: readonly string[]): Promise<{ verdicts: FileVerdict[]; exitCode: number }> {
+export async function validateFiles(files: readonly string[], cwd = process.cwd()): Promise<{ verdicts: FileVerdict[]; exitCode: number }> {
   const validator = createValidator(loadCodeLists(), { workers: 1 })
   const filingDate = localDate(new Date())
   const verdicts: FileVerdict[] = []
@@ -26,7 +27,7 @@ export async function validateFiles(files: readonly string[]): Promise<{ verdict
     for (const file of files) {
       let bytes: Uint8Array
       try {
-        bytes = readFileSync(file)
+        bytes = readFileSync(resolve(cwd, file))
       } catch (error) {
         verdicts.push({ file, valid: false, problem: { code: 'FILE_UNREADABLE', detail: (error as Error).message }, findings: [] })
         exitCode = 2

@@ -95,6 +95,7 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), faults, close: () => db.destroy() }
   }
+  requireEmbeddedDatabase()
   let dataDir: string | undefined
   if (options.dataDir) {
     dataDir = resolve(options.dataDir, 'pglite')
@@ -109,4 +110,16 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     }),
   })
   return { db, kind: 'pglite', faults, close: () => db.destroy() }
+}
+
+/**
+ * PGlite is loaded only in its worker thread (pglite-worker.ts), so a build without it, as the production image,
+ * runs on PostgreSQL; asked for the embedded database all the same, it says what to do instead of failing in the thread.
+ */
+function requireEmbeddedDatabase(): void {
+  try {
+    import.meta.resolve('@electric-sql/pglite')
+  } catch {
+    throw new Error('the embedded database (@electric-sql/pglite) is not installed in this build, as in the production image: set DATABASE_URL to a PostgreSQL database')
+  }
 }

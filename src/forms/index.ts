@@ -33,5 +33,7 @@ export const findingCatalogue: readonly FindingDef[] = [
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 
 export { countryOf } from './form-module.js'
+export { checkDavcna } from './si/common/identifiers.js'
+export { checkDic } from './sk/common/identifiers.js'
 export type { FormModule, DocumentType, DocumentFacts, Country } from './form-module.js'
 export type { CodeLists } from './code-lists.js'

@@ -6,7 +6,7 @@ import type { Db } from '../db/index.js'
 import { migrateToLatest } from '../db/index.js'
 import type { Clock } from '../lib/clock.js'
 import {
-  addCertificate, addClient, addMandate, certifySoftware, listClients, listMandates, parseSoftware, revokeCertificate,
+  addCertificate, addClient, addMandate, certifySoftware, listCertifiedSoftware, listClients, listMandates, parseSoftware, revokeCertificate,
   revokeMandate, showClient, OperatorError, type Environment,
 } from '../access/index.js'
 import { verifyAudit } from '../audit/index.js'
@@ -26,6 +26,12 @@ const text = (args: Args, name: string, flag = `--${name}`): string => {
   return v.trim()
 }
 const optional = (args: Args, name: string): string | undefined => (typeof args[name] === 'string' && args[name] !== '' ? (args[name] as string).trim() : undefined)
+const overriddenChecks = (args: Args): string[] =>
+  Array.isArray(args.overriddenChecks) ? args.overriddenChecks.filter((c): c is string => typeof c === 'string') : []
+
+const DAY_MS = 86_400_000
+/** Whole days from `now` until a certificate's end; negative once it has ended. */
+const daysLeft = (notAfter: Date | string, now: Date): number => Math.floor((new Date(notAfter).getTime() - now.getTime()) / DAY_MS)
 
 function fingerprintArg(args: Args): string {
   try {
@@ -44,12 +50,21 @@ export const operations: Record<string, Operation> = {
     return addClient(db, {
       name: text(a, 'name'), taxNumber: text(a, 'taxNumber', '--tax-number'), environment: env as Environment,
       certPem: text(a, 'certPem', '--cert'), ...(software ? { software: parseSoftware(software) } : {}),
+      overriddenChecks: overriddenChecks(a),
     }, clock.now())
   },
-  'clients.cert-add': (db, clock, a) => addCertificate(db, text(a, 'id', 'ID'), text(a, 'certPem', '--cert'), clock.now()),
+  'clients.cert-add': (db, clock, a) =>
+    addCertificate(db, text(a, 'id', 'ID'), text(a, 'certPem', '--cert'), clock.now(), { overriddenChecks: overriddenChecks(a) }),
   'clients.cert-revoke': (db, clock, a) => revokeCertificate(db, fingerprintArg(a), clock.now()),
-  'clients.list': db => listClients(db),
-  'clients.show': (db, _clock, a) => showClient(db, text(a, 'id', 'ID')),
+  'clients.list': async (db, clock) => {
+    const now = clock.now()
+    return (await listClients(db)).map(c => ({ ...c, certificates: c.certificates.map(x => ({ ...x, daysLeft: daysLeft(x.notAfter, now) })) }))
+  },
+  'clients.show': async (db, clock, a) => {
+    const now = clock.now()
+    const client = await showClient(db, text(a, 'id', 'ID'))
+    return { ...client, certificates: client.certificates.map(x => ({ ...x, daysLeft: daysLeft(x.notAfter, now) })) }
+  },
   'mandates.add': (db, clock, a) => {
     const types = optional(a, 'types')
     const from = optional(a, 'from')
@@ -63,6 +78,7 @@ export const operations: Record<string, Operation> = {
   'mandates.revoke': async (db, clock, a) => { await revokeMandate(db, text(a, 'id', 'ID'), clock.now()); return { revoked: a.id } },
   'mandates.list': db => listMandates(db),
   'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id', 'ID'), clock.now()),
+  'software.list': db => listCertifiedSoftware(db),
   'migrate': async db => ({ applied: await migrateToLatest(db as never) }),
   'audit.verify': db => verifyAudit(db),
 }

@@ -24,16 +24,7 @@ const CA_KEY_FILE = 'ca-key.pem'
  * `created` tells whether it did. Key files are written readable by the owner only.
  */
 export function ensureDevPki(dir: string, opts: { force?: boolean } = {}): DevPki & { created: boolean } {
-  const pki: DevPki = {
-    dir,
-    caCert: join(dir, 'ca.pem'),
-    serverCert: join(dir, 'server.pem'),
-    serverKey: join(dir, 'server-key.pem'),
-    signingCert: join(dir, 'signing.pem'),
-    signingKey: join(dir, 'signing-key.pem'),
-    clientCert: join(dir, 'client-demo.pem'),
-    clientKey: join(dir, 'client-demo-key.pem'),
-  }
+  const pki = devPkiPaths(dir)
   if (!opts.force && isComplete(pki)) return { ...pki, created: false }
 
   mkdirSync(dir, { recursive: true })
@@ -57,6 +48,29 @@ export function ensureDevPki(dir: string, opts: { force?: boolean } = {}): DevPk
   writePair(pki.clientCert, pki.clientKey, client)
   writePair(pki.caCert, join(dir, CA_KEY_FILE), ca)
   return { ...pki, created: true }
+}
+
+/**
+ * The files of a development PKI that exist in `dir`, whole or not: any of them means a PKI is there, whose
+ * certificates clients may have registered and whose CA programs may trust.
+ */
+export function devPkiFilesPresent(dir: string): string[] {
+  const p = devPkiPaths(dir)
+  return [p.caCert, join(dir, CA_KEY_FILE), p.serverCert, p.serverKey, p.signingCert, p.signingKey, p.clientCert, p.clientKey]
+    .filter(file => existsSync(file))
+}
+
+function devPkiPaths(dir: string): DevPki {
+  return {
+    dir,
+    caCert: join(dir, 'ca.pem'),
+    serverCert: join(dir, 'server.pem'),
+    serverKey: join(dir, 'server-key.pem'),
+    signingCert: join(dir, 'signing.pem'),
+    signingKey: join(dir, 'signing-key.pem'),
+    clientCert: join(dir, 'client-demo.pem'),
+    clientKey: join(dir, 'client-demo-key.pem'),
+  }
 }
 
 function isComplete(pki: DevPki): boolean {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
 import { call, startGateway, xmlHeaders } from '../helpers/gateway.js'
@@ -8,6 +8,7 @@ import { fixture, fixturesDir } from '../helpers/paths.js'
 import { ehrsBin, embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
 import { fingerprint } from '../../src/pki/index.js'
 import { addMandate } from '../../src/access/index.js'
+import { projectRoot } from '../../src/lib/paths.js'
 
 const pki = testPki()
 const m1Dir = join(fixturesDir, 'si', 'm1')
@@ -55,6 +56,21 @@ t.test('ehrs validate exit codes: 0 valid, 1 invalid, 2 unusable', async t => {
   const usage = await run(ehrsBin, ['clients', 'frobnicate'])
   t.equal(usage.code, 2)
   t.match(usage.stderr, /unknown command/)
+})
+
+t.test('the ehrs program: --version, --help, and a misspelt option refused with exit 2 before any database is opened', async t => {
+  const home = t.testdir({})
+  const env = embeddedEnv(join(home, 'data'))
+  const version = await run(ehrsBin, ['--version'], { cwd: home, env })
+  t.same(version, { code: 0, stdout: `${JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version}\n`, stderr: '' })
+  const help = await run(ehrsBin, ['mandates', 'add', '--help'], { cwd: home, env })
+  t.equal(help.code, 0)
+  t.match(help.stdout, /^Usage: ehrs mandates add --employer TAXNO --client ID \[--types M1,M2,\.\.\.\] \[--from YYYY-MM-DD\] \[--to YYYY-MM-DD\]/)
+  const typo = await run(ehrsBin, ['mandates', 'add', '--employer', '45678138', '--client', '01a1fcbf-f440-7e95-9732-aa93878a22dd', '--form', '2025-01-01'], { cwd: home, env })
+  t.equal(typo.code, 2)
+  t.equal(typo.stderr, 'ehrs mandates add: unknown option --form (did you mean --from?); see ehrs mandates add --help\n')
+  t.equal(typo.stdout, '')
+  t.notOk(existsSync(join(home, 'data')), 'no database was created')
 })
 
 t.test('the operator CLI works on a running gateway with the embedded database, without a restart', async t => {

@@ -90,3 +90,16 @@ export function holdConnection(db: Kysely<Database>): { held: Promise<void>; rel
   })
   return { held: heldP, release: () => release(), done }
 }
+
+/**
+ * A database of its own on the PostgreSQL server of `url`, dropped afterwards, for a program that takes a plain
+ * DATABASE_URL (the CLI) where a schema of its own would not do. Returns its URL.
+ */
+export async function ownDatabase(t: Teardown, url: string): Promise<string> {
+  const name = `t_${randomBytes(6).toString('hex')}`
+  await adminQuery(url, `create database ${name}`)
+  t.teardown(() => adminQuery(url, `drop database ${name} with (force)`))
+  const own = new URL(url)
+  own.pathname = `/${name}`
+  return own.toString()
+}

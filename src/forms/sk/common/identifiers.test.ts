@@ -1,5 +1,5 @@
 import t from 'tap'
-import { checkIban, checkIco, checkRodneCislo } from './identifiers.js'
+import { checkDic, checkIban, checkIco, checkRodneCislo } from './identifiers.js'
 
 t.test('rodné číslo: the vectors of identifiers.md §5', async t => {
   t.same(checkRodneCislo('8503151239'), { problem: null, warnings: [], birthDate: '1985-03-15' })
@@ -25,6 +25,13 @@ t.test('IČO: the vectors of identifiers.md §6', async t => {
   t.equal(checkIco('12345678'), 'checksum')
   t.equal(checkIco('123456789012'), null, 'longer IČOs are not checked')
   t.equal(checkIco('1234567'), 'format')
+})
+
+t.test('DIČ: 10 digits, divisible by 11 (DOCUMENTS.md §1.8)', async t => {
+  t.equal(checkDic('2021234501'), null, 'Vzor s.r.o.')
+  t.equal(checkDic('2021234502'), 'checksum')
+  t.equal(checkDic('0021234501'), 'format', 'no leading 0')
+  t.equal(checkDic('202123450'), 'format')
 })
 
 t.test('IBAN mod 97', async t => {

@@ -51,6 +51,16 @@ export function checkIco(s: string): 'format' | 'checksum' | null {
   return Number(s[7]) === c ? null : 'checksum'
 }
 
+/**
+ * DIČ, the Slovak tax number, as the gateway's employer key (DOCUMENTS.md §1.7): 10 digits, no leading 0, the
+ * whole number divisible by 11, the rule of the IČ DPH that is "SK" + DIČ (DOCUMENTS.md §1.8: 2021234501 =
+ * 11 × 183748591). Forms carry it unchecked (identifiers.md §7); the operator's CLI checks it on registration.
+ */
+export function checkDic(s: string): 'format' | 'checksum' | null {
+  if (!/^[1-9][0-9]{9}$/.test(s)) return 'format'
+  return BigInt(s) % 11n === 0n ? null : 'checksum'
+}
+
 /** IBAN: the first four characters moved to the end, letters as 10–35, the number mod 97 is 1. */
 export function checkIban(s: string): 'format' | 'checksum' | null {
   if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(s)) return 'format'

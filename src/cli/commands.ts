@@ -1,0 +1,223 @@
+import { resolve } from 'node:path'
+import type { Config } from '../config.js'
+import { devPkiFilesPresent, ensureDevPki } from '../pki/index.js'
+import { UsageError, type OptionSpec, type ParsedCommand, type PositionalSpec } from './args.js'
+import * as check from './checks.js'
+import { checkCertificate, readCertificateFile } from './certificate.js'
+import { formatVerdicts, validateFiles } from './validate.js'
+
+/** What a command needs besides its arguments; config is read only by the commands that use it. */
+export interface CommandContext {
+  readonly cwd: string
+  readonly now: Date
+  config(): Config
+  /** A note on stderr that does not stop the command (a `--force` override). */
+  warn(text: string): void
+}
+
+/** What a command does once its input is valid: an operator action on the database, or work done here. */
+export type Plan =
+  | { readonly operation: string; readonly params: Record<string, unknown> }
+  | { readonly local: () => Promise<{ readonly result: unknown; readonly text: string; readonly exitCode: number }> }
+
+export interface Command {
+  /** The words after `ehrs`: `clients add`, `migrate`. */
+  readonly name: string
+  readonly summary: string
+  readonly positionals: readonly PositionalSpec[]
+  readonly options: Readonly<Record<string, OptionSpec>>
+  /** Checks every argument, before any database is opened, and says what to do; throws UsageError. */
+  plan(input: ParsedCommand, ctx: CommandContext): Plan
+}
+
+const str = (input: ParsedCommand, name: string): string | undefined => {
+  const value = input.options[name]
+  return typeof value === 'string' ? value : undefined
+}
+const flag = (input: ParsedCommand, name: string): boolean => input.options[name] === true
+
+const force: OptionSpec = { type: 'boolean', help: 'register a certificate that fails the checks above; the override is audited' }
+const cert: OptionSpec = {
+  type: 'string', value: 'FILE', required: true,
+  help: 'the client certificate (PEM); refused when expired, not yet valid, not chaining to TRUST_CA, or without clientAuth',
+}
+
+/** Certificate text and the checks overridden with --force; only a usable certificate, or --force, gets past. */
+function certificateInput(input: ParsedCommand, ctx: CommandContext): { certPem: string; overriddenChecks: string[] } {
+  const path = str(input, 'cert')!
+  const certPem = readCertificateFile('--cert', path, ctx.cwd)
+  const overriddenChecks = checkCertificate('--cert', path, certPem, ctx.config(), ctx.cwd, ctx.now, flag(input, 'force'), ctx.warn)
+  return { certPem, overriddenChecks }
+}
+
+/** Every `ehrs` command (SPEC.md §3); each operation name is the one the operator layer and the admin socket know. */
+export const commands: readonly Command[] = [
+  {
+    name: 'clients add',
+    summary: 'register a client (a program installation of one company) with its certificate; prints its id',
+    positionals: [],
+    options: {
+      name: { type: 'string', value: 'NAME', required: true, help: 'the company\'s name' },
+      'tax-number': { type: 'string', value: 'TAXNO', required: true, help: 'its tax number: SI davčna številka (8 digits) or SK DIČ (10 digits), check digit included' },
+      env: { type: 'string', value: 'test|production', required: true, help: 'test files into the certification sandbox, production files for real' },
+      cert,
+      software: { type: 'string', value: 'VENDOR/PRODUCT/VERSION', help: 'the program and version (production clients file once it is certified)' },
+      force,
+    },
+    plan(input, ctx) {
+      const name = check.nonBlank('--name', str(input, 'name')!)
+      const taxNumber = check.taxNumber('--tax-number', str(input, 'tax-number')!)
+      const env = check.oneOf('--env', str(input, 'env')!, ['test', 'production'] as const)
+      const software = str(input, 'software')
+      const params = { name, taxNumber, env, ...(software !== undefined ? { software: check.software('--software', software) } : {}) }
+      return { operation: 'clients.add', params: { ...params, ...certificateInput(input, ctx) } }
+    },
+  },
+  {
+    name: 'clients cert-add',
+    summary: 'add a certificate to a client (rotation: add the new one before the old one expires)',
+    positionals: [{ name: 'ID' }],
+    options: { cert, force },
+    plan(input, ctx) {
+      const id = check.id('ID', input.positionals[0]!)
+      return { operation: 'clients.cert-add', params: { id, ...certificateInput(input, ctx) } }
+    },
+  },
+  {
+    name: 'clients cert-revoke',
+    summary: 'revoke a client certificate from the next request on',
+    positionals: [{ name: 'FINGERPRINT' }],
+    options: {},
+    plan: input => ({ operation: 'clients.cert-revoke', params: { fingerprint: check.fingerprint('FINGERPRINT', input.positionals[0]!) } }),
+  },
+  {
+    name: 'clients list',
+    summary: 'every client, with the days until each of its certificates expires',
+    positionals: [],
+    options: {},
+    plan: () => ({ operation: 'clients.list', params: {} }),
+  },
+  {
+    name: 'clients show',
+    summary: 'one client: certificates, software, mandates',
+    positionals: [{ name: 'ID' }],
+    options: {},
+    plan: input => ({ operation: 'clients.show', params: { id: check.id('ID', input.positionals[0]!) } }),
+  },
+  {
+    name: 'mandates add',
+    summary: 'grant a client a mandate to file for an employer; prints its id',
+    positionals: [],
+    options: {
+      employer: { type: 'string', value: 'TAXNO', required: true, help: 'the employer\'s tax number (SI 8 digits, SK DIČ 10 digits)' },
+      client: { type: 'string', value: 'ID', required: true, help: 'the client that may file' },
+      types: { type: 'string', value: 'M1,M2,...', help: 'the document types it covers (default: all)' },
+      from: { type: 'string', value: 'YYYY-MM-DD', help: 'first day it is valid (default: open)' },
+      to: { type: 'string', value: 'YYYY-MM-DD', help: 'last day it is valid (default: open)' },
+    },
+    plan(input) {
+      const employer = check.taxNumber('--employer', str(input, 'employer')!)
+      const client = check.id('--client', str(input, 'client')!)
+      const types = str(input, 'types')
+      const from = str(input, 'from')
+      const to = str(input, 'to')
+      const params: Record<string, string> = { employer, client }
+      if (types !== undefined) params.types = check.documentTypes('--types', types).join(',')
+      if (from !== undefined) params.from = check.calendarDate('--from', from)
+      if (to !== undefined) params.to = check.calendarDate('--to', to)
+      if (params.from && params.to && params.to < params.from) throw new UsageError(`--to ${to} is before --from ${from}`)
+      return { operation: 'mandates.add', params }
+    },
+  },
+  {
+    name: 'mandates revoke',
+    summary: 'end a mandate from the next request on',
+    positionals: [{ name: 'ID' }],
+    options: {},
+    plan: input => ({ operation: 'mandates.revoke', params: { id: check.id('ID', input.positionals[0]!) } }),
+  },
+  {
+    name: 'mandates list',
+    summary: 'every mandate',
+    positionals: [],
+    options: {},
+    plan: () => ({ operation: 'mandates.list', params: {} }),
+  },
+  {
+    name: 'software certify',
+    summary: 'mark the (test) client\'s software version certified; production clients on that version may then file',
+    positionals: [{ name: 'ID' }],
+    options: {},
+    plan: input => ({ operation: 'software.certify', params: { id: check.id('ID', input.positionals[0]!) } }),
+  },
+  {
+    name: 'software list',
+    summary: 'certified software versions, with the test client they were certified on',
+    positionals: [],
+    options: {},
+    plan: () => ({ operation: 'software.list', params: {} }),
+  },
+  {
+    name: 'validate',
+    summary: 'offline validation with the server\'s XSD and stateless rules; exit 0 valid, 1 invalid, 2 unusable input',
+    positionals: [{ name: 'FILE...', variadic: true }],
+    options: {},
+    plan: (input, ctx) => ({
+      local: async () => {
+        const { verdicts, exitCode } = await validateFiles(input.positionals, ctx.cwd)
+        return { result: verdicts, text: formatVerdicts(verdicts), exitCode }
+      },
+    }),
+  },
+  {
+    name: 'migrate',
+    summary: 'apply database migrations',
+    positionals: [],
+    options: {},
+    plan: () => ({ operation: 'migrate', params: {} }),
+  },
+  {
+    name: 'certs dev',
+    summary: 'create the development PKI in certs-dev/; an existing one is replaced only with --force',
+    positionals: [],
+    options: { force: { type: 'boolean', help: 'replace an existing development PKI (certificates registered from it stop working)' } },
+    plan(input, ctx) {
+      const dir = resolve(ctx.cwd, 'certs-dev')
+      const present = devPkiFilesPresent(dir)
+      if (present.length > 0 && !flag(input, 'force')) {
+        throw new UsageError(`a development PKI already exists in ${dir}; use --force to replace it ` +
+          '(clients registered with its certificates, and programs trusting its CA, stop working)')
+      }
+      return {
+        local: async () => {
+          const pki = ensureDevPki(dir, { force: true })
+          return {
+            result: pki, exitCode: 0,
+            text: `Development PKI written to ${pki.dir}: ca.pem, server.pem, signing.pem, client-demo.pem (keys beside them).\n` +
+              'Restart the gateway to use it; register client-demo.pem with `ehrs clients add` if the database already exists.\n',
+          }
+        },
+      }
+    },
+  },
+  {
+    name: 'audit verify',
+    summary: 'check the audit log\'s hash chain (against signed checkpoints) and stored bodies; exit 0 intact, 1 broken',
+    positionals: [],
+    options: { anchors: { type: 'string', value: 'DIR', help: 'the signed checkpoints to check against (default: AUDIT_ANCHOR_DIR)' } },
+    plan(input, ctx) {
+      const anchors = str(input, 'anchors')
+      return { operation: 'audit.verify', params: anchors !== undefined ? { anchors: check.directory('--anchors', anchors, ctx.cwd) } : {} }
+    },
+  },
+  {
+    name: 'audit checkpoint',
+    summary: 'write a signed checkpoint of the audit chain\'s head now',
+    positionals: [],
+    options: {},
+    plan: () => ({ operation: 'audit.checkpoint', params: {} }),
+  },
+]
+
+/** The groups of two-word commands (`clients`, `audit`, …). */
+export const groups: ReadonlySet<string> = new Set(commands.filter(c => c.name.includes(' ')).map(c => c.name.split(' ')[0]!))
