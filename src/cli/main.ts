@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { loadConfig, ConfigError } from '../config.js'
 import { OperatorError } from '../operator/index.js'
 import { ensureDevPki } from '../pki/index.js'
@@ -68,7 +69,8 @@ function operationFor(key: string, rest: string[], args: ParsedArgs): { operatio
     case 'mandates list': return { operation: 'mandates.list', params: {} }
     case 'software certify': return { operation: 'software.certify', params: { id: rest[0] } }
     case 'migrate': return { operation: 'migrate', params: {} }
-    case 'audit verify': return { operation: 'audit.verify', params: {} }
+    case 'audit verify': return { operation: 'audit.verify', params: { anchors: str('anchors') && resolve(str('anchors')!) } }
+    case 'audit checkpoint': return { operation: 'audit.checkpoint', params: {} }
     default: throw new UsageError(`unknown command: ehrs ${key}\n\n${usage}`)
   }
 }

@@ -12,8 +12,8 @@ export function formatResult(operation: string, result: unknown): string {
       const applied = r.applied as string[]
       return applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n'
     }
-    case 'audit.verify':
-      return r.ok ? `audit log intact: ${r.entries} entries\n` : `audit log BROKEN at entry ${r.seq}: ${r.reason} (${r.entries} entries verified before it)\n`
+    case 'audit.verify': return formatVerify(r as unknown as VerifyResult)
+    case 'audit.checkpoint': return `checkpoint of entry ${r.seq} written: ${r.file}\n`
     case 'clients.list':
       return (result as { id: string; name: string; taxNumber: string; environment: string; software: string | null; certificates: { revoked: boolean }[] }[])
         .map(c => `${c.id}  ${c.environment.padEnd(10)} ${c.taxNumber.padEnd(10)} ${c.name}  certificates: ${c.certificates.filter(x => !x.revoked).length} active${c.software ? `  software: ${c.software}` : ''}`)
@@ -24,4 +24,29 @@ export function formatResult(operation: string, result: unknown): string {
         .join('\n') + '\n'
     default: return JSON.stringify(result, null, 2) + '\n'
   }
+}
+
+interface VerifyResult {
+  ok: boolean; anchorDir: string; entries: number; anchored: number; checkpoints: number; messages: number; unchecked: number; documents: number
+  faults: ({ kind: 'entry'; seq: number; reason: string } | { kind: 'checkpoint'; file: string; reason: string }
+    | { kind: 'message'; id: string; documentId: string | null; reason: string } | { kind: 'document'; id: string; number: string | null; reason: string })[]
+  notes: string[]
+}
+
+function formatVerify(r: VerifyResult): string {
+  const lines = r.faults.map(f => {
+    switch (f.kind) {
+      case 'entry': return `audit log BROKEN at entry ${f.seq}: entry ${f.seq} ${f.reason}`
+      case 'checkpoint': return `checkpoint BROKEN: ${f.file}: ${f.reason}`
+      case 'message': return `message log BROKEN at message ${f.id}${f.documentId ? ` (document ${f.documentId})` : ''}: ${f.reason}`
+      case 'document': return `document BROKEN: ${f.number ?? f.id} (${f.id}) ${f.reason}`
+    }
+  })
+  if (r.ok) {
+    lines.push(`audit log intact: ${r.entries} entries, ${r.anchored} of them anchored by ${r.checkpoints} checkpoint(s) in ${r.anchorDir}; ` +
+      `${r.messages} message bodies and ${r.documents} documents match their SHA-256`)
+  }
+  if (r.unchecked > 0) lines.push(`note: ${r.unchecked} cut bodies kept before migration 0005 have no SHA-256 of their own to check`)
+  lines.push(...r.notes.map(n => `note: ${n}`))
+  return lines.join('\n') + '\n'
 }

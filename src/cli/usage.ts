@@ -17,7 +17,9 @@ Documents
 Operations
   ehrs migrate                        apply database migrations
   ehrs certs dev [--force]            (re)create the development PKI in certs-dev/
-  ehrs audit verify                   check the audit log's hash chain; exit 0 intact, 1 broken
+  ehrs audit verify [--anchors DIR]   check the audit chain against the signed checkpoints in AUDIT_ANCHOR_DIR
+                                      (or DIR) and every stored body against its SHA-256; exit 0 intact, 1 broken
+  ehrs audit checkpoint               write a signed checkpoint of the audit chain to AUDIT_ANCHOR_DIR now
 
 Add --json to any command for JSON output. The CLI uses DATABASE_URL, or the embedded database in
 DATA_DIR; while the gateway runs on the embedded database it goes through the gateway's admin socket.
