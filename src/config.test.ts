@@ -18,6 +18,16 @@ t.test('defaults follow SPEC §2', async t => {
   t.same(c.RATE_LIMIT, { count: 50, perMs: 1000 })
   t.equal(c.MAX_INFLIGHT_PER_CLIENT, 16)
   t.equal(c.MAX_INFLIGHT_BYTES, 256 * 1024 * 1024)
+  t.equal(c.AUDIT_ANCHOR_DIR, 'data/audit-anchors')
+})
+
+t.test('AUDIT_ANCHOR_DIR follows DATA_DIR unless set, and must be a folder', async t => {
+  t.equal(loadConfig({ DATA_DIR: '/srv/ehrs' }).AUDIT_ANCHOR_DIR, '/srv/ehrs/audit-anchors')
+  t.equal(loadConfig({ DATA_DIR: '/srv/ehrs', AUDIT_ANCHOR_DIR: '/mnt/anchors' }).AUDIT_ANCHOR_DIR, '/mnt/anchors')
+  const dir = t.testdir({ 'a-file': 'x', folder: {} })
+  t.equal(loadConfig({ AUDIT_ANCHOR_DIR: `${dir}/folder` }).AUDIT_ANCHOR_DIR, `${dir}/folder`)
+  t.throws(() => loadConfig({ AUDIT_ANCHOR_DIR: `${dir}/a-file` }), /AUDIT_ANCHOR_DIR: must be a folder/)
+  t.throws(() => loadConfig({ AUDIT_ANCHOR_DIR: 'a\0b' }), /AUDIT_ANCHOR_DIR: must be a folder path/)
 })
 
 t.test('RATE_LIMIT is a count per second, minute or hour', async t => {

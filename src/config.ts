@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs'
+import { join } from 'node:path'
 import { z } from 'zod'
 import { durationPattern, parseDuration, parseSize, sizePattern } from './lib/durations.js'
 
@@ -36,7 +38,12 @@ const Env = z.object({
   MAX_INFLIGHT_BYTES: z.string().trim().regex(sizePattern, 'must be a size such as 256MiB, 1GiB or a number of bytes').default('256MiB').transform(parseSize),
   // 0 would mean "no limit" to PostgreSQL; SPEC §8 promises that no request waits on the database past it.
   DB_STATEMENT_TIMEOUT: duration('30s').refine(ms => ms >= 100, 'must be at least 100ms'),
+  // Unset: DATA_DIR/audit-anchors (filled in below, once DATA_DIR is known).
+  AUDIT_ANCHOR_DIR: z.string().trim().min(1).refine(path => !path.includes('\0'), 'must be a folder path').optional(),
 }).superRefine((env, ctx) => {
+  if (env.AUDIT_ANCHOR_DIR && !isFolderOrAbsent(env.AUDIT_ANCHOR_DIR)) {
+    ctx.addIssue({ code: 'custom', path: ['AUDIT_ANCHOR_DIR'], message: 'must be a folder (it names something else)' })
+  }
   // Else the largest body MAX_BODY allows could never be admitted.
   if (env.MAX_INFLIGHT_BYTES < env.MAX_BODY) ctx.addIssue({ code: 'custom', path: ['MAX_INFLIGHT_BYTES'], message: 'must be at least MAX_BODY' })
   if (env.NODE_ENV !== 'production') return
@@ -44,7 +51,15 @@ const Env = z.object({
   for (const name of ['DATABASE_URL', 'TLS_CERT', 'TLS_KEY', 'TRUST_CA', 'SIGNING_CERT', 'SIGNING_KEY'] as const) {
     if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' })
   }
-})
+}).transform(env => ({ ...env, AUDIT_ANCHOR_DIR: env.AUDIT_ANCHOR_DIR ?? join(env.DATA_DIR, 'audit-anchors') }))
+
+function isFolderOrAbsent(path: string): boolean {
+  try {
+    return statSync(path).isDirectory()
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT'
+  }
+}
 
 export type Config = Readonly<z.output<typeof Env>>
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import type { Config } from './config.js'
 import type { Db } from './db/index.js'
 import { ensureDevPki, fingerprint, readPemCertificates, type DevPki } from './pki/index.js'
@@ -42,6 +42,25 @@ export function resolveTls(config: Config): TlsSetup {
     signingKey: read(config.SIGNING_KEY, dev?.signingKey, 'SIGNING_KEY'),
     ...(dev ? { devPki: dev } : {}),
   }
+}
+
+/**
+ * SIGNING_CERT and SIGNING_KEY as PEM text for the CLI (audit checkpoints): the configured files, or the development
+ * PKI's when they are unset and it exists. Unlike the server, the CLI never creates a PKI; each is undefined when absent.
+ */
+export function signingMaterial(config: Config): { readonly certPem?: string; readonly keyPem?: string } {
+  const pick = (file: string | undefined, dev: string, name: string): string | undefined => {
+    const path = file ?? (config.SIGNING_CERT || config.SIGNING_KEY ? undefined : join(devPkiDir, dev))
+    if (!path || (!file && !existsSync(path))) return undefined
+    try {
+      return readFileSync(path, 'utf8')
+    } catch {
+      throw new Error(`${name}: cannot read ${path}`)
+    }
+  }
+  const certPem = pick(config.SIGNING_CERT, 'signing.pem', 'SIGNING_CERT')
+  const keyPem = pick(config.SIGNING_KEY, 'signing-key.pem', 'SIGNING_KEY')
+  return { ...(certPem ? { certPem } : {}), ...(keyPem ? { keyPem } : {}) }
 }
 
 /** Registers the demo client certificate once, so that the printed curl example works at once. */

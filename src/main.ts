@@ -37,8 +37,12 @@ async function main(): Promise<void> {
     signing: { certPem: tls.signingCert, keyPem: tls.signingKey },
     onError: error => logger.error({ err: error }, 'timed transition failed'),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
+    onCheckpoint: c => logger.info({ seq: c.seq, file: c.file }, 'audit checkpoint written'),
+    onCheckpointError: error => logger.error({ err: error }, 'audit checkpoint could not be written'),
     ...databaseLogging(logger),
   })
+  // Before listening: a folder that cannot be written stops the start, naming AUDIT_ANCHOR_DIR.
+  services.checkpoints.start()
   if (tls.devPki) await registerDemoClient(dbHandle.db, tls.devPki, systemClock.now())
 
   const app = await buildServer(services, tls, logger)

@@ -12,6 +12,8 @@ import { createCertificateLookup } from './access/index.js'
 import { createLifecycle, type Lifecycle } from './lifecycle/index.js'
 import { createBuiltInBackOffice } from './register/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
+import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
+import type { OperatorContext } from './operator/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -31,6 +33,10 @@ export interface Services {
   readonly database: DatabaseMonitor
   /** Registered certificates by fingerprint, read per request (batched). */
   readonly certificates: ReturnType<typeof createCertificateLookup>
+  /** Signed audit checkpoints in AUDIT_ANCHOR_DIR (SPEC.md §8); the server starts them, `close` writes the last. */
+  readonly checkpoints: Checkpointer
+  /** What operator actions through the admin socket need besides the database. */
+  readonly operator: OperatorContext
   close(): Promise<void>
 }
 
@@ -51,6 +57,9 @@ export interface ServiceOptions {
   readonly onDbRecovered?: (downMs: number, causes: readonly string[]) => void
   /** A submission whose message-log row could not be written (the database was away): the log keeps its facts. */
   readonly onUnrecorded?: (submission: UnrecordedSubmission, error: unknown) => void
+  /** A signed audit checkpoint written, or one that could not be (it is tried again soon). */
+  readonly onCheckpoint?: (checkpoint: WrittenCheckpoint) => void
+  readonly onCheckpointError?: (error: unknown) => void
 }
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
@@ -100,12 +109,20 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     database.fault(databaseFaultCause(error) ? error : new DatabaseUnavailableError(error.message, 'connection_lost', { cause: error }))
   }
   dbHandle.faults.on('fault', onFault)
+  const checkpoints = createCheckpointer(db, clock, {
+    dir: config.AUDIT_ANCHOR_DIR, signer: receipts,
+    ...(options.onCheckpoint ? { onWritten: options.onCheckpoint } : {}),
+    ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
+  })
   return {
-    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints,
     certificates: createCertificateLookup(db),
+    operator: { anchorDir: checkpoints.dir, checkpoint: checkpoints.write, trustedPem: () => receipts.certificatePem },
     async close() {
       dbHandle.faults.off('fault', onFault)
       await lifecycle.timers.stop()
+      // After the last timed transition, so that the final checkpoint covers every entry of this run.
+      await checkpoints.stop()
       await documents.close()
       await xsd.close()
     },

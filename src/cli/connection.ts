@@ -3,8 +3,11 @@ import { resolve } from 'node:path'
 import type { Config } from '../config.js'
 import { openDb, migrateToLatest } from '../db/index.js'
 import { lockDataDir } from '../db/lock.js'
-import { runOperation, OperatorError, adminSocketPath } from '../operator/index.js'
+import { runOperation, OperatorError, adminSocketPath, type OperatorContext } from '../operator/index.js'
 import { systemClock } from '../lib/clock.js'
+import { createCheckpointer } from '../audit/index.js'
+import { createReceiptSigner } from '../receipts/index.js'
+import { signingMaterial } from '../dev-setup.js'
 
 /**
  * Runs an operator action where the data is: directly on PostgreSQL; through the running gateway's admin
@@ -21,10 +24,23 @@ export async function runRemoteOrLocal(config: Config, operation: string, args: 
   const handle = await openDb(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL, poolSize: 2 } : { dataDir })
   try {
     if (operation !== 'migrate') await migrateToLatest(handle.db)
-    return await runOperation(handle.db, systemClock, operation, args)
+    return await runOperation(handle.db, systemClock, operation, args, localContext(config, handle.db))
   } finally {
     await handle.close()
     unlock()
+  }
+}
+
+/** Audit checkpoints from the CLI itself: SIGNING_CERT and SIGNING_KEY (or the development PKI), read only when needed. */
+function localContext(config: Config, db: Parameters<typeof createCheckpointer>[0]): OperatorContext {
+  return {
+    anchorDir: config.AUDIT_ANCHOR_DIR,
+    trustedPem: () => signingMaterial(config).certPem,
+    checkpoint: (reason, actor) => {
+      const { certPem, keyPem } = signingMaterial(config)
+      if (!certPem || !keyPem) throw new OperatorError('SIGNING_CERT and SIGNING_KEY must be set to sign a checkpoint (no development PKI in certs-dev/ either)')
+      return createCheckpointer(db, systemClock, { dir: config.AUDIT_ANCHOR_DIR, signer: createReceiptSigner({ certPem, keyPem }) }).write(reason, actor)
+    },
   }
 }
 

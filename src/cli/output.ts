@@ -12,8 +12,8 @@ export function formatResult(operation: string, result: unknown): string {
       const applied = r.applied as string[]
       return applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n'
     }
-    case 'audit.verify':
-      return r.ok ? `audit log intact: ${r.entries} entries\n` : `audit log BROKEN at entry ${r.seq}: ${r.reason} (${r.entries} entries verified before it)\n`
+    case 'audit.verify': return formatVerify(r as unknown as VerifyResult)
+    case 'audit.checkpoint': return `checkpoint of entry ${r.seq} written: ${r.file}\n`
     case 'clients.list': return table(
       ['id', 'env', 'tax number', 'name', 'certificates (days left)', 'software'],
       (result as ClientRow[]).map(c => [c.id, c.environment, c.taxNumber, c.name, certificateDays(c.certificates), c.software ?? '']),
@@ -52,4 +52,29 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)))
   const line = (cells: readonly string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()
   return [line(header), ...rows.map(line)].join('\n') + '\n'
+}
+
+interface VerifyResult {
+  ok: boolean; anchorDir: string; entries: number; anchored: number; checkpoints: number; messages: number; unchecked: number; documents: number
+  faults: ({ kind: 'entry'; seq: number; reason: string } | { kind: 'checkpoint'; file: string; reason: string }
+    | { kind: 'message'; id: string; documentId: string | null; reason: string } | { kind: 'document'; id: string; number: string | null; reason: string })[]
+  notes: string[]
+}
+
+function formatVerify(r: VerifyResult): string {
+  const lines = r.faults.map(f => {
+    switch (f.kind) {
+      case 'entry': return `audit log BROKEN at entry ${f.seq}: entry ${f.seq} ${f.reason}`
+      case 'checkpoint': return `checkpoint BROKEN: ${f.file}: ${f.reason}`
+      case 'message': return `message log BROKEN at message ${f.id}${f.documentId ? ` (document ${f.documentId})` : ''}: ${f.reason}`
+      case 'document': return `document BROKEN: ${f.number ?? f.id} (${f.id}) ${f.reason}`
+    }
+  })
+  if (r.ok) {
+    lines.push(`audit log intact: ${r.entries} entries, ${r.anchored} of them anchored by ${r.checkpoints} checkpoint(s) in ${r.anchorDir}; ` +
+      `${r.messages} message bodies and ${r.documents} documents match their SHA-256`)
+  }
+  if (r.unchecked > 0) lines.push(`note: ${r.unchecked} cut bodies kept before migration 0005 have no SHA-256 of their own to check`)
+  lines.push(...r.notes.map(n => `note: ${n}`))
+  return lines.join('\n') + '\n'
 }

@@ -59,6 +59,8 @@ export interface MessageLogTable {
   body: Uint8Array | null
   /** The body holds only the first bytes of the submission; `size` and `sha256` are of the whole. */
   truncated: Generated<boolean>
+  /** SHA-256 of the kept first bytes of a cut body (migration 0005); null when the body is whole, or cut before 0005. */
+  kept_sha256: string | null
   status: number
   problem_code: string | null
   findings: Json
@@ -119,12 +121,16 @@ export interface AuditLogTable {
   details: Json<Record<string, unknown>>
   prev_hash: string
   hash: string
+  /** 1: the hash covers the time in milliseconds (entries before migration 0005); 2: in stored microseconds. */
+  hash_version: number
 }
 
 export interface AuditHeadTable {
   id: number
   seq: number
   hash: string
+  /** Time of the head entry; null while the log is empty. */
+  at: Date | null
 }
 
 export interface InsurancesTable {

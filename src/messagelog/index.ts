@@ -1,6 +1,9 @@
 import type { Db } from '../db/index.js'
 import type { Finding } from '../validation/finding.js'
 import { newId } from '../lib/ids.js'
+import { sha256Hex } from '../lib/hash.js'
+
+export { verifyStoredBodies, type BodiesVerdict, type BodyFault } from './verify.js'
 
 /** The facts of one submission as it arrived, recorded once (byte-exact, with its SHA-256) whatever the answer. */
 export interface Arrival {
@@ -31,6 +34,7 @@ export const KEPT_BODY_BYTES = 1024 * 1024
 /** The message-log row of one arrival; `bytes` is absent for a body refused before it was read (413, 429, 503). */
 export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'> & { bytes?: Uint8Array; sha256?: string; size?: number }, outcome: Outcome) {
   const truncated = outcome.status !== 201 && arrival.bytes !== undefined && arrival.bytes.byteLength > KEPT_BODY_BYTES
+  const kept = truncated ? arrival.bytes!.subarray(0, KEPT_BODY_BYTES) : undefined
   return {
     id,
     received_at: arrival.receivedAt,
@@ -41,8 +45,10 @@ export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'
     idempotency_key: arrival.idempotencyKey,
     size: arrival.bytes?.byteLength ?? arrival.size ?? 0,
     sha256: arrival.sha256 ?? null,
-    body: truncated ? arrival.bytes!.subarray(0, KEPT_BODY_BYTES) : arrival.bytes ?? null,
+    body: kept ?? arrival.bytes ?? null,
     truncated,
+    // `sha256` is of the whole submission; this lets `ehrs audit verify` check the part that was kept.
+    kept_sha256: kept ? sha256Hex(kept) : null,
     status: outcome.status,
     problem_code: outcome.problemCode ?? null,
     findings: JSON.stringify(outcome.findings ?? []),

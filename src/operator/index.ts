@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Db } from '../db/index.js'
@@ -9,7 +9,8 @@ import {
   addCertificate, addClient, addMandate, certifySoftware, listCertifiedSoftware, listClients, listMandates, parseSoftware, revokeCertificate,
   revokeMandate, showClient, OperatorError, type Environment,
 } from '../access/index.js'
-import { verifyAudit } from '../audit/index.js'
+import { verifyAudit, type Checkpointer } from '../audit/index.js'
+import { verifyStoredBodies } from '../messagelog/index.js'
 import { normalizeFingerprint } from '../pki/index.js'
 
 /**
@@ -18,7 +19,17 @@ import { normalizeFingerprint } from '../pki/index.js'
  * (PGlite allows one process). Either way the same code runs and every change is audited.
  */
 type Args = Record<string, unknown>
-type Operation = (db: Db, clock: Clock, args: Args) => Promise<unknown>
+type Operation = (db: Db, clock: Clock, args: Args, context: OperatorContext) => Promise<unknown>
+
+/** What the audit operations need besides the database: where checkpoints are kept and what signs them. */
+export interface OperatorContext {
+  /** AUDIT_ANCHOR_DIR. */
+  readonly anchorDir: string
+  /** Writes a signed checkpoint now (in the server, one at a time with its own). */
+  checkpoint: Checkpointer['write']
+  /** SIGNING_CERT as PEM, which checkpoints are checked against; undefined when there is none. */
+  trustedPem(): string | undefined
+}
 
 const text = (args: Args, name: string, flag = `--${name}`): string => {
   const v = args[name]
@@ -80,13 +91,29 @@ export const operations: Record<string, Operation> = {
   'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id', 'ID'), clock.now()),
   'software.list': db => listCertifiedSoftware(db),
   'migrate': async db => ({ applied: await migrateToLatest(db as never) }),
-  'audit.verify': db => verifyAudit(db),
+  'audit.verify': (db, _clock, a, context) => verifyAll(db, optional(a, 'anchors') ?? context.anchorDir, context),
+  'audit.checkpoint': (_db, _clock, _a, context) => context.checkpoint('operator', 'operator'),
 }
 
-export async function runOperation(db: Db, clock: Clock, name: string, args: Args): Promise<unknown> {
+/**
+ * `ehrs audit verify`: the chain against the checkpoints in `anchorDir`, then every stored body against its
+ * SHA-256. `ok` is false when anything does not hold; `faults` names the first bad entry, message and document.
+ */
+async function verifyAll(db: Db, anchorDir: string, context: OperatorContext) {
+  if (anchorDir !== context.anchorDir && !existsSync(anchorDir)) throw new OperatorError(`--anchors: there is no folder ${anchorDir}`)
+  const chain = await verifyAudit(db, { anchorDir, trustedPem: context.trustedPem() })
+  const bodies = await verifyStoredBodies(db)
+  return {
+    ok: chain.ok && bodies.ok, anchorDir, entries: chain.entries, anchored: chain.anchored, checkpoints: chain.checkpoints,
+    messages: bodies.messages, unchecked: bodies.unchecked, documents: bodies.documents,
+    faults: [...chain.faults, ...bodies.faults], notes: chain.notes,
+  }
+}
+
+export async function runOperation(db: Db, clock: Clock, name: string, args: Args, context: OperatorContext): Promise<unknown> {
   const op = operations[name]
   if (!op) throw new OperatorError(`Unknown operation ${name}`)
-  return op(db, clock, args)
+  return op(db, clock, args, context)
 }
 
 export { OperatorError }

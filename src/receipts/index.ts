@@ -1,4 +1,4 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto'
+import { createPrivateKey, sign as signData, X509Certificate, type KeyObject } from 'node:crypto'
 import { SignedXml } from 'xml-crypto'
 import type { DocumentView } from '../documents/index.js'
 import { countryOf } from '../forms/form-module.js'
@@ -89,6 +89,10 @@ function attr(value: string): string {
 export interface ReceiptSigner {
   /** `xml` with an enveloped ds:Signature appended as the last child of its root element. */
   sign(xml: string): string
+  /** RSA-SHA256 (PKCS #1 v1.5) signature of `data` with the same key, as `openssl dgst -sha256 -sign` makes it (audit checkpoints). */
+  signDetached(data: Uint8Array): Buffer
+  /** SIGNING_CERT: the signing certificate first, then its issuers, as PEM. */
+  readonly certificatePem: string
 }
 
 export interface SigningMaterial {
@@ -125,6 +129,8 @@ export function createReceiptSigner({ certPem, keyPem, at = new Date() }: Signin
   const certificates = chain.map(c => c.raw.toString('base64'))
 
   return {
+    certificatePem: chain.map(c => c.toString()).join(''),
+    signDetached: data => signData('sha256', data, key),
     sign(xml) {
       const sig = new SignedXml({
         privateKey: key,

@@ -29,7 +29,7 @@ export async function listenAdmin(services: Services, path: string, logger: Logg
   async function answer(line: string): Promise<unknown> {
     try {
       const { operation, args } = JSON.parse(line) as { operation: string; args: Record<string, unknown> }
-      const result = await runOperation(services.db, services.clock, operation, args ?? {})
+      const result = await runOperation(services.db, services.clock, operation, args ?? {}, services.operator)
       logger.info({ operation }, 'operator action')
       return { ok: true, result }
     } catch (error) {

@@ -1,28 +1,31 @@
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { promises as fs, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { sql, type Kysely } from 'kysely'
+import path, { join } from 'node:path'
+import { FileMigrationProvider, Migrator, sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { openDb, migrateToLatest, type Database, type DbHandle, type DbOptions } from '../../src/db/index.js'
+import { projectRoot } from '../../src/lib/paths.js'
 
 interface Teardown { teardown(fn: () => unknown): void }
 
 /**
  * A freshly migrated database for one test: in-memory PGlite, or, when DATABASE_URL is set, a schema of its
- * own on that PostgreSQL, dropped afterwards. The same test files run on both.
+ * own on that PostgreSQL, dropped afterwards. The same test files run on both. `migratedTo` stops at that
+ * migration (to test a later one on data written before it); `migrateToLatest(db, handle.schema)` goes on.
  */
-export async function testDb(t: Teardown, options: Pick<DbOptions, 'statementTimeoutMs' | 'poolSize'> = {}): Promise<DbHandle> {
+export async function testDb(t: Teardown, options: Pick<DbOptions, 'statementTimeoutMs' | 'poolSize'> & { migratedTo?: string } = {}): Promise<DbHandle> {
+  const { migratedTo, ...dbOptions } = options
   const url = process.env.DATABASE_URL
   if (!url) {
-    const handle = await openDb({ ...options })
-    await migrateToLatest(handle.db)
+    const handle = await openDb({ ...dbOptions })
+    await migrate(handle.db, undefined, migratedTo)
     t.teardown(() => handle.close())
     return handle
   }
   const schema = await ownSchema(url)
-  const handle = await openDb({ databaseUrl: url, schema, poolSize: 4, ...options })
-  await migrateToLatest(handle.db, schema)
+  const handle = await openDb({ databaseUrl: url, schema, poolSize: 4, ...dbOptions })
+  await migrate(handle.db, schema, migratedTo)
   t.teardown(async () => {
     await handle.close()
     await adminQuery(url, `drop schema ${schema} cascade`)
@@ -34,14 +37,18 @@ export async function testDb(t: Teardown, options: Pick<DbOptions, 'statementTim
  * A database that outlives the connections to it, for restart tests: each `open()` is a new connection (a
  * new process would make one) to the same data — a PGlite folder, or a schema of its own on PostgreSQL.
  * Each handle must be closed by the test before the next `open()` on PGlite, which allows one user.
+ * `childEnv` points a child process (the `ehrs` CLI) at the same data: DATA_DIR, or DATABASE_URL with the schema.
  */
-export async function reopenableDb(t: Teardown): Promise<{ open(): Promise<DbHandle>; shared: boolean }> {
+export async function reopenableDb(t: Teardown): Promise<{ open(): Promise<DbHandle>; shared: boolean; childEnv: NodeJS.ProcessEnv }> {
   const url = process.env.DATABASE_URL
   if (!url) {
     const dataDir = mkdtempSync(join(tmpdir(), 'ehrs-restart-'))
     t.teardown(() => rmSync(dataDir, { recursive: true, force: true }))
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir }
+    delete childEnv.DATABASE_URL
     return {
       shared: false,
+      childEnv,
       async open() {
         const handle = await openDb({ dataDir })
         await migrateToLatest(handle.db)
@@ -53,12 +60,24 @@ export async function reopenableDb(t: Teardown): Promise<{ open(): Promise<DbHan
   t.teardown(() => adminQuery(url, `drop schema ${schema} cascade`))
   return {
     shared: true,
+    childEnv: { ...process.env, DATABASE_URL: `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
     async open() {
       const handle = await openDb({ databaseUrl: url, schema, poolSize: 4 })
       await migrateToLatest(handle.db, schema)
       return handle
     },
   }
+}
+
+async function migrate(db: Kysely<Database>, schema: string | undefined, upTo: string | undefined): Promise<void> {
+  if (!upTo) {
+    await migrateToLatest(db, schema)
+    return
+  }
+  const migrationFolder = join(projectRoot, 'dist', 'migrations')
+  const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }), ...(schema ? { migrationTableSchema: schema } : {}) })
+  const { error } = await migrator.migrateTo(upTo)
+  if (error) throw error
 }
 
 /** A new, empty schema of this test's own on the PostgreSQL at `url`. */
