@@ -12,28 +12,24 @@ const INT8_OID = 20
 const BYTEA_OID = 17
 const { dataDir } = workerData as { dataDir?: string }
 
-/** A bytea in PostgreSQL's hex text form, converted natively: PGlite's own conversion goes byte by byte in JavaScript. */
+/**
+ * A bytea in PostgreSQL's hex text form, converted natively: PGlite's own conversion goes byte by byte in JavaScript.
+ * A large value comes back in shared memory, so that neither this thread nor the caller's copies it on its way to
+ * the document workers.
+ */
 const byteaToHex = (value: Uint8Array): string => `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`
-const hexToBytea = (text: string): Uint8Array => Buffer.from(text.slice(2), 'hex')
+function hexToBytea(text: string): Uint8Array {
+  const length = (text.length - 2) / 2
+  if (length < 65_536) return Buffer.from(text.slice(2), 'hex')
+  const bytes = Buffer.from(new SharedArrayBuffer(length))
+  bytes.write(text.slice(2), 'hex')
+  return bytes
+}
 
 const pglite = await PGlite.create(dataDir, {
   parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: hexToBytea },
   serializers: { [BYTEA_OID]: byteaToHex },
 })
-
-/** Large bytea values of the result go to the caller without a copy. */
-function transferablesOf(rows: readonly unknown[]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>()
-  for (const row of rows) {
-    for (const value of Object.values(row as Record<string, unknown>)) {
-      if (value instanceof Uint8Array && value.byteLength >= 65_536 && value.buffer instanceof ArrayBuffer && value.buffer.byteLength === value.byteLength) {
-        buffers.add(value.buffer)
-      }
-    }
-  }
-  return [...buffers]
-}
-parentPort!.postMessage({ ready: true })
 
 parentPort!.on('message', async (message: Request | { close: true }) => {
   if ('close' in message) {
@@ -43,7 +39,7 @@ parentPort!.on('message', async (message: Request | { close: true }) => {
   }
   try {
     const result = await pglite.query(message.sql, message.params)
-    parentPort!.postMessage({ id: message.id, rows: result.rows, affectedRows: result.affectedRows }, transferablesOf(result.rows))
+    parentPort!.postMessage({ id: message.id, rows: result.rows, affectedRows: result.affectedRows })
   } catch (error) {
     const e = error as { message?: string; code?: string; detail?: string; constraint?: string }
     // An aborted WebAssembly instance is not a failed statement: PGlite is unusable now, so the thread ends and the
