@@ -1,5 +1,6 @@
 import type { Logger, LoggerOptions } from 'pino'
 import type { UnrecordedSubmission } from './intake/index.js'
+import type { TimedTransition } from './lifecycle/index.js'
 
 /**
  * Logs carry ids and codes, never content: no XML, no query strings (`?person=` is personal data), no
@@ -18,6 +19,21 @@ export function loggerOptions(level: string): LoggerOptions {
       req: (req: { method?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
     },
+  }
+}
+
+const stateText = (state: { acceptance: string; processing: string }): string => `${state.acceptance}/${state.processing}`
+
+/**
+ * The log lines of timed transitions (SPEC.md §8): each one made, with its document, form type, timer kind and the
+ * states before and after; each one that failed and was postponed, with its document and kind.
+ */
+export function lifecycleLogging(logger: Pick<Logger, 'info' | 'error'>) {
+  return {
+    onTransition: (t: TimedTransition) =>
+      logger.info({ documentId: t.documentId, type: t.type, timer: t.kind, from: stateText(t.from), to: stateText(t.to) }, 'timed transition'),
+    onError: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) =>
+      logger.error({ err: error, ...(timer ? { documentId: timer.documentId, timer: timer.kind } : {}) }, 'timed transition failed'),
   }
 }
 

@@ -9,7 +9,7 @@ import { schemaDir, xsdOptions } from './validation/validator.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './lib/metrics.js'
 import { createCertificateLookup } from './access/index.js'
-import { createLifecycle, type Lifecycle } from './lifecycle/index.js'
+import { createLifecycle, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
 import { createBuiltInBackOffice } from './register/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 
@@ -39,8 +39,10 @@ export interface ServiceOptions {
   readonly signing: SigningMaterial
   /** Threads for the XSD check and for parsing and rules (default: from the cores). */
   readonly validatorWorkers?: number
-  /** Where failed timed transitions are reported (the server's logger). */
-  readonly onError?: (error: unknown) => void
+  /** Where failed timed transitions are reported (the server's logger), with the timer's document and kind. */
+  readonly onError?: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) => void
+  /** Each timed transition, once committed (the server's logger). */
+  readonly onTransition?: (transition: TimedTransition) => void
   /** Where a message-log row that could not be written is reported (the server's logger); it is counted in any case. */
   readonly onMessageLogError?: (error: unknown) => void
   /**
@@ -78,6 +80,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     forwardDelayMs: { production: config.FORWARD_DELAY, test: config.TEST_FORWARD_DELAY },
     recheckDelayMs: { production: config.RECHECK_DELAY, test: config.TEST_RECHECK_DELAY },
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onTransition ? { onTransition: options.onTransition } : {}),
     // While the database is away the timers wait, and say so once (through the monitor), not once per poll.
     onDbFault: error => { database.fault(error) },
     onDbAnswered: () => database.ok(),
