@@ -36,6 +36,7 @@ const Env = z.object({
   MAX_INFLIGHT_BYTES: z.string().trim().regex(sizePattern, 'must be a size such as 256MiB, 1GiB or a number of bytes').default('256MiB').transform(parseSize),
   // 0 would mean "no limit" to PostgreSQL; SPEC §8 promises that no request waits on the database past it.
   DB_STATEMENT_TIMEOUT: duration('30s').refine(ms => ms >= 100, 'must be at least 100ms'),
+  CERT_EXPIRY_WARN: duration('30d'),
 }).superRefine((env, ctx) => {
   // Else the largest body MAX_BODY allows could never be admitted.
   if (env.MAX_INFLIGHT_BYTES < env.MAX_BODY) ctx.addIssue({ code: 'custom', path: ['MAX_INFLIGHT_BYTES'], message: 'must be at least MAX_BODY' })

@@ -62,8 +62,10 @@ export function observeRequests(app: FastifyInstance, services: Services): void 
 export function recordAnswer(services: Services, request: FastifyRequest, reply: FastifyReply): void {
   const route = request.routeOptions.url ?? 'unmatched'
   const { problem } = request
-  services.metrics.count('ehrs_http_requests_total', { route, method: request.method, status: String(reply.statusCode) })
-  services.metrics.observe('ehrs_http_request_duration_seconds', reply.elapsedTime / 1000, { route })
+  // A SOAP Fault goes out as HTTP 500 (WS-I R1126), but a client's mistake is no server error: it counts with
+  // the status REST would have answered, and ehrs_soap_faults_total has its fault class.
+  const status = problem?.fault ? problem.status : reply.statusCode
+  services.metrics.request(route, request.method, status, reply.elapsedTime / 1000)
   // The fingerprint of a refused certificate tells the operator which one to register or renew.
   const fingerprint = request.caller?.fingerprint
     ?? (problem && certificateProblems.has(problem.code) ? peerFingerprint(request.raw.socket as TLSSocket) ?? undefined : undefined)

@@ -42,7 +42,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
       const { id } = request.params as { id: string }
       noteDocument(request, id)
       const view = await services.lifecycle.storno(callerOf(request), id)
-      services.metrics.count('ehrs_storno_total', { type: view.type })
+      services.metrics.storno(view.type)
       return view
     })
 

@@ -71,7 +71,7 @@ const operations: Readonly<Record<string, Operation>> = {
     const { id } = readParameters(request, documentRef)
     about(id!)
     const view = await services.lifecycle.storno(caller, id!)
-    services.metrics.count('ehrs_storno_total', { type: view.type })
+    services.metrics.storno(view.type)
     return documentView('document', view)
   },
 
@@ -117,7 +117,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       if (known?.code === 'DATABASE_UNAVAILABLE') services.database.fault(known.cause)
       else if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
-      return sendFault(request, reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
+      return sendFault(services, request, reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
     })
 
     app.post('/soap', async (request, reply) => {
@@ -154,13 +154,15 @@ function reviveFault(refusal: Refusal): Error {
   return faultCode ? new SoapProtocolError(faultCode, message) : new GatewayError(code as 'INVALID_REQUEST', message)
 }
 
-// SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the detail.
-function sendFault(request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
+// SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the
+// detail, and it is what the request is counted with (see observe.ts), beside its fault class.
+function sendFault(services: Services, request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
   const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
   const seconds = retryAfter(error.code)
   if (seconds !== undefined) reply.header('retry-after', String(seconds))
   request.problem = { code: error.code, status: error.status, fault: faultCode }
+  services.metrics.soapFault(faultCode, error.code)
   const problem = { ...problemBody(error.code, error.message, error.findings), instance: problemInstance(request) }
   return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problem)))
 }
