@@ -18,6 +18,7 @@ t.test('defaults follow SPEC §2', async t => {
   t.same(c.RATE_LIMIT, { count: 50, perMs: 1000 })
   t.equal(c.MAX_INFLIGHT_PER_CLIENT, 16)
   t.equal(c.MAX_INFLIGHT_BYTES, 256 * 1024 * 1024)
+  t.equal(c.CERT_EXPIRY_WARN, 30 * 86_400_000)
   t.equal(c.AUDIT_ANCHOR_DIR, 'data/audit-anchors')
 })
 
@@ -59,7 +60,7 @@ t.test('a bad value is refused with the name of the variable', async t => {
   for (const [name, value] of [['PORT', '70000'], ['PORT', 'abc'], ['FORWARD_DELAY', '5 hours'], ['MAX_BODY', 'lots'],
     ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging'], ['RATE_LIMIT', 'fast'],
     ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots'],
-    ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30']] as const) {
+    ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30'], ['CERT_EXPIRY_WARN', '30 days']] as const) {
     try {
       loadConfig({ [name]: value })
       t.fail(`${name}=${value} accepted`)

@@ -40,6 +40,7 @@ const Env = z.object({
   DB_STATEMENT_TIMEOUT: duration('30s').refine(ms => ms >= 100, 'must be at least 100ms'),
   // Unset: DATA_DIR/audit-anchors (filled in below, once DATA_DIR is known).
   AUDIT_ANCHOR_DIR: z.string().trim().min(1).refine(path => !path.includes('\0'), 'must be a folder path').optional(),
+  CERT_EXPIRY_WARN: duration('30d'),
 }).superRefine((env, ctx) => {
   if (env.AUDIT_ANCHOR_DIR && !isFolderOrAbsent(env.AUDIT_ANCHOR_DIR)) {
     ctx.addIssue({ code: 'custom', path: ['AUDIT_ANCHOR_DIR'], message: 'must be a folder (it names something else)' })

@@ -1,5 +1,6 @@
 import type { Logger, LoggerOptions } from 'pino'
 import type { UnrecordedSubmission } from './intake/index.js'
+import type { TimedTransition } from './lifecycle/index.js'
 
 /**
  * Logs carry ids and codes, never content: no XML, no query strings (`?person=` is personal data), no
@@ -17,7 +18,38 @@ export function loggerOptions(level: string): LoggerOptions {
     serializers: {
       req: (req: { method?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
+      err: safeError,
     },
+  }
+}
+
+// PostgreSQL's own words about an error, without the values it may quote: `detail` repeats a failing row
+// ("Failing row contains (…)", "Key (…)=(…)"), `where`, `hint` and `internalQuery` can hold parameters.
+const keptErrorFields = ['code', 'severity', 'routine', 'schema', 'table', 'column', 'constraint'] as const
+
+/** An error for the log: its type, message, stack, code and PostgreSQL's names, and its causes the same way. */
+export function safeError(error: unknown, depth = 0): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error }
+  const e = error as Error & Record<string, unknown>
+  const kept: Record<string, unknown> = { type: e.name, message: e.message, stack: e.stack }
+  for (const field of keptErrorFields) if (typeof e[field] === 'string' || typeof e[field] === 'number') kept[field] = e[field]
+  if (depth < 4 && e.cause !== undefined) kept.cause = safeError(e.cause, depth + 1)
+  if (depth < 4 && error instanceof AggregateError) kept.errors = error.errors.slice(0, 8).map(inner => safeError(inner, depth + 1))
+  return kept
+}
+
+const stateText = (state: { acceptance: string; processing: string }): string => `${state.acceptance}/${state.processing}`
+
+/**
+ * The log lines of timed transitions (SPEC.md §8): each one made, with its document, form type, timer kind and the
+ * states before and after; each one that failed and was postponed, with its document and kind.
+ */
+export function lifecycleLogging(logger: Pick<Logger, 'info' | 'error'>) {
+  return {
+    onTransition: (t: TimedTransition) =>
+      logger.info({ documentId: t.documentId, type: t.type, timer: t.kind, from: stateText(t.from), to: stateText(t.to) }, 'timed transition'),
+    onError: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) =>
+      logger.error({ err: error, ...(timer ? { documentId: timer.documentId, timer: timer.kind } : {}) }, 'timed transition failed'),
   }
 }
 

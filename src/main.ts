@@ -7,7 +7,7 @@ import { createServices } from './services.js'
 import { buildServer } from './transport/server.js'
 import { listenAdmin } from './transport/admin.js'
 import { adminSocketPath } from './operator/index.js'
-import { databaseLogging, loggerOptions } from './logger.js'
+import { databaseLogging, lifecycleLogging, loggerOptions } from './logger.js'
 import { systemClock } from './lib/clock.js'
 import { resolveTls, registerDemoClient } from './dev-setup.js'
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.info({ migrations: applied }, 'migrations applied')
   const services = createServices(config, dbHandle, systemClock, {
     signing: { certPem: tls.signingCert, keyPem: tls.signingKey },
-    onError: error => logger.error({ err: error }, 'timed transition failed'),
+    ...lifecycleLogging(logger),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     onCheckpoint: c => logger.info({ seq: c.seq, file: c.file }, 'audit checkpoint written'),
     onCheckpointError: error => logger.error({ err: error }, 'audit checkpoint could not be written'),

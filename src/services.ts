@@ -7,9 +7,9 @@ import { createDocumentPool, type DocumentPool } from './validation/document-poo
 import { createXsdValidator, parseXmlBytes, type XmlElement } from './xml/index.js'
 import { schemaDir, xsdOptions } from './validation/validator.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
-import { createMetrics, type Metrics } from './lib/metrics.js'
+import { createMetrics, type Metrics } from './metrics/index.js'
 import { createCertificateLookup } from './access/index.js'
-import { createLifecycle, type Lifecycle } from './lifecycle/index.js'
+import { createLifecycle, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
 import { createBuiltInBackOffice } from './register/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
@@ -45,8 +45,10 @@ export interface ServiceOptions {
   readonly signing: SigningMaterial
   /** Threads for the XSD check and for parsing and rules (default: from the cores). */
   readonly validatorWorkers?: number
-  /** Where failed timed transitions are reported (the server's logger). */
-  readonly onError?: (error: unknown) => void
+  /** Where failed timed transitions are reported (the server's logger), with the timer's document and kind. */
+  readonly onError?: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) => void
+  /** Each timed transition, once committed (the server's logger). */
+  readonly onTransition?: (transition: TimedTransition) => void
   /** Where a message-log row that could not be written is reported (the server's logger); it is counted in any case. */
   readonly onMessageLogError?: (error: unknown) => void
   /**
@@ -73,12 +75,11 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const readStored = async (content: Uint8Array, keep?: readonly string[]): Promise<XmlElement> =>
     (keep ? documents.outline(content, keep) : parseXmlBytes(content).root)
   let intake: Intake | undefined
-  const metrics = createMetrics()
-  let databaseAvailable = 1
-  metrics.gauge('ehrs_database_available', () => databaseAvailable)
+  // A scrape waits for the database as long as a health probe does at most.
+  const metrics = createMetrics(db, clock, { certificateWarnMs: config.CERT_EXPIRY_WARN, scrapeTimeoutMs: Math.min(2_000, config.DB_STATEMENT_TIMEOUT) })
   const database = createDatabaseMonitor({
-    count: cause => metrics.count('ehrs_database_faults_total', { cause }),
-    onChange: isAvailable => { databaseAvailable = isAvailable ? 1 : 0 },
+    count: cause => metrics.databaseFault(cause),
+    onChange: isAvailable => metrics.databaseAvailable(isAvailable),
     ...(options.onDbFault ? { onFault: options.onDbFault } : {}),
     ...(options.onDbRecovered ? { onRecovered: options.onDbRecovered } : {}),
   })
@@ -87,6 +88,8 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     forwardDelayMs: { production: config.FORWARD_DELAY, test: config.TEST_FORWARD_DELAY },
     recheckDelayMs: { production: config.RECHECK_DELAY, test: config.TEST_RECHECK_DELAY },
     ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onTransition ? { onTransition: options.onTransition } : {}),
+    onTimerOutcome: (kind, outcome) => metrics.timedTransition(kind, outcome),
     // While the database is away the timers wait, and say so once (through the monitor), not once per poll.
     onDbFault: error => { database.fault(error) },
     onDbAnswered: () => database.ok(),
@@ -96,11 +99,11 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   intake = createIntake(db, documents, clock, lifecycle, {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
     onUnrecorded: (submission, error) => {
-      metrics.count('ehrs_message_log_failures_total')
+      metrics.messageLogFailure()
       options.onUnrecorded?.(submission, error)
     },
     onMessageLogError: error => {
-      metrics.count('ehrs_message_log_failures_total')
+      metrics.messageLogFailure()
       options.onMessageLogError?.(error)
     },
   })

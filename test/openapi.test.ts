@@ -22,6 +22,19 @@ t.test('every operation behind the client certificate describes its refusals, 50
   }
 })
 
+t.test('every response of every operation describes X-Request-Id (SPEC.md §4), required, of the shape the gateway keeps', async t => {
+  for (const { method, path, operation } of operations()) {
+    for (const status of Object.keys(operation.responses)) {
+      const { node: response } = resolve(pointer('paths', path, method, 'responses', status))
+      t.same(response.headers?.['X-Request-Id'], { $ref: '#/components/headers/RequestId' }, `${method.toUpperCase()} ${path} ${status}`)
+    }
+  }
+  t.equal(resolve('#/components/headers/RequestId').node.required, true)
+  const header = '#/components/headers/RequestId/schema'
+  for (const kept of ['5f2c9a61-3d4e-4b7a-8c1f-9e0d2b6a4c37', 'req-42', 'dGVzdA==', 'x'.repeat(128)]) t.same(schemaErrors(header, kept), [], `${kept.slice(0, 40)} fits`)
+  for (const replaced of ['', 'a b', 'a,b', 'x'.repeat(129), 'čšž']) t.not(schemaErrors(header, replaced).length, 0, `${JSON.stringify(replaced.slice(0, 40))} does not`)
+})
+
 t.test('the Problem schema lists exactly the codes of src/problems.ts', async t => {
   t.same([...openapi.components.schemas!.Problem.properties.code.enum].sort(), Object.keys(problems).sort())
 })

@@ -1,7 +1,7 @@
 export { initialState, stateLabel, acceptanceLabels, processingLabels } from './states.js'
 export type { Acceptance, Processing, DocumentState } from './states.js'
 export { createLifecycle, currentStates } from './lifecycle.js'
-export type { Lifecycle, LifecycleOptions } from './lifecycle.js'
+export type { Lifecycle, LifecycleOptions, TimedTransition } from './lifecycle.js'
 export { scheduleTimers } from './timers.js'
 export type { NewTimer, TimerRunner } from './timers.js'
 export type { BackOffice, PreparedDocuments, ProcessingRequest, ProcessingResult, RegisterCheckResult } from './back-office.js'

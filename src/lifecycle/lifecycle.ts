@@ -22,12 +22,27 @@ export interface LifecycleOptions {
   /** RECHECK_DELAY and TEST_RECHECK_DELAY: a requested repeated register check runs after this. */
   readonly recheckDelayMs: Readonly<Record<Environment, number>>
   readonly pollMs?: number
-  readonly onError?: (error: unknown) => void
+  /** A timed transition failed (it is postponed), or a run of the timers did. */
+  readonly onError?: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) => void
+  /** Each timed transition, once committed: for the log. */
+  readonly onTransition?: (transition: TimedTransition) => void
+  /** What became of each timer (`done`, `skipped`, `failed`): for the metrics. */
+  readonly onTimerOutcome?: (kind: string, outcome: 'done' | 'skipped' | 'failed') => void
   /** See TimerRunnerOptions.yieldTo. */
   readonly yieldTo?: { readonly busy: () => boolean; readonly maxLagMs: number }
   /** See TimerRunnerOptions.onDbFault and onDbAnswered. */
   readonly onDbFault?: (error: unknown) => void
   readonly onDbAnswered?: () => void
+}
+
+/** A document's state changed by a timer (SPEC.md §8): no content, only ids, the form type and the states. */
+export interface TimedTransition {
+  readonly documentId: string
+  readonly type: string
+  /** The timer's kind: `register-check`, `forward` or `process`. */
+  readonly kind: string
+  readonly from: DocumentState
+  readonly to: DocumentState
 }
 
 export interface Lifecycle {
@@ -110,16 +125,18 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
 
 /**
  * The due timers' documents, locked (a storno and a transition of one document never cross), one per timer:
- * the document when its current state still allows the transition, else undefined (the timer is skipped).
+ * the document when its current state still allows the transition, else undefined (the timer is skipped), and
+ * the current states (the transitions' `from`).
  */
-async function lockDue(trx: Db, timers: readonly TimerRow[], allows: (state: DocumentState) => boolean): Promise<(DocumentRow | undefined)[]> {
+async function lockDue(trx: Db, timers: readonly TimerRow[], allows: (state: DocumentState) => boolean): Promise<{ due: (DocumentRow | undefined)[]; states: Map<string, DocumentState> }> {
   const ids = timers.map(t => t.document_id)
   const documents = new Map((await trx.selectFrom('documents').selectAll().where('id', 'in', ids).orderBy('id').forUpdate().execute()).map(d => [d.id, d]))
   const states = await currentStates(trx, ids)
-  return timers.map(timer => {
+  const due = timers.map(timer => {
     const state = states.get(timer.document_id)
     return state && allows(state) ? documents.get(timer.document_id) : undefined
   })
+  return { due, states }
 }
 
 // Documents whose bytes a transaction reads: with one database connection (PGlite) a long transaction holds up every
@@ -145,12 +162,21 @@ async function withContent(trx: Db, documents: readonly DocumentRow[]): Promise<
 }
 
 export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, options: LifecycleOptions): Lifecycle {
+  /** Logs, once committed, the transitions a timer handler made: from each document's state before to `to`. */
+  const report = (afterCommit: ((effect: () => void) => void) | undefined, kind: string, states: Map<string, DocumentState>, made: readonly { document: DocumentRow; to: DocumentState }[]): void => {
+    const onTransition = options.onTransition
+    if (!onTransition || !afterCommit || made.length === 0) return
+    afterCommit(() => {
+      for (const { document, to } of made) onTransition({ documentId: document.id, type: document.type, kind, from: states.get(document.id)!, to })
+    })
+  }
   const processingDue = (now: Date): Date => new Date(now.getTime() + options.processingDelayMs)
   const forwardingDue = (environment: Environment, from: Date): Date => new Date(from.getTime() + options.forwardDelayMs[environment])
 
   /** The back office's turn: every document waiting for its processing result (SI at once, SK once forwarded). */
-  async function processDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const due = withinBatchBytes(await lockDue(trx, timers, s => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded')))
+  async function processDue(trx: Db, timers: readonly TimerRow[], now: Date, _prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
+    const locked = await lockDue(trx, timers, s => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded'))
+    const due = withinBatchBytes(locked.due)
     const ready = due.filter(d => d !== undefined)
     if (ready.length > 0) {
       const results = await backOffice.process(trx, await withContent(trx, ready), now)
@@ -162,18 +188,20 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
         actor: 'system', action: 'documents.processed',
         details: { documents: ready.map((document, i) => ({ id: document.id, processing: results[i]!.processing, findings: results[i]!.findings.map(f => f.code) })) },
       })
+      report(afterCommit, 'process', locked.states, ready.map((document, i) => ({ document, to: { acceptance: 'accepted', processing: results[i]!.processing } })))
     }
     return due.map(d => (d ? 'done' : 'skipped'))
   }
 
   /** sk-ezu §4.1: an accepted, unprocessed SK document goes to processing; then it can no longer be cancelled. */
-  async function forwardDue(trx: Db, timers: readonly TimerRow[], now: Date): Promise<TimerOutcome[]> {
-    const due = await lockDue(trx, timers, s => s.acceptance === 'accepted' && s.processing === 'unprocessed')
+  async function forwardDue(trx: Db, timers: readonly TimerRow[], now: Date, _prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
+    const { due, states } = await lockDue(trx, timers, s => s.acceptance === 'accepted' && s.processing === 'unprocessed')
     const ready = due.filter(d => d !== undefined)
     if (ready.length > 0) {
       await appendStates(trx, now, ready.map(d => ({ documentId: d.id, acceptance: 'accepted', processing: 'forwarded', reason: 'forwarded' })))
       await scheduleTimers(trx, now, ready.map(d => ({ lane: registerLane('SK', d.environment), kind: 'process', documentId: d.id, dueAt: processingDue(now) })))
       await appendAudit(trx, now, { actor: 'system', action: 'documents.forwarded', details: { documents: ready.map(d => d.id) } })
+      report(afterCommit, 'forward', states, ready.map(document => ({ document, to: { acceptance: 'accepted', processing: 'forwarded' } })))
     }
     return due.map(d => (d ? 'done' : 'skipped'))
   }
@@ -182,9 +210,10 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
    * sk-ezu §5: the register check of reports waiting for it. The check itself is the back office's; which
    * acceptance follows (the "fix at least N" rule of §5.4) is the lifecycle's, with every check's result kept.
    */
-  async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown): Promise<TimerOutcome[]> {
-    const due = withinBatchBytes(await lockDue(trx, timers, s => s.processing === 'unprocessed'
-      && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check')))
+  async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
+    const locked = await lockDue(trx, timers, s => s.processing === 'unprocessed'
+      && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check'))
+    const due = withinBatchBytes(locked.due)
     const ready = due.filter(d => d !== undefined)
     if (ready.length === 0) return due.map(() => 'skipped')
     const read = prepared as PreparedDocuments | undefined
@@ -223,6 +252,9 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       actor: 'system', action: 'documents.register_checked',
       details: { documents: checks.map(c => ({ id: c.document_id, errors: c.errors, accepted: c.accepted })) },
     })
+    report(afterCommit, 'register-check', locked.states, ready.map((document, i) => ({
+      document, to: { acceptance: checks[i]!.accepted ? 'accepted' : 'not_accepted_registration_errors', processing: 'unprocessed' },
+    })))
     return due.map(d => (d ? 'done' : 'skipped'))
   }
 
@@ -237,7 +269,8 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
   const timers = createTimerRunner(db, clock, { process: processDue, forward: forwardDue, 'register-check': checkRegisterDue }, {
     prepare: { 'register-check': prepareRegisterCheck },
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
-    ...(options.onError ? { onError: options.onError } : {}),
+    ...(options.onError ? { onError: (error: unknown, timer?: TimerRow) => options.onError!(error, timer && { documentId: timer.document_id, kind: timer.kind }) } : {}),
+    ...(options.onTimerOutcome ? { onOutcome: (timer: TimerRow, outcome: TimerOutcome | 'failed') => options.onTimerOutcome!(timer.kind, outcome) } : {}),
     ...(options.yieldTo ? { yieldTo: options.yieldTo } : {}),
     ...(options.onDbFault ? { onDbFault: options.onDbFault } : {}),
     ...(options.onDbAnswered ? { onDbAnswered: options.onDbAnswered } : {}),

@@ -190,3 +190,26 @@ t.test('a kind with a preparer reads before its transaction, and the handler get
   t.equal(await runner.runDue(), 2)
   t.same(events, ['prepare 1', 'run read', 'other undefined'])
 })
+
+t.test('what a handler leaves for after the commit happens once committed, and not when its transaction rolls back', async t => {
+  const { db } = await testDb(t)
+  const [a, b] = await documents(db, 2)
+  await scheduleTimers(db, start, [{ lane: 'l', kind: 'k', documentId: a!, dueAt: at(10) }, { lane: 'l', kind: 'k', documentId: b!, dueAt: at(20) }])
+  const effects: string[] = []
+  const outcomes: string[] = []
+  let failing = true
+  const handler: TimerHandler = async (trx, timers, _now, _prepared, afterCommit) => {
+    for (const timer of timers) afterCommit!(() => effects.push(timer.document_id))
+    if (failing && timers.some(timer => timer.document_id === b)) throw new Error('back office unavailable')
+    return timers.map(() => 'done' as const)
+  }
+  const runner = createTimerRunner(db, { now: () => at(30) }, { k: handler }, {
+    onOutcome: (timer, outcome) => outcomes.push(`${timer.document_id === a ? 'a' : 'b'} ${outcome}`),
+  })
+  t.equal(await runner.runDue(), 1, 'the batch fails, a runs alone, b is postponed')
+  t.same(effects, [a], 'only the committed transition had its effect')
+  t.same(outcomes, ['a done', 'b failed'])
+  failing = false
+  t.equal(await createTimerRunner(db, { now: () => at(3600) }, { k: handler }).runDue(), 1)
+  t.same(effects, [a, b])
+})

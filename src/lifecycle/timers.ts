@@ -17,9 +17,12 @@ export type TimerOutcome = 'done' | 'skipped'
 /**
  * Runs due timers of one kind, in order, inside the transaction that marks them done, and returns one outcome
  * per timer, or per timer of a leading part of the batch: the rest stay due and go to the next transaction. Throwing rolls every transition of the batch back. Handlers get the batch so that they can read
- * what they need for all of it at once.
+ * what they need for all of it at once. `afterCommit` takes what is to happen only once the transaction has
+ * committed (a log line of the transitions made).
  */
-export type TimerHandler = (trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown) => Promise<readonly TimerOutcome[]>
+export type TimerHandler = (
+  trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown, afterCommit?: (effect: () => void) => void,
+) => Promise<readonly TimerOutcome[]>
 
 /**
  * Reads, before the transaction, what a kind's handler needs that never changes (a document's bytes, parsed), so
@@ -48,6 +51,8 @@ export interface TimerRunnerOptions {
    */
   readonly yieldTo?: { readonly busy: () => boolean; readonly maxLagMs: number }
   readonly onError?: (error: unknown, timer?: TimerRow) => void
+  /** What became of a timer: run (`done`) or `skipped` once committed, or `failed` and postponed. */
+  readonly onOutcome?: (timer: TimerRow, outcome: TimerOutcome | 'failed') => void
   /**
    * A run met a database fault (see databaseFaultCause): nothing of the batch was committed, no timer is blamed, and
    * the poll backs off until the database answers again. Without it such faults go to `onError`.
@@ -108,7 +113,8 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
 
   async function runLaneBatch(lane: string, now: Date, limit: number): Promise<number> {
     const prepared = await prepareLane(lane, now, limit)
-    return db.transaction().execute(async trx => {
+    const committed: (() => void)[] = []
+    const ran = await db.transaction().execute(async trx => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ${lane})) as locked`.execute(trx)
       if (!rows[0]?.locked) return -1
       const due = await trx.selectFrom('timers').selectAll()
@@ -121,17 +127,20 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
         const segment = due.slice(start, end)
         const handler = handlers[segment[0]!.kind]
         if (!handler) throw new Error(`no handler for timer kind ${segment[0]!.kind}`)
-        const outcomes = await handler(trx, segment, now, prepared.get(segment[0]!.kind))
+        const outcomes = await handler(trx, segment, now, prepared.get(segment[0]!.kind), effect => committed.push(effect))
         for (const outcome of ['done', 'skipped'] as const) {
           const ids = segment.filter((_, i) => outcomes[i] === outcome).map(t => t.id)
           if (ids.length > 0) await trx.updateTable('timers').set({ done_at: now, outcome }).where('id', 'in', ids).where('done_at', 'is', null).execute()
         }
+        if (options.onOutcome) outcomes.forEach((outcome, i) => committed.push(() => options.onOutcome!(segment[i]!, outcome)))
         // A handler that took only the first timers (large documents) leaves the rest, and what follows, to the next transaction.
         if (outcomes.length < segment.length) return start + outcomes.length
         start = end
       }
       return due.length
     })
+    for (const effect of committed) effect()
+    return ran
   }
 
   async function postpone(lane: string, now: Date, error: unknown): Promise<void> {
@@ -140,6 +149,7 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
       .orderBy('due_at').orderBy('id').limit(1).execute()
     if (!timer) return
     options.onError?.(error, timer)
+    options.onOutcome?.(timer, 'failed')
     const delay = Math.min(maxBackoffMs, 1000 * 2 ** Math.min(timer.attempts, 20))
     await db.updateTable('timers')
       .set({ attempts: timer.attempts + 1, last_error: String(error instanceof Error ? error.message : error).slice(0, 1000), due_at: new Date(now.getTime() + delay) })

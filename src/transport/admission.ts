@@ -169,10 +169,9 @@ export function admissionHooks(scope: FastifyInstance, services: Services): void
   const admission = createAdmission(
     { rate: config.RATE_LIMIT, maxInFlightPerClient: config.MAX_INFLIGHT_PER_CLIENT, maxInFlightBytes: config.MAX_INFLIGHT_BYTES },
     () => services.clock.now().getTime(),
-    reason => metrics.count('ehrs_admission_refused_total', { reason }),
+    reason => metrics.admissionRefused(reason),
   )
-  metrics.gauge('ehrs_inflight_requests', () => admission.inFlightRequests())
-  metrics.gauge('ehrs_inflight_bytes', () => admission.inFlightBytes())
+  metrics.readInFlight(() => ({ requests: admission.inFlightRequests(), bytes: admission.inFlightBytes() }))
   // Per request: whether the connection is gone, and whether the handler started and has answered. The work of a
   // request is over once its answer is on its way, or once its client left before the handler took it up; a
   // handler already at work keeps its share until it answers, so leaving early frees nothing that is still used.

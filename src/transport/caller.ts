@@ -35,7 +35,8 @@ export function callerHook(services: Services) {
 // default limits), so its fingerprint is computed once per connection, not per keep-alive request.
 const fingerprints = new WeakMap<TLSSocket, string | null>()
 
-function peerFingerprint(socket: TLSSocket): string | null {
+/** The SHA-256 fingerprint of the connection's client certificate; null when it presented none. */
+export function peerFingerprint(socket: TLSSocket): string | null {
   let known = fingerprints.get(socket)
   if (known === undefined) {
     const peer = typeof socket.getPeerCertificate === 'function' ? socket.getPeerCertificate() : undefined

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError, RetryLaterError, problems, type ProblemCode } from '../problems.js'
 import { databaseFaultCause } from '../db/index.js'
 import type { Finding } from '../validation/finding.js'
+import { problemInstance, REQUEST_ID_HEADER } from './observe.js'
 
 export interface ProblemBody {
   type: string
@@ -9,6 +10,7 @@ export interface ProblemBody {
   status: number
   detail: string
   code: ProblemCode
+  /** The path as requested, with the request id as its fragment (`/api/v1/documents#request=…`). */
   instance?: string
   findings?: readonly Finding[]
 }
@@ -56,7 +58,10 @@ export function toGatewayError(error: FastifyError | GatewayError | Error): Gate
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
-  const body = { ...problemBody(error.code, error.message, error.findings), instance: request.routeOptions.url ?? request.url.split('?')[0] }
+  // Also here: a URL refused before routing (frameworkErrors) passes no onRequest hook.
+  reply.header(REQUEST_ID_HEADER, request.id)
+  request.problem = { code: error.code, status: error.status }
+  const body = { ...problemBody(error.code, error.message, error.findings), instance: problemInstance(request) }
   const seconds = retryAfter(error.code)
   if (seconds !== undefined) reply.header('retry-after', String(seconds))
   return reply.code(error.status).type('application/problem+json; charset=utf-8').send(body)

@@ -5,6 +5,7 @@ import { callerHook } from './caller.js'
 import { admissionHooks, continueAfterAdmission } from './admission.js'
 import { recordOversized } from './submit.js'
 import { sendProblem, toGatewayError } from './problem.js'
+import { clientErrorHandler, observeRequests, recordAnswer, requestIdOf } from './observe.js'
 import { healthRoutes } from './rest/health.js'
 import { docsRoutes } from './rest/docs.js'
 import { documentRoutes } from './rest/documents.js'
@@ -23,7 +24,9 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   const app = Fastify({
     loggerInstance: logger,
     // Our own onResponse line replaces Fastify's, which would log the raw URL with its query string.
-    logController: new LogController({ disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: requestIdOf,
+    clientErrorHandler: clientErrorHandler(logger),
     https: {
       cert: tls.cert, key: tls.key, ca: [...tls.ca],
       requestCert: true,
@@ -38,9 +41,14 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     requestTimeout: 120_000,
     // A path that is not valid percent-encoding is refused before routing: still a problem with a stable code.
     frameworkErrors: (error, request, reply) => {
+      // Such a request passes no hook: its log line and counts are written when its answer is sent.
+      reply.raw.once('finish', () => recordAnswer(services, request, reply))
       sendProblem(request, reply, new GatewayError('INVALID_REQUEST', error.message))
     },
   })
+
+  // First, so that every answer carries X-Request-Id, also one refused by a hook.
+  observeRequests(app, services)
 
   let closing = false
   app.addHook('preClose', async () => { closing = true })
@@ -55,17 +63,6 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   // Every body arrives as bytes: the document is kept byte-exact, and intake itself answers a wrong media type.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.config.MAX_BODY }, (_request, body, done) => done(null, shareable(body as Buffer)))
-
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched'
-    const seconds = reply.elapsedTime / 1000
-    services.metrics.count('ehrs_http_requests_total', { route, method: request.method, status: String(reply.statusCode) })
-    services.metrics.observe('ehrs_http_request_duration_seconds', seconds, { route })
-    request.log.info({
-      method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime),
-      clientId: request.caller?.clientId, fingerprint: request.caller?.fingerprint,
-    }, 'request')
-  })
 
   app.setErrorHandler(async (error, request, reply) => {
     const known = toGatewayError(error as Error)

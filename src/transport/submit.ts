@@ -7,10 +7,10 @@ import type { Submission, SubmitResult } from '../intake/index.js'
 export async function submitCounted(services: Services, submission: Submission): Promise<SubmitResult> {
   try {
     const result = await services.intake.submit(submission)
-    services.metrics.count('ehrs_submissions_total', { type: result.view.type, outcome: result.status === 201 ? 'stored' : 'duplicate' })
+    services.metrics.submission(result.view.type, result.status === 201 ? 'stored' : 'duplicate')
     return result
   } catch (error) {
-    if (error instanceof GatewayError) services.metrics.count('ehrs_submissions_total', { type: 'unknown', outcome: error.code })
+    if (error instanceof GatewayError) services.metrics.submission('unknown', error.code)
     throw error
   }
 }

@@ -29,7 +29,7 @@ async function gateway(t: Parameters<typeof startGateway>[0], env: Record<string
 }
 
 const metric = (gw: TestGateway, line: string): RegExp => new RegExp(`^${line.replace(/[{}]/g, '\\$&')}$`, 'm')
-const metrics = (gw: TestGateway): string => gw.services.metrics.render()
+const metrics = (gw: TestGateway): Promise<string> => gw.services.metrics.render()
 
 /** Message-log rows with this problem code, oldest first. */
 const logRows = (gw: TestGateway, code: string) =>
@@ -42,7 +42,7 @@ const heldSubmission = (gw: TestGateway, as: Pem, headers: string) =>
 /** Waits (in short steps, without asserting any time) until the gateway's in-flight gauges are back at zero. */
 async function drained(gw: TestGateway): Promise<boolean> {
   for (let i = 0; i < 500; i++) {
-    const text = metrics(gw)
+    const text = await metrics(gw)
     if (metric(gw, 'ehrs_inflight_requests 0').test(text) && metric(gw, 'ehrs_inflight_bytes 0').test(text)) return true
     await new Promise(resolve => setTimeout(resolve, 10))
   }
@@ -84,7 +84,7 @@ t.test('a client over its rate is refused 429 RATE_LIMITED with Retry-After; ano
     [ids.a, 'soap', 429, submit.byteLength, sha256(submit), true],
     [ids.a, 'rest', 429, basic.byteLength, null, null],
   ], 'every refusal has its row: refused unread with the declared size, or read with its SHA-256 and bytes')
-  t.match(metrics(gw), metric(gw, 'ehrs_admission_refused_total{reason="rate"} 4'))
+  t.match(await metrics(gw), metric(gw, 'ehrs_admission_refused_total{reason="rate"} 4'))
 })
 
 t.test('a client with MAX_INFLIGHT_PER_CLIENT submissions under way is refused 429; the slots come back, also from aborted requests', async t => {
@@ -92,8 +92,8 @@ t.test('a client with MAX_INFLIGHT_PER_CLIENT submissions under way is refused 4
   const length = `Content-Length: ${basic.byteLength}\r\n`
   const held = [await heldSubmission(gw, a, length), await heldSubmission(gw, a, length)]
   t.same(held.map(h => h.admitted), [true, true], 'two admitted before sending their bodies')
-  t.match(metrics(gw), metric(gw, 'ehrs_inflight_requests 2'))
-  t.match(metrics(gw), metric(gw, `ehrs_inflight_bytes ${2 * basic.byteLength}`))
+  t.match(await metrics(gw), metric(gw, 'ehrs_inflight_requests 2'))
+  t.match(await metrics(gw), metric(gw, `ehrs_inflight_bytes ${2 * basic.byteLength}`))
 
   const refused = await file(a)
   t.same([refused.status, refused.json.code, refused.headers['retry-after']], [429, 'RATE_LIMITED', '1'])
@@ -120,14 +120,14 @@ t.test('a client with MAX_INFLIGHT_PER_CLIENT submissions under way is refused 4
 
   const rows = await logRows(gw, 'RATE_LIMITED')
   t.same(rows.map(r => [r.client_id, r.status, r.size, r.body]), [[ids.a, 429, basic.byteLength, null], [ids.a, 429, basic.byteLength, null]])
-  t.match(metrics(gw), metric(gw, 'ehrs_admission_refused_total{reason="client_concurrency"} 2'))
+  t.match(await metrics(gw), metric(gw, 'ehrs_admission_refused_total{reason="client_concurrency"} 2'))
 })
 
 t.test('over MAX_INFLIGHT_BYTES gateway-wide a submission is refused 503 OVERLOADED with Retry-After', async t => {
   const { gw, clock, ids, file } = await gateway(t, { MAX_BODY: '64KiB', MAX_INFLIGHT_BYTES: '64KiB' })
   const big = await heldSubmission(gw, a, `Content-Length: ${60 * 1024}\r\n`)
   t.ok(big.admitted)
-  t.match(metrics(gw), metric(gw, `ehrs_inflight_bytes ${60 * 1024}`))
+  t.match(await metrics(gw), metric(gw, `ehrs_inflight_bytes ${60 * 1024}`))
 
   const refused = await file(b, Buffer.alloc(5000, 0x20))
   t.same([refused.status, refused.json.code, refused.headers['retry-after']], [503, 'OVERLOADED', '1'])
@@ -150,7 +150,7 @@ t.test('over MAX_INFLIGHT_BYTES gateway-wide a submission is refused 503 OVERLOA
   t.same(rows.map(r => [r.client_id, r.transport, r.status, r.size, r.sha256, r.body]), [
     [ids.b, 'rest', 503, 5000, null, null], [ids.b, 'soap', 503, 5000, null, null], [ids.b, 'rest', 503, 5000, null, null],
   ], 'refused unread: the declared (or counted) size, no body')
-  t.match(metrics(gw), metric(gw, 'ehrs_admission_refused_total{reason="gateway_bytes"} 3'))
+  t.match(await metrics(gw), metric(gw, 'ehrs_admission_refused_total{reason="gateway_bytes"} 3'))
 
   big.abort()
   t.ok(await drained(gw), 'the bytes come back when the client goes away')
@@ -195,7 +195,7 @@ t.test('a message-log row that cannot be written is logged and counted, and the 
   const res = await file(a, '<M1 xmlns="urn:ehrs:si:m1:1"><Zavezanec></M1>')
   t.same([res.status, res.json.code], [400, 'XML_MALFORMED'])
   t.match(gw.logs(), /message log write failed/)
-  t.match(metrics(gw), metric(gw, 'ehrs_message_log_failures_total 1'))
+  t.match(await metrics(gw), metric(gw, 'ehrs_message_log_failures_total 1'))
 })
 
 t.test('out-of-range and impossible query values are 400 INVALID_REQUEST, on REST and SOAP alike', async t => {

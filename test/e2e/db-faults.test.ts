@@ -130,9 +130,9 @@ async function recovered(t: Test, gateways: readonly TestGateway[], stored: read
   t.equal(Number(timers.rows[0]!.n), counts.size, 'one timer ran per processed document')
   t.match(await verifyAudit(db), { ok: true }, 'the audit chain verifies')
   for (const g of gateways) {
-    t.match(g.services.metrics.render(), /ehrs_database_faults_total\{cause="[^"]+"\} [1-9]/, 'the faults are counted in /metrics')
+    t.match(await g.services.metrics.render(), /ehrs_database_faults_total\{cause="[^"]+"\} [1-9]/, 'the faults are counted in /metrics')
     // The outage ends once probes have passed for a while with no fault.
-    await until(async () => { await readyz(g); return /^ehrs_database_available 1$/m.test(g.services.metrics.render()) }, 'ehrs_database_available 1')
+    await until(async () => { await readyz(g); return /^ehrs_database_available 1$/m.test(await g.services.metrics.render()) }, 'ehrs_database_available 1')
     t.match(g.logs(), /database available again/, 'the end of the outage is logged')
   }
 }
@@ -208,7 +208,7 @@ t.test('PostgreSQL: a lock on documents held past DB_STATEMENT_TIMEOUT', onPostg
   const { stored, summary } = await judge(t, gw, answers)
   t.comment(summary)
   t.ok(answers.slice(before).some(a => a.status === 503), 'submissions behind the lock are answered 503 at the timeout')
-  t.match(gw.services.metrics.render(), /ehrs_database_faults_total\{cause="57014"\}/, 'counted as cause 57014 (statement timeout)')
+  t.match(await gw.services.metrics.render(), /ehrs_database_faults_total\{cause="57014"\}/, 'counted as cause 57014 (statement timeout)')
   t.equal((gw.logs().match(/"cause":"57014"/g) ?? []).length, 1, 'logged once with its cause')
   await recovered(t, [gw], stored)
 })

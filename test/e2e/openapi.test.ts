@@ -120,15 +120,19 @@ t.test('the examples of openapi.yaml are what the gateway answers', async t => {
   t.same(likeExample(again.json, example('M1DuplicateView')), example('M1DuplicateView'), '200: M1DuplicateView')
 
   const examples422 = openapi.paths['/api/v1/documents']!.post!.responses['422'].content['application/problem+json'].examples
+  // The examples' problems name the request id their program sent (X-Request-Id).
+  const requestId = /#request=(.+)$/.exec(examples422.ruleFindings.value.instance)![1]!
+  const refusedHeaders = { ...xmlHeaders, 'x-request-id': requestId }
   const invalid = await check(t, gw, 'post', '/api/v1/documents', {
-    path: '/api/v1/documents', as, body: fixture('si/m1/invalid/SI-COMMON-003.xml'), headers: xmlHeaders, status: 422, code: 'DOCUMENT_INVALID',
+    path: '/api/v1/documents', as, body: fixture('si/m1/invalid/SI-COMMON-003.xml'), headers: refusedHeaders, status: 422, code: 'DOCUMENT_INVALID',
   })
   t.same(invalid.json, examples422.ruleFindings.value, '422: the findings of test/fixtures/si/m1/invalid/SI-COMMON-003.xml')
+  t.equal(invalid.headers['x-request-id'], requestId)
   const withoutRubrika17 = m1.toString('utf8').replace('<PolniDelovniCasZavezanca>40</PolniDelovniCasZavezanca>', '')
-  const schema = await check(t, gw, 'post', '/api/v1/documents', { path: '/api/v1/documents', as, body: withoutRubrika17, headers: xmlHeaders, status: 422 })
+  const schema = await check(t, gw, 'post', '/api/v1/documents', { path: '/api/v1/documents', as, body: withoutRubrika17, headers: refusedHeaders, status: 422 })
   t.same(schema.json, examples422.schemaFinding.value, '422: an XSD finding')
   const unknown = await check(t, gw, 'post', '/api/v1/documents', {
-    path: '/api/v1/documents', as, body: '<M1 xmlns="urn:ehrs:si:m1:2" verzija="1"/>', headers: xmlHeaders, status: 422,
+    path: '/api/v1/documents', as, body: '<M1 xmlns="urn:ehrs:si:m1:2" verzija="1"/>', headers: refusedHeaders, status: 422,
   })
   t.same(unknown.json, examples422.unknownType.value, '422: UNKNOWN_DOCUMENT_TYPE')
 

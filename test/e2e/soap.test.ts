@@ -133,8 +133,10 @@ t.test('every failure is a Fault with the REST problem code, checked against the
   t.equal(rest.status, 422)
   t.equal(rejected.fault?.faultcode, 'soap:Client')
   t.equal(rejected.fault?.faultstring, rest.json.detail)
-  const { instance: _instance, ...problem } = rest.json
-  t.same(rejected.fault?.problem, problem, 'the same problem as REST: code, status, detail, findings with their lines')
+  const { instance: restInstance, ...problem } = rest.json
+  const { instance: soapInstance, ...soapProblem } = rejected.fault!.problem
+  t.same(soapProblem, problem, 'the same problem as REST: code, status, detail, findings with their lines')
+  t.match([restInstance, soapInstance], [/^\/api\/v1\/documents#request=/, /^\/soap#request=/], 'each names its own path and request')
 
   const noCert = await operation(t, gw, 'GetDocumentStatus', '<e:id>x</e:id>', null)
   t.equal(noCert.fault?.problem.code, 'CLIENT_CERT_REQUIRED')
@@ -239,8 +241,9 @@ t.test('the same documents over SOAP and REST: the same answers, findings and st
       const [restState, soapState] = await Promise.all([settleState(restGw, rest.json.id), settleState(soapGw, soapId)])
       t.same(soapState, restState, `${file}: the same states after processing`)
     } else {
-      const { instance: _instance, ...problem } = rest.json
-      t.same(soap.fault?.problem, problem, `${file}: the same problem (${rest.json.code})`)
+      const { instance: _restInstance, ...problem } = rest.json
+      const { instance: _soapInstance, ...soapProblem } = soap.fault!.problem
+      t.same(soapProblem, problem, `${file}: the same problem (${rest.json.code})`)
     }
   }
 })

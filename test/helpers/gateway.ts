@@ -4,7 +4,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../src/config.js'
 import { createServices, type Services } from '../../src/services.js'
 import { buildServer } from '../../src/transport/server.js'
-import { databaseLogging, loggerOptions } from '../../src/logger.js'
+import { databaseLogging, lifecycleLogging, loggerOptions } from '../../src/logger.js'
 import { systemClock, type Clock } from '../../src/lib/clock.js'
 import { addClient, type NewClient } from '../../src/access/index.js'
 import type { Pem } from '../../src/pki/index.js'
@@ -56,7 +56,7 @@ export async function startGateway(
   const sink = new Writable({ write(chunk, _enc, done) { logText += chunk.toString(); done() } })
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
   const services = createServices(config, handle, clock, {
-    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, onError: error => logger.error({ err: error }, 'timed transition failed'),
+    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, ...lifecycleLogging(logger),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     ...databaseLogging(logger),
   })

@@ -33,7 +33,7 @@ export interface SoapAnswer {
 }
 
 export interface Problem {
-  type: string; title: string; status: number; detail: string; code: string; findings?: FindingJson[]
+  type: string; title: string; status: number; detail: string; code: string; instance?: string; findings?: FindingJson[]
 }
 export interface FindingJson {
   code: string; severity: string; field: string; path: string; line?: number; message: { en: string; sl?: string; sk?: string }
@@ -60,9 +60,10 @@ const textOf = (el: XmlElement, name: string): string | undefined => el.children
 
 function problemOf(el: XmlElement): Problem {
   const findings = el.children.find(c => c.name === 'findings')
+  const instance = textOf(el, 'instance')
   return {
     type: textOf(el, 'type')!, title: textOf(el, 'title')!, status: Number(textOf(el, 'status')), detail: textOf(el, 'detail')!, code: textOf(el, 'code')!,
-    ...(findings ? { findings: findingsOf(findings) } : {}),
+    ...(instance !== undefined ? { instance } : {}), ...(findings ? { findings: findingsOf(findings) } : {}),
   }
 }
 

@@ -7,6 +7,7 @@ import { documentFilter } from '../document-filter.js'
 import { bodyBytes, submitCounted } from '../submit.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
+import { noteDocument } from '../observe.js'
 
 const callerOf = (request: FastifyRequest): Caller => request.caller!
 
@@ -21,6 +22,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
         caller: callerOf(request), transport: 'rest', bytes,
         contentType: request.headers['content-type'] ?? null, ...(key !== undefined ? { idempotencyKey: key } : {}),
       })
+      noteDocument(request, result.view.id)
       return reply.code(result.status).header('location', `/api/v1/documents/${result.view.id}`).send(result.view)
     })
 
@@ -32,23 +34,27 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
 
     app.get('/documents/:id', async request => {
       const { id } = request.params as { id: string }
+      noteDocument(request, id)
       return getDocumentView(services.db, callerOf(request), id, services.clock.now())
     })
 
     app.post('/documents/:id/storno', async request => {
       const { id } = request.params as { id: string }
+      noteDocument(request, id)
       const view = await services.lifecycle.storno(callerOf(request), id)
-      services.metrics.count('ehrs_storno_total', { type: view.type })
+      services.metrics.storno(view.type)
       return view
     })
 
     app.post('/documents/:id/register-check', async (request, reply) => {
       const { id } = request.params as { id: string }
+      noteDocument(request, id)
       return reply.code(202).send(await services.lifecycle.requestRegisterCheck(callerOf(request), id))
     })
 
     app.get('/documents/:id/receipt', async (request, reply) => {
       const { id } = request.params as { id: string }
+      noteDocument(request, id)
       const now = services.clock.now()
       const view = await getDocumentView(services.db, callerOf(request), id, now)
       return reply.type('application/xml; charset=utf-8').send(services.receipts.sign(renderReceipt(view, now)))
@@ -56,6 +62,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
 
     app.get('/documents/:id/content', async (request, reply) => {
       const { id } = request.params as { id: string }
+      noteDocument(request, id)
       const bytes = await getDocumentContent(services.db, callerOf(request), id, services.clock.now())
       return reply.type('application/xml').send(Buffer.from(bytes))
     })

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
 import type { Caller } from '../../access/index.js'
 import { GatewayError, RetryLaterError } from '../../problems.js'
@@ -13,17 +13,21 @@ import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
 import { createWorkerPool, largeTaskBytes, type Refusal, type WorkerPool } from '../../lib/worker-pool.js'
 import { documentView, element, envelope, fault, response, text } from './write.js'
+import { noteDocument, problemInstance } from '../observe.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
 const documentRef = { id: { kind: 'text', required: true } } as const
 
-type Operation = (request: SoapRequest & { contentType: string; bytes: Uint8Array }, caller: Caller, services: Services) => Promise<string>
+/** `about` records the document the call filed or asks for, for the request's log line. */
+type Operation = (
+  request: SoapRequest & { contentType: string; bytes: Uint8Array }, caller: Caller, services: Services, about: (documentId: string) => void,
+) => Promise<string>
 
 const submitParameters = { document: { kind: 'document', required: true }, idempotencyKey: { kind: 'text' } } as const
 
 /** One entry per WSDL operation; each is the same core call its REST route makes. */
 const operations: Readonly<Record<string, Operation>> = {
-  async SubmitDocument(request, caller, services) {
+  async SubmitDocument(request, caller, services, about) {
     let p
     try {
       p = readParameters(request, submitParameters)
@@ -36,11 +40,13 @@ const operations: Readonly<Record<string, Operation>> = {
       caller, transport: 'soap', bytes: p.document!, contentType: null,
       ...(p.idempotencyKey !== undefined ? { idempotencyKey: p.idempotencyKey } : {}),
     })
+    about(result.view.id)
     return documentView('document', result.view)
   },
 
-  async GetDocumentStatus(request, caller, services) {
+  async GetDocumentStatus(request, caller, services, about) {
     const { id } = readParameters(request, documentRef)
+    about(id!)
     return documentView('document', await getDocumentView(services.db, caller, id!, services.clock.now()))
   },
 
@@ -53,22 +59,25 @@ const operations: Readonly<Record<string, Operation>> = {
     return element('items', page.items.map(view => documentView('document', view)).join('')) + text('nextCursor', page.nextCursor ?? undefined)
   },
 
-  async GetReceipt(request, caller, services) {
+  async GetReceipt(request, caller, services, about) {
     const { id } = readParameters(request, documentRef)
+    about(id!)
     const now = services.clock.now()
     const receipt = services.receipts.sign(renderReceipt(await getDocumentView(services.db, caller, id!, now), now))
     return text('receipt', Buffer.from(receipt, 'utf8').toString('base64'))
   },
 
-  async StornoDocument(request, caller, services) {
+  async StornoDocument(request, caller, services, about) {
     const { id } = readParameters(request, documentRef)
+    about(id!)
     const view = await services.lifecycle.storno(caller, id!)
-    services.metrics.count('ehrs_storno_total', { type: view.type })
+    services.metrics.storno(view.type)
     return documentView('document', view)
   },
 
-  async RequestRegisterCheck(request, caller, services) {
+  async RequestRegisterCheck(request, caller, services, about) {
     const { id } = readParameters(request, documentRef)
+    about(id!)
     return documentView('document', await services.lifecycle.requestRegisterCheck(caller, id!))
   },
 }
@@ -108,7 +117,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       if (known?.code === 'DATABASE_UNAVAILABLE') services.database.fault(known.cause)
       else if (!known || known.status >= 500) request.log.error({ err: error }, known ? 'request failed' : 'unexpected error')
       else request.log.warn({ code: known.code, route: request.routeOptions.url }, 'request refused')
-      return sendFault(reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
+      return sendFault(services, request, reply, known ?? new GatewayError('INTERNAL_ERROR', 'An internal error occurred; it has been logged'))
     })
 
     app.post('/soap', async (request, reply) => {
@@ -133,7 +142,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       // Own properties only: an element named `constructor` is no operation.
       const operation = Object.hasOwn(operations, soapRequest.operation) ? operations[soapRequest.operation] : undefined
       if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
-      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services)
+      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services, id => noteDocument(request, id))
       return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
     })
   }
@@ -145,11 +154,15 @@ function reviveFault(refusal: Refusal): Error {
   return faultCode ? new SoapProtocolError(faultCode, message) : new GatewayError(code as 'INVALID_REQUEST', message)
 }
 
-// SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the detail.
-function sendFault(reply: FastifyReply, error: GatewayError): FastifyReply {
+// SOAP 1.1 over HTTP answers every Fault with 500 (WS-I Basic Profile R1126); the problem's own status is in the
+// detail, and it is what the request is counted with (see observe.ts), beside its fault class.
+function sendFault(services: Services, request: FastifyRequest, reply: FastifyReply, error: GatewayError): FastifyReply {
   if (error instanceof RetryLaterError) reply.header('retry-after', String(error.retryAfterSeconds))
   const faultCode = error instanceof SoapProtocolError ? error.faultCode : error.status >= 500 ? 'Server' : 'Client'
   const seconds = retryAfter(error.code)
   if (seconds !== undefined) reply.header('retry-after', String(seconds))
-  return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problemBody(error.code, error.message, error.findings))))
+  request.problem = { code: error.code, status: error.status, fault: faultCode }
+  services.metrics.soapFault(faultCode, error.code)
+  const problem = { ...problemBody(error.code, error.message, error.findings), instance: problemInstance(request) }
+  return reply.code(500).type('text/xml; charset=utf-8').send(envelope(fault(faultCode, problem)))
 }

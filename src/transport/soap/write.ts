@@ -21,7 +21,7 @@ export function response(operation: string, content: string): string {
 export function fault(faultCode: string, problem: ProblemBody): string {
   const detail = `<problem xmlns="${GATEWAY_NS}">${[
     text('type', problem.type), text('title', problem.title), text('status', problem.status),
-    text('detail', problem.detail), text('code', problem.code),
+    text('detail', problem.detail), text('code', problem.code), text('instance', problem.instance),
     problem.findings ? element('findings', findings(problem.findings)) : '',
   ].join('')}</problem>`
   return `<soap:Fault>${text('faultcode', `soap:${faultCode}`)}${text('faultstring', problem.detail)}<detail>${detail}</detail></soap:Fault>`
