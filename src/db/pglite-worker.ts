@@ -30,6 +30,7 @@ const pglite = await PGlite.create(dataDir, {
   parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: hexToBytea },
   serializers: { [BYTEA_OID]: byteaToHex },
 })
+parentPort!.postMessage({ ready: true })
 
 parentPort!.on('message', async (message: Request | { close: true }) => {
   if ('close' in message) {
