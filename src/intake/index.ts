@@ -22,6 +22,8 @@ export interface Submission {
   /** Media type as sent; REST checks it, SOAP passes the element it unwrapped. */
   readonly contentType: string | null
   readonly idempotencyKey?: string
+  /** The SHA-256 of `bytes` (hex), when the transport computed it as the body arrived. */
+  readonly sha256?: string | undefined
 }
 
 export interface SubmitResult {
@@ -166,7 +168,7 @@ export function createIntake(
     const receivedAt = clock.now()
     const arrival: Arrival = {
       receivedAt, transport: s.transport, clientId: s.caller.clientId, fingerprint: s.caller.fingerprint,
-      contentType: s.contentType, idempotencyKey: s.idempotencyKey ?? null, bytes: s.bytes, sha256: sha256Hex(s.bytes),
+      contentType: s.contentType, idempotencyKey: s.idempotencyKey ?? null, bytes: s.bytes, sha256: s.sha256 ?? sha256Hex(s.bytes),
     }
     try {
       return await accept(arrival, s)

@@ -11,6 +11,7 @@ import { docsRoutes } from './rest/docs.js'
 import { documentRoutes } from './rest/documents.js'
 import { insuranceRoutes } from './rest/insurances.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
+import { readBody } from './body.js'
 
 export interface TlsMaterial {
   readonly cert: string
@@ -62,7 +63,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   continueAfterAdmission(app)
   // Every body arrives as bytes: the document is kept byte-exact, and intake itself answers a wrong media type.
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: services.config.MAX_BODY }, (_request, body, done) => done(null, shareable(body as Buffer)))
+  app.addContentTypeParser('*', (request, payload, done) => readBody(request, payload, services.config.MAX_BODY, done))
 
   app.setErrorHandler(async (error, request, reply) => {
     const known = toGatewayError(error as Error)
@@ -94,15 +95,3 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   return app
 }
 
-/**
- * A large body in shared memory: the document pool, the XSD workers and the embedded database's thread each read
- * it where it lies, where an ordinary buffer would be copied into every message to them on the request thread.
- */
-function shareable(body: Buffer): Buffer {
-  if (body.byteLength < sharedFromBytes) return body
-  const shared = Buffer.from(new SharedArrayBuffer(body.byteLength))
-  body.copy(shared)
-  return shared
-}
-
-const sharedFromBytes = 64 * 1024

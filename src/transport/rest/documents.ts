@@ -5,6 +5,7 @@ import { GatewayError } from '../../problems.js'
 import { optionalText } from './query.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, submitCounted } from '../submit.js'
+import { bodySha256 } from '../body.js'
 import { renderReceipt } from '../../receipts/index.js'
 import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
 import { noteDocument } from '../observe.js'
@@ -19,7 +20,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
       const key = request.headers['idempotency-key']
       if (Array.isArray(key)) throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key may be given once')
       const result = await submitCounted(services, {
-        caller: callerOf(request), transport: 'rest', bytes,
+        caller: callerOf(request), transport: 'rest', bytes, sha256: bodySha256(request),
         contentType: request.headers['content-type'] ?? null, ...(key !== undefined ? { idempotencyKey: key } : {}),
       })
       noteDocument(request, result.view.id)
