@@ -99,7 +99,9 @@ async function bodyProblem(r: MessageRow, body: Uint8Array | undefined): Promise
   return (await sha256Hex(body)) === r.sha256 ? undefined : 'body does not match its SHA-256'
 }
 
+/** Hashed on the thread pool, off the thread that may be serving requests (the admin socket runs verify in the server). */
 async function sha256Hex(data: Uint8Array): Promise<string> {
-  // Bodies come from the database in memory of their own, never a SharedArrayBuffer.
-  return Buffer.from(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)).toString('hex')
+  // WebCrypto refuses views on shared memory, where the embedded database hands over large bodies: those are copied.
+  const own = data.buffer instanceof SharedArrayBuffer ? new Uint8Array(data) : data as Uint8Array<ArrayBuffer>
+  return Buffer.from(await crypto.subtle.digest('SHA-256', own)).toString('hex')
 }
