@@ -243,13 +243,13 @@ export function createIntake(
   async function repeat(arrival: Arrival, caller: Caller, earlier: Earlier): Promise<SubmitResult> {
     if (earlier.viaKey && earlier.sha256 !== arrival.sha256) throw keyReused()
     if (arrival.idempotencyKey !== null && !earlier.viaKey) {
-      await db.insertInto('idempotency_keys').values({
+      const bound = await db.insertInto('idempotency_keys').values({
         client_id: arrival.clientId, key: arrival.idempotencyKey, document_id: earlier.id, sha256: arrival.sha256, created_at: arrival.receivedAt,
-      }).onConflict(oc => oc.columns(['client_id', 'key']).doNothing()).execute()
-      // Another request may have bound the key first, to other bytes.
-      const bound = await db.selectFrom('idempotency_keys').select('sha256')
+      }).onConflict(oc => oc.columns(['client_id', 'key']).doNothing()).returning('sha256').executeTakeFirst()
+      // Nothing inserted: another request bound the key first, perhaps to other bytes.
+      const boundTo = bound ?? await db.selectFrom('idempotency_keys').select('sha256')
         .where('client_id', '=', arrival.clientId).where('key', '=', arrival.idempotencyKey).executeTakeFirstOrThrow()
-      if (bound.sha256 !== arrival.sha256) throw keyReused()
+      if (boundTo.sha256 !== arrival.sha256) throw keyReused()
     }
     const view = await getDocumentView(db, caller, earlier.id, arrival.receivedAt)
     await logged(recordMessage(db, arrival, { status: 200, documentId: earlier.id }))
