@@ -10,7 +10,7 @@ import { createIntake, type Intake, type UnrecordedSubmission } from './intake/i
 import { createMetrics, type Metrics } from './metrics/index.js'
 import { createCertificateLookup } from './access/index.js'
 import { createLifecycle, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
-import { createBuiltInBackOffice } from './register/index.js'
+import { createBuiltInBackOffice } from './processing/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
 import type { OperatorContext } from './operator/index.js'
@@ -83,7 +83,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     ...(options.onDbFault ? { onFault: options.onDbFault } : {}),
     ...(options.onDbRecovered ? { onRecovered: options.onDbRecovered } : {}),
   })
-  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(codeLists, readStored), {
+  const lifecycle = createLifecycle(db, clock, createBuiltInBackOffice(db, clock, codeLists, readStored), {
     processingDelayMs: config.PROCESSING_DELAY,
     forwardDelayMs: { production: config.FORWARD_DELAY, test: config.TEST_FORWARD_DELAY },
     recheckDelayMs: { production: config.RECHECK_DELAY, test: config.TEST_RECHECK_DELAY },

@@ -98,6 +98,26 @@ export interface DocumentStatesTable {
   findings: Json
 }
 
+/** A document's state change as an event (SPEC.md §4b); `seq` orders them gateway-wide. */
+export interface EventsTable {
+  seq: Generated<string>
+  id: string
+  at: Date
+  type: string
+  document_id: string
+  acceptance: string
+  processing: string
+  reason: string | null
+}
+
+/** The built-in back office's answer per document: `processed`, `refused`, `faulty`, or `withdrawn` by a storno. */
+export interface BackOfficeAnswersTable {
+  document_id: string
+  at: Date
+  processing: string
+  findings: Json
+}
+
 export interface IdempotencyKeysTable {
   client_id: string
   key: string
@@ -191,6 +211,8 @@ export interface Database {
   message_log: MessageLogTable
   documents: DocumentsTable
   document_states: DocumentStatesTable
+  events: EventsTable
+  back_office_answers: BackOfficeAnswersTable
   document_counters: DocumentCountersTable
   idempotency_keys: IdempotencyKeysTable
   audit_log: AuditLogTable

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import { databaseFaultCause, type Db } from '../db/index.js'
 import { appendAudit, type AuditEntry } from '../audit/index.js'
 import { messageRow, type Arrival } from '../messagelog/index.js'
-import { scheduleTimers, type DocumentState, type NewTimer } from '../lifecycle/index.js'
+import { appendStates, scheduleTimers, type NewTimer } from '../lifecycle/index.js'
+import type { DocumentState } from '../documents/index.js'
 import type { Finding } from '../validation/finding.js'
 import { newId } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
@@ -92,10 +93,7 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
         client_id: d.clientId, key: d.arrival.idempotencyKey!, document_id: d.id, sha256: d.arrival.sha256, created_at: d.arrival.receivedAt,
       }))).execute()
     }
-    await trx.insertInto('document_states').values(docs.map(d => ({
-      document_id: d.id, at: d.arrival.receivedAt, acceptance: d.state.acceptance, processing: d.state.processing,
-      reason: 'received', findings: '[]',
-    }))).execute()
+    await appendStates(trx, docs[docs.length - 1]!.arrival.receivedAt, docs.map(d => ({ documentId: d.id, ...d.state, reason: 'received', at: d.arrival.receivedAt })))
     await scheduleTimers(trx, docs[docs.length - 1]!.arrival.receivedAt, docs.flatMap(d => d.timers))
     const entries: AuditEntry[] = docs.map((d, i) => ({
       actor: `client:${d.clientId}`, action: 'document.received', subject: d.id,

@@ -1,15 +1,24 @@
-import type { Db, DocumentRow } from '../db/index.js'
+import type { Environment } from '../access/index.js'
 import type { Finding } from '../validation/finding.js'
 
-/** One accepted document handed to the back office, with the bytes as submitted. */
+/** One document handed to the back office: plain facts and the bytes as submitted; no database, no rows. */
 export interface ProcessingRequest {
-  readonly document: DocumentRow
+  readonly id: string
+  readonly number: string
+  readonly type: string
+  readonly environment: Environment
+  /** The employer's tax number. */
+  readonly employer: string
   readonly content: Uint8Array
 }
 
-/** The processing result (SPEC.md §4a): `refused` (`faulty` for ELDP) carries the findings that explain it. */
+/**
+ * The processing result (SPEC.md §4a): `refused` (`faulty` for ELDP) carries the findings that explain it.
+ * `withdrawn` answers a document the filer withdrew first (`withdraw`): it was not processed, and its storno
+ * records what became of it.
+ */
 export interface ProcessingResult {
-  readonly processing: 'processed' | 'refused' | 'faulty'
+  readonly processing: 'processed' | 'refused' | 'faulty' | 'withdrawn'
   readonly findings: readonly Finding[]
 }
 
@@ -20,26 +29,22 @@ export interface RegisterCheckResult {
 }
 
 /**
- * The authority's back office as the gateway sees it. The built-in one (src/register) applies documents to
- * the gateway's own insurance register; a real one replaces it behind this interface. `process` gets the
- * documents that are due, in filing order within their register, and answers one result per document in
- * the same order. It runs inside the transaction that records the results, so whatever it writes commits
- * or rolls back with the state changes. Each document is given to it once.
+ * The authority's back office as the gateway sees it (the port `processing/` implements). The gateway calls it
+ * outside any transaction of its own and records each answer in its own transaction, so a remote back office
+ * never holds the gateway's rows while it answers. Requests come in filing order within one register (country
+ * and environment), one register's requests one call at a time, and the answers are one per request, in order.
+ *
+ * Delivery is at least once: after a failure between an answer and its record, the same document is asked
+ * about again, and must get the same answer without being applied twice.
  */
 export interface BackOffice {
-  process(trx: Db, requests: readonly ProcessingRequest[], now: Date): Promise<readonly ProcessingResult[]>
+  /** Processes documents that are due (SI at once, SK once forwarded). */
+  process(requests: readonly ProcessingRequest[]): Promise<readonly ProcessingResult[]>
+  /** Checks reports (MVP, VPP) against the register of insured persons; reads only. */
+  checkRegister(requests: readonly ProcessingRequest[]): Promise<readonly RegisterCheckResult[]>
   /**
-   * Checks reports (MVP, VPP) against the register of insured persons, in the same way: due ones, in filing
-   * order, one result per report, inside the transaction that records the acceptance they lead to.
+   * The filer cancelled a document that may already have been handed over: true when the back office had not
+   * processed it (it never will), false when it had (the storno is refused).
    */
-  checkRegister(trx: Db, requests: readonly ProcessingRequest[], now: Date, prepared?: PreparedDocuments): Promise<readonly RegisterCheckResult[]>
-  /**
-   * Optional: reads reports due for a register check before the transaction that checks them (their bytes never
-   * change), so that reading a large one does not hold the transaction; `checkRegister` then gets the answer, and
-   * the request's `content` may be empty for the documents it covers.
-   */
-  prepareRegisterCheck?(requests: readonly ProcessingRequest[]): Promise<PreparedDocuments>
+  withdraw(documentId: string): Promise<boolean>
 }
-
-/** What a back office read of documents ahead of a transaction, by document id; opaque to the lifecycle. */
-export type PreparedDocuments = ReadonlyMap<string, unknown>

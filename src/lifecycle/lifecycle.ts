@@ -1,4 +1,3 @@
-import { sql } from 'kysely'
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
 import { authorizeActing, type Caller, type Environment } from '../access/index.js'
 import { countryOf, type Country } from '../forms/form-module.js'
@@ -9,8 +8,9 @@ import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
 import { localDate } from '../lib/dates.js'
 import { makeFinding, type Finding } from '../validation/finding.js'
-import type { Acceptance, DocumentState, Processing } from './states.js'
-import type { BackOffice, PreparedDocuments, ProcessingRequest } from './back-office.js'
+import type { Acceptance, DocumentState } from '../documents/index.js'
+import type { BackOffice, ProcessingRequest, ProcessingResult, RegisterCheckResult } from './back-office.js'
+import { appendStates, currentStates, type NewState } from './state-writer.js'
 import { decideRegisterCheck, repeatedCheckDue } from './register-check.js'
 import { cancelTimers, createTimerRunner, scheduleTimers, type NewTimer, type TimerOutcome, type TimerRunner } from './timers.js'
 
@@ -93,34 +93,18 @@ const registerLane = (country: Country, environment: string): string => `registe
 
 const reports: ReadonlySet<string> = new Set(['MVP', 'VPP'])
 
+/**
+ * The state a stored document starts in: reports wait for the register check (sk-ezu §5); every other
+ * document, a valid Slovenian form among them, is accepted at once (SPEC.md §4a).
+ */
+export function initialState(type: string): DocumentState {
+  return reports.has(type)
+    ? { acceptance: 'awaiting_first_register_check', processing: 'unprocessed' }
+    : { acceptance: 'accepted', processing: 'unprocessed' }
+}
+
 async function lockDocument(trx: Db, id: string): Promise<void> {
   await trx.selectFrom('documents').select('id').where('id', '=', id).forUpdate().execute()
-}
-
-export async function currentStates(trx: Db, ids: readonly string[]): Promise<Map<string, DocumentState>> {
-  if (ids.length === 0) return new Map()
-  const rows = await trx.selectFrom('document_states')
-    .select(['document_id', 'acceptance', 'processing'])
-    .distinctOn('document_id')
-    .where('document_id', 'in', ids)
-    .orderBy('document_id').orderBy('id', 'desc')
-    .execute()
-  return new Map(rows.map(r => [r.document_id, { acceptance: r.acceptance as Acceptance, processing: r.processing as Processing }]))
-}
-
-export interface NewState extends DocumentState {
-  readonly documentId: string
-  readonly reason: string
-  readonly findings?: readonly Finding[]
-}
-
-/** States are appended, never updated (SPEC.md §8). */
-export async function appendStates(trx: Db, at: Date, states: readonly NewState[]): Promise<void> {
-  if (states.length === 0) return
-  await trx.insertInto('document_states').values(states.map(s => ({
-    document_id: s.documentId, at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
-    findings: JSON.stringify(s.findings ?? []),
-  }))).execute()
 }
 
 /**
@@ -153,13 +137,43 @@ function withinBatchBytes<T extends DocumentRow | undefined>(documents: readonly
   return [...documents]
 }
 
-/** The submitted bytes of documents. */
-async function withContent(trx: Db, documents: readonly DocumentRow[]): Promise<ProcessingRequest[]> {
+/** The back office's requests for documents: their facts and submitted bytes. */
+async function requestsFor(db: Db, documents: readonly DocumentRow[]): Promise<ProcessingRequest[]> {
   if (documents.length === 0) return []
-  const bodies = new Map((await trx.selectFrom('message_log').select(['document_id', 'body'])
+  const bodies = new Map((await db.selectFrom('message_log').select(['document_id', 'body'])
     .where('id', 'in', documents.map(d => d.message_id)).execute()).map(m => [m.document_id, m.body ?? new Uint8Array()]))
-  return documents.map(document => ({ document, content: bodies.get(document.id) ?? new Uint8Array() }))
+  return documents.map(d => ({ id: d.id, number: d.number, type: d.type, environment: d.environment, employer: d.employer, content: bodies.get(d.id) ?? new Uint8Array() }))
 }
+
+/**
+ * The due timers' documents whose current state allows the transition, in timer order and within one
+ * transaction's bytes: what is handed to the back office before the transaction that records its answers.
+ */
+async function dueForBackOffice(db: Db, timers: readonly TimerRow[], allows: (state: DocumentState) => boolean): Promise<DocumentRow[]> {
+  const ids = timers.map(t => t.document_id)
+  const byId = new Map((await db.selectFrom('documents').selectAll().where('id', 'in', ids).execute()).map(d => [d.id, d]))
+  const states = await currentStates(db, ids)
+  const allowed = [...new Set(ids)].map(id => byId.get(id)).filter(d => d !== undefined && allows(states.get(d.id)!)) as DocumentRow[]
+  return withinBatchBytes(allowed)
+}
+
+/**
+ * Outcomes for the leading timers the back office answered: `skipped` where the state no longer allows the
+ * transition, `done` where an answer is recorded. The first due document without an answer (it became due after
+ * the back office was asked) ends the batch: it and the rest stay due.
+ */
+function answered<T>(due: readonly (DocumentRow | undefined)[], answers: ReadonlyMap<string, T> | undefined): (T | undefined)[] {
+  const out: (T | undefined)[] = []
+  for (const d of due) {
+    if (d && !answers?.has(d.id)) break
+    out.push(d ? answers!.get(d.id) : undefined)
+  }
+  return out
+}
+
+const isProcessingDue = (s: DocumentState): boolean => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded')
+const isCheckDue = (s: DocumentState): boolean => s.processing === 'unprocessed'
+  && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check')
 
 export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, options: LifecycleOptions): Lifecycle {
   /** Logs, once committed, the transitions a timer handler made: from each document's state before to `to`. */
@@ -173,24 +187,34 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
   const processingDue = (now: Date): Date => new Date(now.getTime() + options.processingDelayMs)
   const forwardingDue = (environment: Environment, from: Date): Date => new Date(from.getTime() + options.forwardDelayMs[environment])
 
-  /** The back office's turn: every document waiting for its processing result (SI at once, SK once forwarded). */
-  async function processDue(trx: Db, timers: readonly TimerRow[], now: Date, _prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
-    const locked = await lockDue(trx, timers, s => s.acceptance === 'accepted' && (s.processing === 'unprocessed' || s.processing === 'forwarded'))
-    const due = withinBatchBytes(locked.due)
-    const ready = due.filter(d => d !== undefined)
+  /** The back office's answers for the documents waiting for their processing result, asked before the transaction. */
+  async function askBackOffice(db: Db, timers: readonly TimerRow[]): Promise<Map<string, ProcessingResult>> {
+    const requests = await requestsFor(db, await dueForBackOffice(db, timers, isProcessingDue))
+    if (requests.length === 0) return new Map()
+    const results = await backOffice.process(requests)
+    return new Map(requests.map((r, i) => [r.id, results[i]!]))
+  }
+
+  /** Records the back office's answers for every document waiting for its processing result (SI at once, SK once forwarded). */
+  async function processDue(trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
+    const locked = await lockDue(trx, timers, isProcessingDue)
+    const answers = answered(locked.due, prepared as Map<string, ProcessingResult> | undefined)
+    // A document withdrawn by its storno was not processed: the storno records its state.
+    const ready = locked.due.slice(0, answers.length).flatMap((document, i) => document && answers[i]!.processing !== 'withdrawn'
+      ? [{ document, result: answers[i]! as ProcessingResult & { processing: 'processed' | 'refused' | 'faulty' } }] : [])
     if (ready.length > 0) {
-      const results = await backOffice.process(trx, await withContent(trx, ready), now)
-      await appendStates(trx, now, ready.map((document, i) => ({
-        documentId: document.id, acceptance: 'accepted', processing: results[i]!.processing, reason: results[i]!.processing, findings: results[i]!.findings,
+      await appendStates(trx, now, ready.map(({ document, result }) => ({
+        documentId: document.id, acceptance: 'accepted', processing: result.processing, reason: result.processing, findings: result.findings,
       })))
       // One audit entry for the batch: it names every document with its result.
       await appendAudit(trx, now, {
         actor: 'system', action: 'documents.processed',
-        details: { documents: ready.map((document, i) => ({ id: document.id, processing: results[i]!.processing, findings: results[i]!.findings.map(f => f.code) })) },
+        details: { documents: ready.map(({ document, result }) => ({ id: document.id, processing: result.processing, findings: result.findings.map(f => f.code) })) },
       })
-      report(afterCommit, 'process', locked.states, ready.map((document, i) => ({ document, to: { acceptance: 'accepted', processing: results[i]!.processing } })))
+      report(afterCommit, 'process', locked.states, ready.map(({ document, result }) => ({ document, to: { acceptance: 'accepted', processing: result.processing } })))
     }
-    return due.map(d => (d ? 'done' : 'skipped'))
+    const done = new Set(ready.map(r => r.document.id))
+    return answers.map((_, i) => (done.has(locked.due[i]?.id ?? '') ? 'done' : 'skipped'))
   }
 
   /** sk-ezu §4.1: an accepted, unprocessed SK document goes to processing; then it can no longer be cancelled. */
@@ -211,15 +235,12 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
    * acceptance follows (the "fix at least N" rule of §5.4) is the lifecycle's, with every check's result kept.
    */
   async function checkRegisterDue(trx: Db, timers: readonly TimerRow[], now: Date, prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
-    const locked = await lockDue(trx, timers, s => s.processing === 'unprocessed'
-      && (s.acceptance === 'awaiting_first_register_check' || s.acceptance === 'awaiting_repeated_register_check'))
-    const due = withinBatchBytes(locked.due)
+    const locked = await lockDue(trx, timers, isCheckDue)
+    const answers = answered(locked.due, prepared as Map<string, RegisterCheckResult> | undefined)
+    const due = locked.due.slice(0, answers.length)
     const ready = due.filter(d => d !== undefined)
     if (ready.length === 0) return due.map(() => 'skipped')
-    const read = prepared as PreparedDocuments | undefined
-    const unread = new Map((await withContent(trx, ready.filter(d => !read?.has(d.id)))).map(r => [r.document.id, r]))
-    const requests = ready.map(document => unread.get(document.id) ?? { document, content: new Uint8Array() })
-    const results = await backOffice.checkRegister(trx, requests, now, read)
+    const results = due.flatMap((d, i) => (d ? [answers[i]!] : []))
     const baselines = new Map((await trx.selectFrom('register_checks').select(['document_id', 'baseline']).distinctOn('document_id')
       .where('document_id', 'in', ready.map(d => d.id)).orderBy('document_id').orderBy('id', 'desc').execute()).map(r => [r.document_id, r.baseline]))
     const appended: NewState[] = []
@@ -258,16 +279,16 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     return due.map(d => (d ? 'done' : 'skipped'))
   }
 
-  /** The reports due for a check, read before its transaction: a document's bytes never change. */
-  async function prepareRegisterCheck(db: Db, timers: readonly TimerRow[]): Promise<PreparedDocuments | undefined> {
-    if (!backOffice.prepareRegisterCheck) return undefined
-    const byId = new Map((await db.selectFrom('documents').selectAll().where('id', 'in', timers.map(t => t.document_id)).execute()).map(d => [d.id, d]))
-    const documents = withinBatchBytes(timers.map(t => byId.get(t.document_id))).filter(d => d !== undefined)
-    return backOffice.prepareRegisterCheck(await withContent(db, documents))
+  /** The register check of the reports due for one, asked before the transaction that records it. */
+  async function checkRegister(db: Db, timers: readonly TimerRow[]): Promise<Map<string, RegisterCheckResult>> {
+    const requests = await requestsFor(db, await dueForBackOffice(db, timers, isCheckDue))
+    if (requests.length === 0) return new Map()
+    const results = await backOffice.checkRegister(requests)
+    return new Map(requests.map((r, i) => [r.id, results[i]!]))
   }
 
   const timers = createTimerRunner(db, clock, { process: processDue, forward: forwardDue, 'register-check': checkRegisterDue }, {
-    prepare: { 'register-check': prepareRegisterCheck },
+    prepare: { process: askBackOffice, 'register-check': checkRegister },
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.onError ? { onError: (error: unknown, timer?: TimerRow) => options.onError!(error, timer && { documentId: timer.document_id, kind: timer.kind }) } : {}),
     ...(options.onTimerOutcome ? { onOutcome: (timer: TimerRow, outcome: TimerOutcome | 'failed') => options.onTimerOutcome!(timer.kind, outcome) } : {}),
@@ -292,12 +313,19 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
       await authorizeActing(db, caller, document.employer, document.type, localDate(now))
+      const refuse = (state: DocumentState): never => { throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal(countryOf(document.type), state)) }
+      const isCancellable = (state: DocumentState): boolean => state.processing === 'unprocessed' && cancellable.has(state.acceptance)
+      // An unprocessed document the back office is given at once (SI) may be in its hands already: it decides
+      // first, outside our transaction, whether the storno comes in time. A forwarded one can no longer be cancelled.
+      if (countryOf(document.type) === 'SI') {
+        const before = (await currentStates(db, [id])).get(id)!
+        if (!isCancellable(before)) refuse(before)
+        if (!(await backOffice.withdraw(id))) refuse({ acceptance: 'accepted', processing: 'processed' })
+      }
       await db.transaction().execute(async trx => {
         await lockDocument(trx, id)
         const state = (await currentStates(trx, [id])).get(id)!
-        if (state.processing !== 'unprocessed' || !cancellable.has(state.acceptance)) {
-          throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal(countryOf(document.type), state))
-        }
+        if (!isCancellable(state)) refuse(state)
         await appendStates(trx, now, [{ documentId: id, acceptance: 'cancelled', processing: 'returned', reason: 'storno' }])
         await cancelTimers(trx, id, now)
         await appendAudit(trx, now, { actor: `client:${caller.clientId}`, action: 'document.cancelled', subject: id, details: { from: state } })

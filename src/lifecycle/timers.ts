@@ -25,9 +25,9 @@ export type TimerHandler = (
 ) => Promise<readonly TimerOutcome[]>
 
 /**
- * Reads, before the transaction, what a kind's handler needs that never changes (a document's bytes, parsed), so
- * that the transaction does not hold its connection and locks while it is read. Gets the timers that were due then;
- * the handler gets its answer as `prepared` and must cope with timers it does not cover.
+ * Asks, before the transaction, what a kind's handler needs from outside (the back office's answers), so that the
+ * transaction holds no connection or lock while it waits. Gets the timers that were due then; the handler gets
+ * its answer as `prepared` and must cope with timers it does not cover.
  */
 export type TimerPreparer = (db: Db, timers: readonly TimerRow[]) => Promise<unknown>
 
@@ -97,22 +97,33 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
   let pausedUntil = 0
   let pauseMs = faultPauseMs.first
 
-  async function prepareLane(lane: string, now: Date, limit: number): Promise<Map<string, unknown>> {
+  /**
+   * Prepares the lane's leading timers: the first run of one kind that has a preparer, or the timers before the next
+   * such run. The transaction then takes only those, so that what a preparer reads (the register, for a back office)
+   * is as the transitions before it left it.
+   */
+  async function prepareLane(lane: string, now: Date, limit: number): Promise<{ prepared: Map<string, unknown>; limit: number }> {
     const prepared = new Map<string, unknown>()
     const preparers = options.prepare ?? {}
-    if (Object.keys(preparers).length === 0) return prepared
+    if (Object.keys(preparers).length === 0) return { prepared, limit }
     const due = await db.selectFrom('timers').selectAll()
       .where('lane', '=', lane).where('done_at', 'is', null).where('due_at', '<=', now)
       .orderBy('due_at').orderBy('id').limit(limit).execute()
-    for (const kind of new Set(due.map(t => t.kind))) {
-      const preparer = Object.hasOwn(preparers, kind) ? preparers[kind] : undefined
-      if (preparer) prepared.set(kind, await preparer(db, due.filter(t => t.kind === kind)))
+    const preparerOf = (kind: string): TimerPreparer | undefined => (Object.hasOwn(preparers, kind) ? preparers[kind] : undefined)
+    const first = due[0]
+    const preparer = first && preparerOf(first.kind)
+    if (!first || !preparer) {
+      const next = due.findIndex(t => preparerOf(t.kind))
+      return { prepared, limit: next > 0 ? next : limit }
     }
-    return prepared
+    let end = 1
+    while (end < due.length && due[end]!.kind === first.kind) end++
+    prepared.set(first.kind, await preparer(db, due.slice(0, end)))
+    return { prepared, limit: end }
   }
 
-  async function runLaneBatch(lane: string, now: Date, limit: number): Promise<number> {
-    const prepared = await prepareLane(lane, now, limit)
+  async function runLaneBatch(lane: string, now: Date, batchLimit: number): Promise<number> {
+    const { prepared, limit } = await prepareLane(lane, now, batchLimit)
     const committed: (() => void)[] = []
     const ran = await db.transaction().execute(async trx => {
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || ':' || ${lane})) as locked`.execute(trx)

@@ -1,6 +1,14 @@
 import { sql } from 'kysely'
 import type { Db, InsuranceRow } from '../db/index.js'
 
+/** The facts of a document the register needs: which register it changes, and which document changed it. */
+export interface RegisterDocument {
+  readonly id: string
+  readonly type: string
+  readonly environment: 'test' | 'production'
+  readonly employer: string
+}
+
 /** The insurances of one person with one employer, of one kind (`M1`, `M12`), in one environment. */
 export interface RegisterKey {
   readonly environment: string

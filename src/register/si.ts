@@ -3,8 +3,8 @@
  * M3 code 01 changes it, M2 closes it, M3 code 16 annuls a closed one; M12 keeps injury-at-work insurances.
  * The stateful rules of DOCUMENTS.md §2.4–2.7 (si-forms §4–7) are checked here, in filing order.
  */
-import type { DocumentRow, InsuranceRow } from '../db/index.js'
-import type { RegisterKey, RegisterSession } from './session.js'
+import type { InsuranceRow } from '../db/index.js'
+import type { RegisterDocument, RegisterKey, RegisterSession } from './session.js'
 import type { FormModule } from '../forms/index.js'
 import type { ProcessingResult } from '../lifecycle/index.js'
 import { makeFinding, type Finding, type FindingDef, type FindingLocation } from '../validation/finding.js'
@@ -38,7 +38,7 @@ export interface M12Key {
 
 interface Context {
   readonly register: RegisterSession
-  readonly document: DocumentRow
+  readonly document: RegisterDocument
   readonly root: XmlElement
   readonly form: FormModule
   readonly now: Date
@@ -240,7 +240,7 @@ function applyM12(ctx: Context): void {
 const apply: Record<string, (ctx: Context) => void> = { M1: applyM1, M2: applyM2, M3: applyM3, M12: applyM12 }
 
 /** Who an SI document is about, so that a batch can read the register for all of its documents at once. */
-export function siRegisterKey(document: DocumentRow, root: XmlElement): RegisterKey {
+export function siRegisterKey(document: RegisterDocument, root: XmlElement): RegisterKey {
   return {
     environment: document.environment, employer: document.employer,
     person: descend(root, 'Zavarovanec', 'Emso')?.text ?? '', kind: document.type === 'M12' ? 'M12' : 'M1',
@@ -248,7 +248,7 @@ export function siRegisterKey(document: DocumentRow, root: XmlElement): Register
 }
 
 /** Applies one SI document to the register session; refused when a register rule gives an error. */
-export function processSiDocument(register: RegisterSession, document: DocumentRow, form: FormModule, root: XmlElement, now: Date): ProcessingResult {
+export function processSiDocument(register: RegisterSession, document: RegisterDocument, form: FormModule, root: XmlElement, now: Date): ProcessingResult {
   const ctx: Context = { register, document, root, form, now, findings: [] }
   const rule = apply[document.type]
   if (!rule) throw new Error(`no register rules for ${document.type}`)

@@ -4,8 +4,8 @@
  * interruption, zmena (ZM) a maternity or parental leave, zrušenie prihlásenia (ZP) cancels it. Only
  * processed RLFOs change it; reports are checked against it (KNR), ELDPs and RLZECs are compared with it.
  */
-import type { DocumentRow, InsuranceRow } from '../db/index.js'
-import type { RegisterSession } from './session.js'
+import type { InsuranceRow } from '../db/index.js'
+import type { RegisterDocument, RegisterSession } from './session.js'
 import type { CodeLists, FormModule } from '../forms/index.js'
 import { missingChild } from '../forms/form-module.js'
 import type { ProcessingResult, RegisterCheckResult } from '../lifecycle/index.js'
@@ -23,7 +23,7 @@ export const relationshipKind = 'RLFO'
 
 interface Context {
   readonly register: RegisterSession
-  readonly document: DocumentRow
+  readonly document: RegisterDocument
   readonly form: FormModule
   readonly now: Date
   readonly findings: Finding[]
@@ -168,7 +168,7 @@ function processEldp(ctx: Context, root: XmlElement): void {
 }
 
 /** Applies one SK document; RLFO errors make it `refused`, ELDP errors `faulty`. Reports are processed as filed. */
-export function processSkDocument(register: RegisterSession, document: DocumentRow, form: FormModule, root: XmlElement, now: Date): ProcessingResult {
+export function processSkDocument(register: RegisterSession, document: RegisterDocument, form: FormModule, root: XmlElement, now: Date): ProcessingResult {
   const ctx: Context = { register, document, form, now, findings: [] }
   if (document.type === 'RLFO') processRlfo(ctx, root)
   else if (document.type === 'RLZEC') processRlzec(ctx, root)
@@ -185,7 +185,7 @@ export const reportOutline: readonly string[] = ['Obdobie', 'Priloha', 'Riadok',
  * (for a VPP one that began by the period's end: it also reports income paid after the employment
  * ended); an MVP lists every relationship with regular income, once per concurrent relationship.
  */
-export function checkReport(register: RegisterSession, document: DocumentRow, form: FormModule, root: XmlElement, codeLists: CodeLists, now: Date): RegisterCheckResult {
+export function checkReport(register: RegisterSession, document: RegisterDocument, form: FormModule, root: XmlElement, codeLists: CodeLists, now: Date): RegisterCheckResult {
   const ctx: Context = { register, document, form, now, findings: [] }
   const F = registerCheckFindingsOf(document.type)
   const warnings: Finding[] = []

@@ -25,16 +25,6 @@ export type Processing = keyof typeof processingLabels
 
 export interface DocumentState { readonly acceptance: Acceptance; readonly processing: Processing }
 
-/**
- * The state a stored document starts in: reports wait for the register check (sk-ezu §5); every other
- * document, a valid Slovenian form among them, is accepted at once (SPEC.md §4a).
- */
-export function initialState(type: string): DocumentState {
-  return type === 'MVP' || type === 'VPP'
-    ? { acceptance: 'awaiting_first_register_check', processing: 'unprocessed' }
-    : { acceptance: 'accepted', processing: 'unprocessed' }
-}
-
 export function stateLabel(country: Country, state: DocumentState): { en: string; sl?: string; sk?: string } {
   const a = acceptanceLabels[state.acceptance]
   const p = processingLabels[state.processing]

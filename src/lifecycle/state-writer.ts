@@ -1,0 +1,41 @@
+import type { Db } from '../db/index.js'
+import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
+import type { Finding } from '../validation/finding.js'
+import { newId } from '../lib/ids.js'
+
+export interface NewState extends DocumentState {
+  readonly documentId: string
+  readonly reason: string
+  readonly findings?: readonly Finding[]
+  /** When it changed, if not at the batch's `at` (a group commit's documents keep each its own receipt time). */
+  readonly at?: Date
+}
+
+/**
+ * The one writer of document states: appends each state (never updates one, SPEC.md §8) and, in the same
+ * transaction, its `document.state_changed` event (SPEC.md §4b), so that whatever follows state changes reads
+ * them in one place, by `seq`.
+ */
+export async function appendStates(trx: Db, at: Date, states: readonly NewState[]): Promise<void> {
+  if (states.length === 0) return
+  await trx.insertInto('document_states').values(states.map(s => ({
+    document_id: s.documentId, at: s.at ?? at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
+    findings: JSON.stringify(s.findings ?? []),
+  }))).execute()
+  await trx.insertInto('events').values(states.map(s => ({
+    id: newId((s.at ?? at).getTime()), at: s.at ?? at, type: 'document.state_changed', document_id: s.documentId,
+    acceptance: s.acceptance, processing: s.processing, reason: s.reason,
+  }))).execute()
+}
+
+/** The current state of each document, by id. */
+export async function currentStates(trx: Db, ids: readonly string[]): Promise<Map<string, DocumentState>> {
+  if (ids.length === 0) return new Map()
+  const rows = await trx.selectFrom('document_states')
+    .select(['document_id', 'acceptance', 'processing'])
+    .distinctOn('document_id')
+    .where('document_id', 'in', ids)
+    .orderBy('document_id').orderBy('id', 'desc')
+    .execute()
+  return new Map(rows.map(r => [r.document_id, { acceptance: r.acceptance as Acceptance, processing: r.processing as Processing }]))
+}
