@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { loadCodeLists } from '../forms/code-lists-file.js'
 import { createValidator } from '../validation/validator.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 import { localDate } from '../lib/dates.js'
 
 export interface FileVerdict {

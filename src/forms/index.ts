@@ -1,6 +1,6 @@
 import type { FormModule } from './form-module.js'
-import type { FindingDef } from '../validation/finding.js'
-import { xsdFindings } from '../validation/xsd-findings.js'
+import type { FindingDef } from '../validation/index.js'
+import { xsdFindings } from '../validation/index.js'
 import { siCommonFindings } from './si/common/findings.js'
 import { m1 } from './si/m1/index.js'
 import { m2 } from './si/m2/index.js'

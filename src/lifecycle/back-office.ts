@@ -1,5 +1,5 @@
 import type { Db, DocumentRow } from '../db/index.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 
 /** One accepted document handed to the back office, with the bytes as submitted. */
 export interface ProcessingRequest {

@@ -8,7 +8,7 @@ import { findVisibleDocument, getDocumentView, type DocumentView } from '../docu
 import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
 import { localDate } from '../lib/dates.js'
-import { makeFinding, type Finding } from '../validation/finding.js'
+import { makeFinding, type Finding } from '../validation/index.js'
 import type { Acceptance, DocumentState, Processing } from './states.js'
 import type { BackOffice, PreparedDocuments, ProcessingRequest } from './back-office.js'
 import { decideRegisterCheck, repeatedCheckDue } from './register-check.js'
