@@ -11,7 +11,7 @@ import { applyRules } from '../../form-module.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/si/m2')
 const codeLists = loadCodeLists()
-// The filing date of the invalid fixtures (as in validation/catalogue.test.ts).
+// The filing date of the invalid fixtures (as in forms/catalogue.test.ts).
 const FILED = '2025-03-03'
 // r.31 is the placeholder 99 everywhere: "not verified" while the M-2 reason list is empty (DOCUMENTS §2.5).
 const UNVERIFIED_REASON = 'SI-COMMON-009'
