@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { loadCodeLists } from '../forms/code-lists-file.js'
+import { loadCodeLists } from '../forms/index.js'
 import { createValidator } from '../forms/index.js'
 import type { Finding } from '../validation/index.js'
 import { localDate } from '../lib/dates.js'

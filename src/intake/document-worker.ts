@@ -1,6 +1,5 @@
-import { loadCodeLists } from '../forms/code-lists-file.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
-import { admitDocument, identifyDocument, judgeDocument, type EarlierDocument, type IdentifiedDocument } from '../forms/index.js'
+import { admitDocument, identifyDocument, judgeDocument, loadCodeLists, type EarlierDocument, type IdentifiedDocument } from '../forms/index.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
 
 /**
