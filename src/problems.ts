@@ -1,4 +1,4 @@
-import type { Finding } from './validation/finding.js'
+import type { Finding } from './validation/index.js'
 
 /**
  * The catalogue of problems: errors that stop a request. Each code is part of the contract (SPEC.md §3, §4);

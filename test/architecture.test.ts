@@ -16,7 +16,11 @@ function sources(dir: string): string[] {
 
 const files = sources(srcDir).map(path => {
   const text = readFileSync(path, 'utf8')
-  const imports = [...text.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map(m => m[1]!)
+  const imports = [
+    ...[...text.matchAll(/^import[^'"]*['"]([^'"]+)['"]/gm)].map(m => m[1]!),
+    // Re-exports depend on their module as much as imports do: `export { x } from './y.js'`, `export * from …`.
+    ...[...text.matchAll(/^export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"]([^'"]+)['"]/gm)].map(m => m[1]!),
+  ]
   const local = imports.filter(i => i.startsWith('.')).map(i => relative(srcDir, resolve(dirname(path), i)).replace(/\.js$/, ''))
   return { file: relative(srcDir, path), area: relative(srcDir, path).split('/')[0]!.replace(/\.ts$/, ''), local, packages: imports.filter(i => !i.startsWith('.')) }
 })
@@ -56,4 +60,93 @@ t.test('each third-party library stays in its own place', async t => {
       if (allowed) t.ok(allowed.includes(f.area), `${f.file} may use ${pkg}`)
     }
   }
+})
+
+/** Folder cycles that are known and on their way out, as `a<->b` (names sorted). Nothing may be added here. */
+const knownCycles: ReadonlySet<string> = new Set([])
+
+/** The folder graph: for each top-level folder (or module) of src/, what it imports, with the first file that does. */
+type FolderGraph = ReadonlyMap<string, ReadonlyMap<string, string>>
+
+/** The strongly connected parts of the graph (Tarjan) of more than one folder: each one holds a cycle. */
+function tangles(graph: FolderGraph): string[][] {
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const stack: string[] = []
+  const onStack = new Set<string>()
+  const parts: string[][] = []
+  const visit = (v: string): void => {
+    index.set(v, index.size)
+    low.set(v, index.get(v)!)
+    stack.push(v)
+    onStack.add(v)
+    for (const w of graph.get(v)?.keys() ?? []) {
+      if (!index.has(w)) {
+        visit(w)
+        low.set(v, Math.min(low.get(v)!, low.get(w)!))
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v)!, index.get(w)!))
+      }
+    }
+    if (low.get(v) === index.get(v)) {
+      const part: string[] = []
+      let w: string
+      do {
+        w = stack.pop()!
+        onStack.delete(w)
+        part.push(w)
+      } while (w !== v)
+      if (part.length > 1) parts.push(part.sort())
+    }
+  }
+  for (const v of graph.keys()) if (!index.has(v)) visit(v)
+  return parts
+}
+
+/** The shortest cycle from `start` back to it through the folders of `within`: `[start, …, start]`. */
+function shortestCycle(graph: FolderGraph, start: string, within: ReadonlySet<string>): string[] {
+  const previous = new Map<string, string>()
+  const queue = [start]
+  while (queue.length > 0) {
+    const v = queue.shift()!
+    for (const w of graph.get(v)?.keys() ?? []) {
+      if (!within.has(w)) continue
+      if (w === start) {
+        const path = [v]
+        while (path[0] !== start) path.unshift(previous.get(path[0]!)!)
+        return [...path, start]
+      }
+      if (!previous.has(w)) {
+        previous.set(w, v)
+        queue.push(w)
+      }
+    }
+  }
+  return []
+}
+
+t.test('no import cycle between the top-level folders of src/', async t => {
+  const graph = new Map<string, Map<string, string>>()
+  for (const f of files) {
+    for (const target of f.local) {
+      const to = target.split('/')[0]!
+      if (to === f.area) continue
+      const arrows = graph.get(f.area) ?? new Map<string, string>()
+      graph.set(f.area, arrows)
+      if (!arrows.has(to)) arrows.set(to, `${f.file} imports ${target}`)
+    }
+  }
+  const parts = tangles(graph)
+  for (const part of parts) {
+    if (part.length === 2 && knownCycles.has(part.join('<->'))) continue
+    const within = new Set(part)
+    const cycle = part.map(start => shortestCycle(graph, start, within))
+      .find(c => !(c.length === 3 && knownCycles.has([c[0]!, c[1]!].sort().join('<->'))))!
+    const why = cycle.slice(1).map((to, i) => graph.get(cycle[i]!)!.get(to)!)
+    t.fail(`import cycle ${cycle.join(' -> ')} (${why.join('; ')})${part.length > cycle.length - 1 ? `, within ${part.join(', ')}` : ''}`)
+  }
+  for (const known of knownCycles) {
+    if (!parts.some(p => p.join('<->') === known)) t.comment(`${known} is no longer a cycle: remove it from knownCycles`)
+  }
+  t.pass('checked')
 })

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { loadCodeLists } from '../forms/code-lists-file.js'
-import { createValidator } from '../validation/validator.js'
-import type { Finding } from '../validation/finding.js'
+import { loadCodeLists } from '../forms/index.js'
+import { createValidator } from '../forms/index.js'
+import type { Finding } from '../validation/index.js'
 import { localDate } from '../lib/dates.js'
 
 export interface FileVerdict {

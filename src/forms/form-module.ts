@@ -1,5 +1,5 @@
 import type { XmlElement } from '../xml/element.js'
-import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation, type FindingParams } from '../validation/finding.js'
+import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation, type FindingParams } from '../validation/index.js'
 import type { CodeLists } from './code-lists.js'
 
 export type Country = 'SI' | 'SK'

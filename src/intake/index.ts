@@ -5,11 +5,11 @@ import { authorizeFiling, type Caller } from '../access/index.js'
 import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
 import { initialState, type Lifecycle } from '../lifecycle/index.js'
-import { hasErrors, type Finding } from '../validation/finding.js'
+import { hasErrors, type Finding } from '../validation/index.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries } from './earlier.js'
 import { createBatcher } from '../lib/batcher.js'
-import type { DocumentPool, EarlierSource, PooledDocument } from '../validation/document-pool.js'
+import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
 import { sha256Hex } from '../lib/hash.js'
 import { newId } from '../lib/ids.js'
 import { localDate } from '../lib/dates.js'
@@ -313,3 +313,6 @@ function sameStates(a: readonly EarlierSource[], b: readonly EarlierSource[]): b
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === '23505'
 }
+
+export { createDocumentPool } from './document-pool.js'
+export type { DocumentPool, DocumentPoolOptions, PooledDocument, EarlierSource, CheckOptions } from './document-pool.js'

@@ -1,5 +1,5 @@
 import type { Environment } from '../access/index.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 
 /** One document handed to the back office: plain facts and the bytes as submitted; no database, no rows. */
 export interface ProcessingRequest {

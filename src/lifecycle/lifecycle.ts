@@ -7,7 +7,7 @@ import { findVisibleDocument, getDocumentView, type DocumentView } from '../docu
 import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
 import { localDate } from '../lib/dates.js'
-import { makeFinding, type Finding } from '../validation/finding.js'
+import { makeFinding, type Finding } from '../validation/index.js'
 import type { Acceptance, DocumentState } from '../documents/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult, RegisterCheckResult } from './back-office.js'
 import { appendStates, currentStates, type NewState } from './state-writer.js'

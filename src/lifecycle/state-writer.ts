@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 import { newId } from '../lib/ids.js'
 
 export interface NewState extends DocumentState {

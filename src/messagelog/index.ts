@@ -1,5 +1,5 @@
 import type { Db } from '../db/index.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 import { newId } from '../lib/ids.js'
 import { sha256Hex } from '../lib/hash.js'
 

@@ -4,7 +4,7 @@ import { findForm, type CodeLists, type FormModule } from '../forms/index.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
 import { checkReport, processSiDocument, processSkDocument, reportOutline, RegisterSession, siRegisterKey } from '../register/index.js'
 import type { Clock } from '../lib/clock.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 
 /**
  * Reads a stored document for the back office: whole, or for a report (whose processing and register check read

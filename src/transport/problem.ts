@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError, RetryLaterError, problems, type ProblemCode } from '../problems.js'
 import { databaseFaultCause } from '../db/index.js'
-import type { Finding } from '../validation/finding.js'
+import type { Finding } from '../validation/index.js'
 import { problemInstance, REQUEST_ID_HEADER } from './observe.js'
 
 export interface ProblemBody {

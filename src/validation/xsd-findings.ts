@@ -1,7 +1,6 @@
 import { defineFindings, makeFinding, type Finding, type FindingDef } from './finding.js'
 import type { XmlElement } from '../xml/element.js'
 import type { XsdIssue } from '../xml/xsd.js'
-import type { FormModule } from '../forms/form-module.js'
 
 /**
  * Schema violations become findings like any other. xmllint's own text is English only and may quote the
@@ -30,6 +29,12 @@ const sk = defineFindings('SK-XSD', 'sk', {
 
 export const xsdFindings = { SI: si, SK: sk } as const
 
+/** What the schema findings need of a document's form: its country, and the form field of an element path. */
+export interface SchemaFindingForm {
+  readonly country: keyof typeof xsdFindings
+  readonly fieldOf: (path: string) => string
+}
+
 type XsdKind = keyof typeof si
 
 /**
@@ -39,7 +44,7 @@ type XsdKind = keyof typeof si
 export const maxFindings = 1_000
 
 /** The first `maxFindings` findings, then one saying that more were left out when there were (SI-XSD-007). */
-export function boundFindings(form: FormModule, root: XmlElement, findings: readonly Finding[]): Finding[] {
+export function boundFindings(form: SchemaFindingForm, root: XmlElement, findings: readonly Finding[]): Finding[] {
   const leftOut = xsdFindings[form.country]['007']
   const listed = findings.filter(f => f.code !== leftOut.code)
   if (listed.length <= maxFindings && listed.length === findings.length) return [...findings]
@@ -63,7 +68,7 @@ function classify(message: string): XsdKind {
  * Turns xmllint's issues for one document into findings that point at the element and its form field. Issues
  * past `maxFindings` (xmllint gives at most one more) only add the finding that says more were left out.
  */
-export function xsdIssuesToFindings(form: FormModule, root: XmlElement, issues: readonly XsdIssue[]): Finding[] {
+export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, issues: readonly XsdIssue[]): Finding[] {
   const tree = indexTree(root)
   const seen = new Set<string>()
   const findings: Finding[] = []
@@ -146,7 +151,7 @@ const rootAttributes: ReadonlySet<string> = new Set(['verzija', `{${XSI}}schemaL
  * no other attribute appears anywhere. XML Schema itself admits every xsi: attribute on every element
  * (xsi:type could even swap an element's type), so that part is checked here.
  */
-export function attributeFindings(form: FormModule, root: XmlElement): Finding[] {
+export function attributeFindings(form: SchemaFindingForm, root: XmlElement): Finding[] {
   const findings: Finding[] = []
   for (const el of inDocumentOrder(root)) {
     const allowed = el === root ? rootAttributes : noAttributes

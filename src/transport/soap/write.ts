@@ -1,5 +1,5 @@
 import type { DocumentView } from '../../documents/index.js'
-import type { Finding } from '../../validation/finding.js'
+import type { Finding } from '../../validation/index.js'
 import type { ProblemBody } from '../problem.js'
 import { GATEWAY_NS, SOAP11_NS } from './envelope.js'
 

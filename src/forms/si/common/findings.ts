@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings shared by the SI forms (M1, M2, M3, M12): identifiers, code lists and the rules of the shared

@@ -1,5 +1,5 @@
 import { childText, descend, type XmlElement } from '../../../xml/element.js'
-import type { FindingDef } from '../../../validation/finding.js'
+import type { FindingDef } from '../../../validation/index.js'
 import type { DocumentFacts } from '../../form-module.js'
 
 /** A form module's findings keyed by their full code (`SI-M1-001`). */

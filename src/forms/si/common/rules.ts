@@ -2,7 +2,7 @@
  * Plain rules of the SI blocks shared by M1, M2, M3 and M12 (DOCUMENTS.md §1.4, §1.5, §2.1–2.3).
  * Rules run on XSD-valid documents only, so required elements are present and values have their shape.
  */
-import type { FindingDef } from '../../../validation/finding.js'
+import type { FindingDef } from '../../../validation/index.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Report, Rule, RuleContext } from '../../form-module.js'
 import { siCommonFindings as F } from './findings.js'

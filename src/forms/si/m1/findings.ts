@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** Findings of M1's own rules (DOCUMENTS.md §2.2–2.4, si-forms §4); shared checks are SI-COMMON. */
 export const m1Findings = defineFindings('SI-M1', 'sl', {

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** M1 rules that read the insurance register (DOCUMENTS.md §2.4): checked when the back office processes the M1. */
 export const m1RegisterFindings = defineFindings('SI-M1', 'sl', {

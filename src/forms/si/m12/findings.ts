@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Form fields of M12's own elements. The official M12 field list is unknown (si-forms §7), so these are

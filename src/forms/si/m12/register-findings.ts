@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** M12 rules that read the insurance register (DOCUMENTS.md §2.7): checked when the back office processes the M12. */
 export const m12RegisterFindings = defineFindings('SI-M12', 'sl', {

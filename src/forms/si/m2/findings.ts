@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings of M2's own plain rules (DOCUMENTS.md §2.5, si-forms §6); shared checks are SI-COMMON.

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** M2 rules that read the insurance register (DOCUMENTS.md §2.5, si-forms §6): checked when the back office processes the M2. */
 export const m2RegisterFindings = defineFindings('SI-M2', 'sl', {

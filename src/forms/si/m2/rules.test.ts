@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localDate } from '../../../lib/dates.js'
 import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/finding.js'
+import type { Finding } from '../../../validation/index.js'
 import { parseXml } from '../../../xml/parse.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { m2 } from './index.js'
@@ -11,7 +11,7 @@ import { applyRules } from '../../form-module.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/si/m2')
 const codeLists = loadCodeLists()
-// The filing date of the invalid fixtures (as in validation/catalogue.test.ts).
+// The filing date of the invalid fixtures (as in forms/catalogue.test.ts).
 const FILED = '2025-03-03'
 // r.31 is the placeholder 99 everywhere: "not verified" while the M-2 reason list is empty (DOCUMENTS §2.5).
 const UNVERIFIED_REASON = 'SI-COMMON-009'

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings of M3's own plain rules (DOCUMENTS.md §2.6, si-forms §5); shared checks are SI-COMMON.

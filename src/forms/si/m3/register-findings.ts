@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** M3 rules that read the insurance register (DOCUMENTS.md §2.6, si-forms §5): checked when the back office processes the M3. */
 export const m3RegisterFindings = defineFindings('SI-M3', 'sl', {

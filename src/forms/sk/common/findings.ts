@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** Findings of the rules shared by every SK document (DOCUMENTS.md §3.1, domain/identifiers.md §5–7). */
 export const skCommonFindings = defineFindings('SK-COMMON', 'sk', {

@@ -1,5 +1,5 @@
 import { childText, descend, type XmlElement } from '../../../xml/element.js'
-import type { Finding } from '../../../validation/finding.js'
+import type { Finding } from '../../../validation/index.js'
 import type { DocumentFacts } from '../../form-module.js'
 
 /** YYYY-MM with a real month: the shape `Obdobie` must have before anything reads it. */

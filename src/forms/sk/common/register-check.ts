@@ -1,4 +1,4 @@
-import { defineFindings, type FindingDef } from '../../../validation/finding.js'
+import { defineFindings, type FindingDef } from '../../../validation/index.js'
 
 /**
  * Findings of the register check (KNR, sk-ezu §5) of a report, numbered alike on MVP and VPP. 020–023 are

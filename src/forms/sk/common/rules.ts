@@ -2,7 +2,7 @@
  * Rules shared by the SK documents (DOCUMENTS.md §3.1, domain/identifiers.md §5–7). Except `checkEmployer`,
  * an admission rule that copes with any input, they run on schema-valid documents.
  */
-import type { FindingDef } from '../../../validation/finding.js'
+import type { FindingDef } from '../../../validation/index.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { EarlierDocument, Report, Rule, RuleContext } from '../../form-module.js'
 import { skCommonFindings as F } from './findings.js'

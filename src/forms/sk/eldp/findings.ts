@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings of ELDP's own rules (DOCUMENTS.md §3.6, sk-ezu §7): plain rules 001–007 and 010, and the

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** ELDP findings of processing ("chyby spracovania", sk-ezu §7): an error makes the result "chybný". */
 export const eldpRegisterFindings = defineFindings('SK-ELDP', 'sk', {

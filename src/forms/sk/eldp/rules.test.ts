@@ -2,8 +2,8 @@ import t from 'tap'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/finding.js'
-import { createValidator, type IdentifiedDocument } from '../../../validation/validator.js'
+import type { Finding } from '../../../validation/index.js'
+import { createValidator, type IdentifiedDocument } from '../../validate.js'
 import { parseXml, parseXmlBytes } from '../../../xml/parse.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { applyRules, type EarlierDocument, type RuleContext } from '../../form-module.js'
@@ -11,7 +11,7 @@ import { eldp } from './index.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/sk/eldp')
 const codeLists = loadCodeLists()
-// The filing date of every fixture (as in validation/catalogue.test.ts); ELDP has no date-relative rule.
+// The filing date of every fixture (as in forms/catalogue.test.ts); ELDP has no date-relative rule.
 const FILED = '2025-03-03'
 
 function read(name: string): string {

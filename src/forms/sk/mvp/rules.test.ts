@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/finding.js'
-import { createValidator, type IdentifiedDocument } from '../../../validation/validator.js'
+import type { Finding } from '../../../validation/index.js'
+import { createValidator, type IdentifiedDocument } from '../../validate.js'
 import { parseXml, parseXmlBytes } from '../../../xml/index.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { applyRules, type EarlierDocument } from '../../form-module.js'
@@ -13,7 +13,7 @@ import { mvp } from './index.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/sk/mvp')
 const codeLists = loadCodeLists()
-// The filing date of the fixtures (as in validation/catalogue.test.ts): the period 2025-03 is its month.
+// The filing date of the fixtures (as in forms/catalogue.test.ts): the period 2025-03 is its month.
 const FILED = '2025-03-03'
 
 function read(name: string): string {

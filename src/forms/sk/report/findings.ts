@@ -1,4 +1,4 @@
-import { defineFindings, type FindingDef } from '../../../validation/finding.js'
+import { defineFindings, type FindingDef } from '../../../validation/index.js'
 import { skCommonFindings } from '../common/findings.js'
 
 export type ReportPrefix = 'SK-MVP' | 'SK-VPP'

@@ -2,9 +2,9 @@ import t from 'tap'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/finding.js'
+import type { Finding } from '../../../validation/index.js'
 import { parseXml, parseXmlBytes } from '../../../xml/index.js'
-import { createValidator } from '../../../validation/validator.js'
+import { createValidator } from '../../validate.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { applyRules, type EarlierDocument, type FormModule } from '../../form-module.js'
 import { earlierFromComment } from '../../../../test/helpers/earlier.js'
@@ -12,7 +12,7 @@ import { mvp } from '../mvp/index.js'
 import { vpp } from '../vpp/index.js'
 
 const codeLists = loadCodeLists()
-// The filing date of the fixtures (as in validation/catalogue.test.ts): the period 2025-03 is its month.
+// The filing date of the fixtures (as in forms/catalogue.test.ts): the period 2025-03 is its month.
 const FILED = '2025-03-03'
 const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
 const distinct = (list: readonly string[]): string[] => [...new Set(list)].sort()

@@ -2,7 +2,7 @@
  * The rules of MVP and VPP (DOCUMENTS.md §3.2–3.3, sk-ezu §8). The plain rules run on schema-valid
  * documents; each walks the attachment once, so a 20,000-row report costs a few linear passes.
  */
-import type { FindingDef } from '../../../validation/finding.js'
+import type { FindingDef } from '../../../validation/index.js'
 import { child, type XmlElement } from '../../../xml/element.js'
 import type { EarlierDocument, Rule } from '../../form-module.js'
 import { checkCode, checkEmployer, checkIbans, checkPersons, wasForwarded } from '../common/rules.js'

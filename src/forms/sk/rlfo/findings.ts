@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings of RLFO's own plain rules (DOCUMENTS.md §3.4, sk-ezu §2.1–2.2, §13); the person and employer

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** RLFO findings of the register rules, checked when the back office processes the list (DOCUMENTS.md §3.4). */
 export const rlfoRegisterFindings = defineFindings('SK-RLFO', 'sk', {

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings of RLZEC's own plain rules (DOCUMENTS.md §3.5); the employer and the IBAN are checked by SK-COMMON.

@@ -1,4 +1,4 @@
-import { defineFindings } from '../../../validation/finding.js'
+import { defineFindings } from '../../../validation/index.js'
 
 /** RLZEC findings of the register rules, checked when the back office processes the list (DOCUMENTS.md §3.5). */
 export const rlzecRegisterFindings = defineFindings('SK-RLZEC', 'sk', {

@@ -2,8 +2,8 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/finding.js'
-import { createValidator, type IdentifiedDocument } from '../../../validation/validator.js'
+import type { Finding } from '../../../validation/index.js'
+import { createValidator, type IdentifiedDocument } from '../../validate.js'
 import { parseXml, parseXmlBytes } from '../../../xml/index.js'
 import { loadCodeLists } from '../../code-lists-file.js'
 import { applyRules, type EarlierDocument } from '../../form-module.js'
@@ -12,7 +12,7 @@ import { vpp } from './index.js'
 
 const fixtures = join(projectRoot, 'test/fixtures/sk/vpp')
 const codeLists = loadCodeLists()
-// The filing date of the fixtures (as in validation/catalogue.test.ts): the period 2025-03 is its month.
+// The filing date of the fixtures (as in forms/catalogue.test.ts): the period 2025-03 is its month.
 const FILED = '2025-03-03'
 
 function read(name: string): string {

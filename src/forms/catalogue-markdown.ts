@@ -1,8 +1,8 @@
-import { findingCatalogue, forms } from '../forms/index.js'
+import { findingCatalogue, forms } from './index.js'
 
 /**
  * The finding catalogue as the Markdown table README.md shows, so that the README is generated from the
- * code: `node -e "import('./dist/src/validation/catalogue-markdown.js').then(m => console.log(m.findingCatalogueMarkdown()))"`.
+ * code: `node -e "import('./dist/src/forms/catalogue-markdown.js').then(m => console.log(m.findingCatalogueMarkdown()))"`.
  */
 export function findingCatalogueMarkdown(): string {
   // A report's register findings come from its register check (KNR), the others' from processing.

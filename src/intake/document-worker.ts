@@ -1,7 +1,5 @@
-import { loadCodeLists } from '../forms/code-lists-file.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
-import type { EarlierDocument } from '../forms/form-module.js'
-import { admitDocument, identifyDocument, judgeDocument, type IdentifiedDocument } from './validator.js'
+import { admitDocument, identifyDocument, judgeDocument, loadCodeLists, type EarlierDocument, type IdentifiedDocument } from '../forms/index.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
 
 /**

@@ -5,7 +5,7 @@ import { createXsdValidator } from '../xml/index.js'
 import { projectRoot } from '../lib/paths.js'
 import { syntheticMvp } from '../../bench/documents.js'
 import { createDocumentPool, type PooledDocument } from './document-pool.js'
-import { schemaDir } from './validator.js'
+import { schemaDir } from '../forms/index.js'
 
 const m1 = readFileSync(join(projectRoot, 'examples/si/m1.xml'))
 const filingDate = '2026-12-03'

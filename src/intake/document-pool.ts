@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os'
 import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/worker-pool.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
-import { forms } from '../forms/index.js'
-import type { DocumentFacts, EarlierDocument, FormModule } from '../forms/form-module.js'
+import { forms, type DocumentFacts, type EarlierDocument, type FormModule } from '../forms/index.js'
 import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
-import type { Finding } from './finding.js'
+import type { Finding } from '../validation/index.js'
 
 /** A submission parsed in the pool: what intake needs to know of it on the request thread, and where its tree is. */
 export interface PooledDocument {

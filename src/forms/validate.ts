@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
-import { findForm } from '../forms/index.js'
-import { applyRules, type FormModule, type DocumentFacts, type RuleContext } from '../forms/form-module.js'
-import type { CodeLists } from '../forms/code-lists.js'
-import type { Finding } from './finding.js'
-import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from './xsd-findings.js'
+import { findForm } from './index.js'
+import { applyRules, type FormModule, type DocumentFacts, type RuleContext } from './form-module.js'
+import type { CodeLists } from './code-lists.js'
+import type { Finding } from '../validation/index.js'
+import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from '../validation/index.js'
 import { projectRoot } from '../lib/paths.js'
 
 /** A parsed document whose type is known. */

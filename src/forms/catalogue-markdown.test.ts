@@ -8,5 +8,5 @@ t.test('README.md shows the finding catalogue as the code defines it', async t =
   const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
   const shown = /<!-- catalogue:start -->\n([\s\S]*?)\n<!-- catalogue:end -->/.exec(readme)?.[1]
   t.equal(shown, findingCatalogueMarkdown(),
-    'regenerate: node -e "import(\'./dist/src/validation/catalogue-markdown.js\').then(m => console.log(m.findingCatalogueMarkdown()))"')
+    'regenerate: node -e "import(\'./dist/src/forms/catalogue-markdown.js\').then(m => console.log(m.findingCatalogueMarkdown()))"')
 })

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { loadCodeLists } from '../forms/code-lists-file.js'
-import { createValidator } from './validator.js'
-import { maxFindings } from './xsd-findings.js'
+import { loadCodeLists } from './code-lists-file.js'
+import { createValidator } from './validate.js'
+import { maxFindings } from '../validation/index.js'
 import { hostileCorpus } from '../../test/fixtures/hostile/generate.js'
 
 t.test('the hostile corpus: each document gets its expected problem, and one that parses a bounded list of findings', async t => {

@@ -1,9 +1,9 @@
 import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { findingCatalogue, forms } from '../forms/index.js'
-import { loadCodeLists } from '../forms/code-lists-file.js'
-import { createValidator } from './validator.js'
+import { findingCatalogue, forms } from './index.js'
+import { loadCodeLists } from './code-lists-file.js'
+import { createValidator } from './validate.js'
 import { fixturesDir, fixture } from '../../test/helpers/paths.js'
 import { earlierFromComment } from '../../test/helpers/earlier.js'
 
