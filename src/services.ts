@@ -61,6 +61,11 @@ export interface ServiceOptions {
   readonly onUnrecorded?: (submission: UnrecordedSubmission, error: unknown) => void
   /** A signed audit checkpoint written, or one that could not be (it is tried again soon). */
   readonly onCheckpoint?: (checkpoint: WrittenCheckpoint) => void
+  /**
+   * Form modules from outside src/ (URLs), already imported by the caller (a form module registers itself when
+   * imported): the document pool's workers import them too.
+   */
+  readonly formModules?: readonly string[]
   readonly onCheckpointError?: (error: unknown) => void
 }
 
@@ -69,7 +74,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const codeLists = loadCodeLists()
   const workers = options.validatorWorkers ? { workers: options.validatorWorkers } : {}
   const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...workers })
-  const documents = createDocumentPool(xsd, workers)
+  const documents = createDocumentPool(xsd, { ...workers, ...(options.formModules ? { formModules: options.formModules } : {}) })
   const db = dbHandle.db
   // Reports (up to 32 MiB) are read on the document pool's workers, never on this thread; the other forms are small.
   const readStored = async (content: Uint8Array, keep?: readonly string[]): Promise<XmlElement> =>

@@ -1,16 +1,18 @@
 import type { XmlElement } from '../xml/element.js'
 import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation, type FindingParams } from '../validation/index.js'
 import type { CodeLists } from './code-lists.js'
+import type { FormRegister } from './register.js'
 
 export type Country = 'SI' | 'SK'
-export type DocumentType = 'M1' | 'M2' | 'M3' | 'M12' | 'MVP' | 'VPP' | 'RLFO' | 'RLZEC' | 'ELDP'
+/** A registered form's type (`M1`, `MVP`, …): forms/index.ts lists them. */
+export type DocumentType = string
 
-const slovenianTypes: readonly string[] = ['M1', 'M2', 'M3', 'M12']
-
-/** The country whose authority a document type goes to (DOCUMENTS.md §1.1); its form language follows from it. */
-export function countryOf(type: string): Country {
-  return slovenianTypes.includes(type) ? 'SI' : 'SK'
-}
+/**
+ * How a stored document's lifecycle starts (SPEC.md §4a): `process`, it goes to the back office after
+ * PROCESSING_DELAY (SI); `forward`, it waits out the storno window of FORWARD_DELAY first (SK); `register-check`,
+ * a report is checked against the register first (sk-ezu §5), then forwarded once accepted.
+ */
+export type LifecycleStart = 'process' | 'forward' | 'register-check'
 
 /**
  * An earlier document of the same series (same environment, employer, type and `FormModule.series`), as a
@@ -56,15 +58,29 @@ export interface DocumentFacts {
   readonly externalId?: string
 }
 
-/** One document type: its schema, its findings and its plain rules. Listed explicitly in forms/index.ts. */
+/**
+ * One document type, whole: its schema, findings and rules, how its lifecycle starts, what it does to the
+ * register, and which insurances a mandate for it shows. Registered in forms/index.ts.
+ */
 export interface FormModule {
   readonly type: DocumentType
   readonly country: Country
   readonly language: FormLanguage
   readonly namespace: string
   readonly root: string
-  /** Schema file in xsd/ (it may include xsd/common-*.xsd). */
+  /** Schema file: a name in xsd/ (it may include xsd/common-*.xsd), or an absolute path. */
   readonly xsd: string
+  readonly lifecycle: LifecycleStart
+  /**
+   * What the built-in back office does with the register: `apply` for a form it processes into the register,
+   * `check` for a form whose lifecycle starts with a register check. Absent: processed as filed.
+   */
+  readonly register?: FormRegister
+  /**
+   * The kind of insurance (the form that opens it: `M1`, `M12`, `RLFO`) whose insurances a mandate for this form
+   * shows (SPEC.md §4 `GET /api/v1/insurances`).
+   */
+  readonly insuranceKind: string
   /** First letter of the document number (DOCUMENTS.md §4). */
   readonly numberPrefix: (root: XmlElement) => string
   readonly findings: Readonly<Record<string, FindingDef>>

@@ -1,4 +1,5 @@
 import type { FormModule } from './form-module.js'
+import { registerForm } from './registry.js'
 import type { FindingDef } from '../validation/index.js'
 import { xsdFindings } from '../validation/index.js'
 import { siCommonFindings } from './si/common/findings.js'
@@ -13,29 +14,27 @@ import { rlfo } from './sk/rlfo/index.js'
 import { rlzec } from './sk/rlzec/index.js'
 import { eldp } from './sk/eldp/index.js'
 
-/** Every document type the gateway accepts, listed explicitly so that grep finds them. */
-export const forms: readonly FormModule[] = [m1, m2, m3, m12, mvp, vpp, rlfo, rlzec, eldp]
+/** Every document type the gateway accepts: the one list of them. Each form module is whole in its own folder. */
+const builtIn: readonly FormModule[] = [m1, m2, m3, m12, mvp, vpp, rlfo, rlzec, eldp]
+for (const form of builtIn) registerForm(form)
 
-const byRoot = new Map(forms.map(f => [`${f.namespace}|${f.root}`, f]))
+/** The types of the forms the gateway ships (OpenAPI's `DocumentType`, the WSDL's documentation, mandates' types). */
+export const documentTypes: readonly string[] = builtIn.map(f => f.type)
 
-/** The form for a (namespace, root element) pair; any other pair is not a document of ours (DOCUMENTS.md §1.1). */
-export function findForm(namespace: string, root: string): FormModule | undefined {
-  return byRoot.get(`${namespace}|${root}`)
-}
-
-/** The single finding catalogue, from every form and shared group. */
+/** The single finding catalogue, from every shipped form and shared group. */
 export const findingCatalogue: readonly FindingDef[] = [
   ...Object.values(xsdFindings.SI),
   ...Object.values(siCommonFindings),
   ...Object.values(xsdFindings.SK),
   ...Object.values(skCommonFindings),
-  ...forms.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {})]),
+  ...builtIn.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {})]),
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 
-export { countryOf } from './form-module.js'
+export { forms, findForm, formOf, countryOf, registerForm, loadFormModules, lifecycleNeeds } from './registry.js'
+export type { FormRegister, Register, RegisterDocument, RegisterScope, RegisterCheck, Insurance, InsuranceEvent } from './register.js'
 export { checkDavcna } from './si/common/identifiers.js'
 export { checkDic } from './sk/common/identifiers.js'
-export type { FormModule, DocumentType, DocumentFacts, Country } from './form-module.js'
+export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart } from './form-module.js'
 export type { CodeLists } from './code-lists.js'
 export { createValidator, identifyDocument, judgeDocument, admitDocument, schemaDir, xsdOptions } from './validate.js'
 export type { Validator, ValidateOptions, IdentifiedDocument } from './validate.js'

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/worker-pool.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
-import { forms, type DocumentFacts, type EarlierDocument, type FormModule } from '../forms/index.js'
+import { formOf, type DocumentFacts, type EarlierDocument, type FormModule } from '../forms/index.js'
 import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
 import type { Finding } from '../validation/index.js'
 
@@ -60,9 +60,10 @@ export interface DocumentPoolOptions {
   readonly workers?: number
   /** A document above this many bytes is large: large ones never occupy every worker. */
   readonly largeBytes?: number
+  /** Form modules from outside src/ (URLs) that the workers load too, so that they judge those forms' documents. */
+  readonly formModules?: readonly string[]
 }
 
-const formsByType = new Map(forms.map(f => [f.type as string, f]))
 const handler = new URL('./document-worker.js', import.meta.url).href
 
 /** Rebuilds a refusal thrown in a worker as the GatewayError it was. */
@@ -76,6 +77,7 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
     workers: options.workers ?? Math.max(2, availableParallelism() - 1),
     largeBytes: options.largeBytes ?? largeTaskBytes,
     revive: reviveProblem,
+    ...(options.formModules ? { preload: options.formModules } : {}),
   })
   let nextRef = 0
   const task = <T>(document: PooledDocument, body: DocumentTask, bytes: number): Promise<T> =>
@@ -87,7 +89,7 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
       const ref = ++nextRef
       const { value: known, worker } = await pool.run<{ type: string; facts: DocumentFacts; numberPrefix: string; series?: string; needsEarlierContent: boolean }>(
         { op: 'identify', ref, bytes }, { bytes: bytes.byteLength })
-      return { form: formsByType.get(known.type)!, facts: known.facts, numberPrefix: known.numberPrefix, series: known.series, needsEarlierContent: known.needsEarlierContent, bytes, ref, worker }
+      return { form: formOf(known.type), facts: known.facts, numberPrefix: known.numberPrefix, series: known.series, needsEarlierContent: known.needsEarlierContent, bytes, ref, worker }
     },
 
     async validate(document, options) {

@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 
 /** The thread side of worker-pool.ts: loads the handler modules, then answers each task in arrival order. */
 type Handler = (task: Record<string, unknown>) => unknown
-const { handlers: urls } = workerData as { handlers: Record<string, string> }
+const { handlers: urls, preload } = workerData as { handlers: Record<string, string>; preload: readonly string[] }
+for (const url of preload) await import(url)
 const handlers = new Map<string, Handler>()
 for (const [op, url] of Object.entries(urls)) handlers.set(op, ((await import(url)) as { handle: Handler }).handle)
 

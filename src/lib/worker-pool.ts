@@ -22,6 +22,8 @@ export interface PoolTask { readonly op: string; readonly [field: string]: unkno
 export interface WorkerPoolOptions {
   /** Handler modules by op name, as URLs the worker can import. */
   readonly handlers: Readonly<Record<string, string>>
+  /** Modules each worker imports before its handlers, for what they register (form modules from outside src/). */
+  readonly preload?: readonly string[]
   readonly workers: number
   /** A task above this weight is large. */
   readonly largeBytes: number
@@ -43,7 +45,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let closed = false
 
   const spawn = (): Slot => {
-    const worker = new Worker(hostUrl, { workerData: { handlers: options.handlers } })
+    const worker = new Worker(hostUrl, { workerData: { handlers: options.handlers, preload: options.preload ?? [] } })
     const slot: Slot = { worker, waiting: new Map(), queuedBytes: 0, large: 0 }
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     worker.unref()

@@ -1,13 +1,12 @@
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
 import { authorizeActing, type Caller, type Environment } from '../access/index.js'
-import { countryOf, type Country } from '../forms/form-module.js'
-import { registerCheckFindingsOf } from '../forms/sk/common/register-check.js'
+import { formOf, forms, type Country } from '../forms/index.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
 import type { Clock } from '../lib/clock.js'
 import { localDate } from '../lib/dates.js'
-import { makeFinding, type Finding } from '../validation/index.js'
+import { makeFinding } from '../validation/index.js'
 import type { Acceptance, DocumentState } from '../documents/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult, RegisterCheckResult } from './back-office.js'
 import { appendStates, currentStates, type NewState } from './state-writer.js'
@@ -91,14 +90,15 @@ function registerCheckRefusal(state: DocumentState): string {
  */
 const registerLane = (country: Country, environment: string): string => `register:${country.toLowerCase()}:${environment}`
 
-const reports: ReadonlySet<string> = new Set(['MVP', 'VPP'])
+/** A report's lifecycle starts with a register check (sk-ezu §5); it alone may ask for a repeated one. */
+const isReport = (type: string): boolean => formOf(type).lifecycle === 'register-check'
 
 /**
  * The state a stored document starts in: reports wait for the register check (sk-ezu §5); every other
  * document, a valid Slovenian form among them, is accepted at once (SPEC.md §4a).
  */
 export function initialState(type: string): DocumentState {
-  return reports.has(type)
+  return isReport(type)
     ? { acceptance: 'awaiting_first_register_check', processing: 'unprocessed' }
     : { acceptance: 'accepted', processing: 'unprocessed' }
 }
@@ -248,12 +248,12 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       const { errors, warnings } = results[i]!
       const previous = baselines.get(document.id)
       const decision = decideRegisterCheck(previous, errors.length)
-      const F = registerCheckFindingsOf(document.type)
-      const at = { path: `/${document.type}/Priloha` }
-      const summary = decision.message === 'first' ? makeFinding(F['024'], at, undefined, { errors: errors.length, needed: decision.needed })
-        : decision.message === 'repeated' ? makeFinding(F['025'], at, undefined, { errors: errors.length, needed: decision.needed, baseline: decision.baseline })
-        : decision.message === 'more_than_before' ? makeFinding(F['026'], at, undefined, { errors: errors.length, needed: decision.needed, previous: previous ?? 0 })
-        : errors.length > 0 ? makeFinding(F['027'], at, undefined, { errors: errors.length }) : undefined
+      const F = formOf(document.type).register!.checkSummary!
+      const at = { path: F.at }
+      const summary = decision.message === 'first' ? makeFinding(F.first, at, undefined, { errors: errors.length, needed: decision.needed })
+        : decision.message === 'repeated' ? makeFinding(F.repeated, at, undefined, { errors: errors.length, needed: decision.needed, baseline: decision.baseline })
+        : decision.message === 'more_than_before' ? makeFinding(F.moreThanBefore, at, undefined, { errors: errors.length, needed: decision.needed, previous: previous ?? 0 })
+        : errors.length > 0 ? makeFinding(F.acceptedWithErrors, at, undefined, { errors: errors.length }) : undefined
       // Errors a report was accepted with are reported as warnings: accepted means nothing blocks it.
       const rows = decision.accepted ? errors.map(f => ({ ...f, severity: 'warning' as const })) : errors
       appended.push(
@@ -301,11 +301,11 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     timers,
 
     firstTimers({ id, type, environment, receivedAt }) {
-      const country = countryOf(type)
-      const lane = registerLane(country, environment)
-      if (country === 'SI') return [{ lane, kind: 'process', documentId: id, dueAt: processingDue(receivedAt) }]
+      const form = formOf(type)
+      const lane = registerLane(form.country, environment)
+      if (form.lifecycle === 'process') return [{ lane, kind: 'process', documentId: id, dueAt: processingDue(receivedAt) }]
       // A report is checked against the register right after it is saved (sk-ezu §5.3 A); the others are accepted at once.
-      if (reports.has(type)) return [{ lane, kind: 'register-check', documentId: id, dueAt: receivedAt }]
+      if (form.lifecycle === 'register-check') return [{ lane, kind: 'register-check', documentId: id, dueAt: receivedAt }]
       return [{ lane, kind: 'forward', documentId: id, dueAt: forwardingDue(environment, receivedAt) }]
     },
 
@@ -313,11 +313,11 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
       await authorizeActing(db, caller, document.employer, document.type, localDate(now))
-      const refuse = (state: DocumentState): never => { throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal(countryOf(document.type), state)) }
+      const refuse = (state: DocumentState): never => { throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal(formOf(document.type).country, state)) }
       const isCancellable = (state: DocumentState): boolean => state.processing === 'unprocessed' && cancellable.has(state.acceptance)
       // An unprocessed document the back office is given at once (SI) may be in its hands already: it decides
       // first, outside our transaction, whether the storno comes in time. A forwarded one can no longer be cancelled.
-      if (countryOf(document.type) === 'SI') {
+      if (formOf(document.type).lifecycle === 'process') {
         const before = (await currentStates(db, [id])).get(id)!
         if (!isCancellable(before)) refuse(before)
         if (!(await backOffice.withdraw(id))) refuse({ acceptance: 'accepted', processing: 'processed' })
@@ -337,8 +337,9 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
       await authorizeActing(db, caller, document.employer, document.type, localDate(now))
-      if (!reports.has(document.type)) {
-        throw new GatewayError('REGISTER_CHECK_NOT_ALLOWED', `Only reports (MVP, VPP) are checked against the register; this is an ${document.type}.`)
+      if (!isReport(document.type)) {
+        const reports = forms.filter(f => f.lifecycle === 'register-check').map(f => f.type).join(', ')
+        throw new GatewayError('REGISTER_CHECK_NOT_ALLOWED', `Only reports (${reports}) are checked against the register; this is an ${document.type}.`)
       }
       await db.transaction().execute(async trx => {
         await lockDocument(trx, id)

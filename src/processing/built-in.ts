@@ -1,49 +1,66 @@
 import type { Db } from '../db/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecycle/index.js'
-import { findForm, type CodeLists, type FormModule } from '../forms/index.js'
+import { formOf, findForm, type CodeLists, type FormModule, type FormRegister } from '../forms/index.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
-import { checkReport, processSiDocument, processSkDocument, reportOutline, RegisterSession, siRegisterKey } from '../register/index.js'
+import { RegisterSession } from '../register/index.js'
 import type { Clock } from '../lib/clock.js'
 import type { Finding } from '../validation/index.js'
 
 /**
- * Reads a stored document for the back office: whole, or for a report (whose processing and register check read
- * only the header and each row's person) only the elements named in `keep`. The server reads large ones on a worker
- * thread; by default (tests, the CLI) they are parsed here.
+ * Reads a stored document for the back office: whole, or (a report, whose register check reads only the header
+ * and each row's person) only the elements named in `keep`. The server reads large ones on a worker thread; by
+ * default (tests, the CLI) they are parsed here.
  */
 export type DocumentReader = (content: Uint8Array, keep?: readonly string[]) => Promise<XmlElement>
 
 const parseHere: DocumentReader = async content => parseXmlBytes(content).root
 
-interface Parsed { readonly request: ProcessingRequest; readonly form: FormModule; readonly root: XmlElement }
+interface Parsed { readonly request: ProcessingRequest; readonly form: FormModule; readonly register: FormRegister; readonly root: XmlElement }
 
-const isReport = (type: string): boolean => type === 'MVP' || type === 'VPP'
-
+/** Reads the documents whose form has register behaviour; one at a time, so a batch of large reports never holds two trees. */
 async function parse(requests: readonly ProcessingRequest[], read: DocumentReader): Promise<Parsed[]> {
   const parsed: Parsed[] = []
-  // One at a time: a batch of large reports never holds more than one tree.
   for (const request of requests) {
-    const root = await read(request.content, isReport(request.type) ? reportOutline : undefined)
+    const register = formOf(request.type).register
+    if (!register) continue
+    const root = await read(request.content, register.outline)
     const form = findForm(root.ns, root.name)
-    if (!form) throw new Error(`document ${request.id} is of no known form`)
-    parsed.push({ request, form, root })
+    if (form?.type !== request.type) throw new Error(`document ${request.id} is not an ${request.type}`)
+    parsed.push({ request, form, register, root })
   }
   return parsed
 }
 
-/** The SK register of every employer whose documents read it: a report is checked against all its relationships. */
-const skRegister = (trx: Db, parsed: readonly Parsed[], forUpdate: boolean): Promise<RegisterSession> =>
-  RegisterSession.loadEmployers(trx, 'SK', parsed.filter(p => p.form.country === 'SK').map(p => p.request), forUpdate)
+/**
+ * The part of each country's register the documents read, loaded at once: one person's insurances of a kind, or
+ * every insurance of a kind of the employer. `forUpdate` when the batch will change them.
+ */
+async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: boolean): Promise<Map<string, RegisterSession>> {
+  const sessions = new Map<string, RegisterSession>()
+  for (const country of new Set(parsed.map(p => p.form.country))) {
+    const ofCountry = parsed.filter(p => p.form.country === country)
+    const scopes = ofCountry.map(p => ({ document: p.request, scope: p.register.scope(p.request, p.root) }))
+    // One document reading a whole employer's register loads every employer of the batch whole.
+    const employers = scopes.some(s => s.scope.person === undefined) ? scopes.map(s => s.document) : []
+    const persons = scopes.filter(s => s.scope.person !== undefined)
+      .map(({ document, scope }) => ({ environment: document.environment, employer: document.employer, person: scope.person!, kind: scope.kind }))
+    sessions.set(country, employers.length > 0
+      ? await RegisterSession.loadEmployers(trx, country, employers, forUpdate)
+      : await RegisterSession.load(trx, country, persons))
+  }
+  return sessions
+}
 
 /** A storno's mark: the document was withdrawn before it was processed, and never will be. */
 const withdrawn: ProcessingResult['processing'] = 'withdrawn'
 
 /**
- * The built-in back office: applies each document to the gateway's own insurance register, in a transaction of its
- * own, and answers `processed`, or `refused` (`faulty` for ELDP) with the findings of the register rules; checks
- * reports against the register. It keeps each answer (`back_office_answers`) in the same transaction as the
- * register changes, so a document asked about again is answered the same and applied once. Documents reach it
- * already valid, so it reads them with the same parser and form modules as intake.
+ * The built-in back office: applies each document to the gateway's own insurance register through its form's
+ * register code, in a transaction of its own, and answers `processed`, or `refused` (`faulty` for ELDP) with the
+ * findings of the register rules; checks reports against the register. Each answer is kept
+ * (`back_office_answers`) in the transaction that changed the register, so a document asked about again is
+ * answered the same and applied once. Documents reach it already valid, so it reads them with the same parser
+ * and form modules as intake.
  */
 export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLists, read: DocumentReader = parseHere): BackOffice {
   return {
@@ -54,19 +71,22 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
         const given = await trx.selectFrom('back_office_answers').selectAll()
           .where('document_id', 'in', requests.map(r => r.id)).forUpdate().execute()
         for (const a of given) answers.set(a.document_id, { processing: a.processing as ProcessingResult['processing'], findings: a.findings as Finding[] })
-        const now = clock.now()
-        // A report is processed as filed: registration lists change the register, reports do not, so a report
-        // (up to 32 MiB) is not read again here.
-        const parsed = await parse(requests.filter(r => !answers.has(r.id) && !isReport(r.type)), read)
-        const si = await RegisterSession.load(trx, 'SI', parsed.filter(p => p.form.country === 'SI').map(p => siRegisterKey(p.request, p.root)))
-        const sk = await skRegister(trx, parsed, true)
         const fresh = requests.filter(r => !answers.has(r.id))
-        for (const { request, form, root } of parsed) {
-          answers.set(request.id, form.country === 'SI' ? processSiDocument(si, request, form, root, now) : processSkDocument(sk, request, form, root, now))
-        }
-        await si.flush()
-        await sk.flush()
         if (fresh.length === 0) return
+        const now = clock.now()
+        // Forms without `apply` (reports) are processed as filed and not read again here.
+        const parsed = await parse(fresh.filter(r => formOf(r.type).register?.apply), read)
+        const registers = await loadRegisters(trx, parsed, true)
+        for (const { request, form, register, root } of parsed) {
+          const session = registers.get(form.country)!
+          const mark = session.mark()
+          const findings = register.apply!(session, request, root, now)
+          const failed = findings.some(f => f.severity === 'error')
+          // A refused document changes nothing: whatever it did before its error is taken back.
+          if (failed) session.rollbackTo(mark)
+          answers.set(request.id, { processing: failed ? register.failedAs ?? 'refused' : 'processed', findings })
+        }
+        for (const session of registers.values()) await session.flush()
         await trx.insertInto('back_office_answers').values(fresh.map(r => {
           const answer = answers.get(r.id) ?? { processing: 'processed', findings: [] }
           answers.set(r.id, answer)
@@ -77,17 +97,18 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
     },
 
     async checkRegister(requests) {
-      const parsed = await parse(requests, read)
+      const parsed = await parse(requests.filter(r => formOf(r.type).register?.check), read)
       const now = clock.now()
       // A check only reads the register: its relationships are not locked against the processing of an RLFO.
-      const sk = await skRegister(db, parsed, false)
-      return parsed.map(({ request, form, root }) => checkReport(sk, request, form, root, codeLists, now))
+      const registers = await loadRegisters(db, parsed, false)
+      const results = new Map(parsed.filter(p => p.register.check).map(({ request, form, register, root }) =>
+        [request.id, register.check!(registers.get(form.country)!, request, root, codeLists, now)]))
+      return requests.map(r => results.get(r.id) ?? { errors: [], warnings: [] })
     },
 
     async withdraw(documentId) {
-      const now = clock.now()
       const marked = await db.insertInto('back_office_answers')
-        .values({ document_id: documentId, at: now, processing: withdrawn, findings: '[]' })
+        .values({ document_id: documentId, at: clock.now(), processing: withdrawn, findings: '[]' })
         .onConflict(oc => oc.column('document_id').doNothing()).returning('processing').executeTakeFirst()
       if (marked) return true
       const answer = await db.selectFrom('back_office_answers').select('processing').where('document_id', '=', documentId).executeTakeFirstOrThrow()

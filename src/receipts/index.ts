@@ -1,7 +1,7 @@
 import { createPrivateKey, sign as signData, X509Certificate, type KeyObject } from 'node:crypto'
 import { SignedXml } from 'xml-crypto'
 import type { DocumentView } from '../documents/index.js'
-import { countryOf } from '../forms/form-module.js'
+import { countryOf } from '../forms/index.js'
 import { parseXml, type XmlElement } from '../xml/index.js'
 
 /** Receipt ("potrdilo o prejemu" / "potvrdenie o prijatí"): the gateway's own vocabulary, shared by both countries. */

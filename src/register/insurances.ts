@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
 import { mayActFor, type Caller } from '../access/index.js'
 import { GatewayError } from '../problems.js'
+import { forms } from '../forms/index.js'
 import { isPeriod, lastDayOfMonth, localDate } from '../lib/dates.js'
 import { uuidPattern } from '../lib/ids.js'
 
@@ -35,14 +36,19 @@ export interface InsuranceFilter {
 }
 
 /**
- * The document types whose mandate lets a client see an insurance of a kind. A Slovak relationship is what
- * every SK document is checked against, so a mandate for any of them shows it.
+ * The document types whose mandate lets a client see an insurance of each kind: the forms that show that kind
+ * (`FormModule.insuranceKind`). A Slovak relationship is what every SK document is checked against, so a mandate
+ * for any of them shows it.
  */
-const typesOfKind: Record<string, readonly string[]> = { M1: ['M1', 'M2', 'M3'], M12: ['M12'], RLFO: ['RLFO', 'MVP', 'VPP', 'ELDP', 'RLZEC'] }
+function typesOfKind(): Map<string, string[]> {
+  const kinds = new Map<string, string[]>()
+  for (const form of forms) kinds.set(form.insuranceKind, [...(kinds.get(form.insuranceKind) ?? []), form.type])
+  return kinds
+}
 
 /** Own employer, or an active mandate from the employer that covers a form of that kind of insurance. */
 function visibleTo(caller: Caller, today: string) {
-  const typesOfRow = sql<string[]>`case insurances.kind ${sql.join(Object.entries(typesOfKind)
+  const typesOfRow = sql<string[]>`case insurances.kind ${sql.join([...typesOfKind()]
     .map(([kind, types]) => sql`when ${kind} then ${sql.val(types)}::text[]`), sql` `)} else array[]::text[] end`
   return (eb: ExpressionBuilder<Database, 'insurances'>) => eb.and([
     eb('insurances.environment', '=', caller.environment),

@@ -1,13 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, InsuranceRow } from '../db/index.js'
-
-/** The facts of a document the register needs: which register it changes, and which document changed it. */
-export interface RegisterDocument {
-  readonly id: string
-  readonly type: string
-  readonly environment: 'test' | 'production'
-  readonly employer: string
-}
+import type { Insurance, InsuranceEvent, Register } from '../forms/index.js'
 
 /** The insurances of one person with one employer, of one kind (`M1`, `M12`), in one environment. */
 export interface RegisterKey {
@@ -17,16 +10,6 @@ export interface RegisterKey {
   readonly kind: string
 }
 
-export interface NewInsuranceEvent {
-  readonly insurance_id: string
-  readonly document_id: string
-  readonly at: Date
-  readonly event: string
-  readonly status: string
-  readonly end_date: string | null
-  readonly data: string
-}
-
 const keyOf = (k: RegisterKey): string => `${k.environment}|${k.employer}|${k.person}|${k.kind}`
 
 /**
@@ -34,11 +17,11 @@ const keyOf = (k: RegisterKey): string => `${k.environment}|${k.employer}|${k.pe
  * memory document by document (so each document sees the ones before it), and written with one insert per
  * table when the batch ends, inside the batch's transaction.
  */
-export class RegisterSession {
+export class RegisterSession implements Register {
   private readonly rows = new Map<string, InsuranceRow[]>()
   private readonly inserted = new Map<string, InsuranceRow>()
   private readonly updated = new Map<string, InsuranceRow>()
-  private readonly events: NewInsuranceEvent[] = []
+  private readonly events: InsuranceEvent[] = []
   /** Employers (`environment|employer`) loaded whole: a key of theirs not seen has no insurances. */
   private readonly employers = new Set<string>()
   /** How to take back each change, newest last, for a document that fails half-way (a batch RLFO). */
@@ -110,7 +93,7 @@ export class RegisterSession {
     return [...this.listFor({ environment, employer, person, kind })]
   }
 
-  insert(row: InsuranceRow): void {
+  insert(row: Insurance): void {
     const list = this.listFor(row)
     list.push(row)
     this.inserted.set(row.id, row)
@@ -120,7 +103,7 @@ export class RegisterSession {
     })
   }
 
-  update(row: InsuranceRow, changes: Pick<InsuranceRow, 'status' | 'end_date' | 'data'>): InsuranceRow {
+  update(row: Insurance, changes: Pick<Insurance, 'status' | 'end_date' | 'data'>): InsuranceRow {
     const list = this.listFor(row)
     const index = list.findIndex(r => r.id === row.id)
     const before = list[index]!
@@ -137,7 +120,7 @@ export class RegisterSession {
     return next
   }
 
-  addEvent(event: NewInsuranceEvent): void {
+  addEvent(event: InsuranceEvent): void {
     this.events.push(event)
     this.undo.push(() => { this.events.pop() })
   }

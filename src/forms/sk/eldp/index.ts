@@ -7,6 +7,8 @@ import { checkEmployer } from '../common/rules.js'
 import { eldpFindings } from './findings.js'
 import { eldpRegisterFindings } from './register-findings.js'
 import { checkKind, eldpRules, eldpSeries } from './rules.js'
+import { skRegister } from '../common/register.js'
+import { processEldp } from './register.js'
 
 /**
  * The SK-COMMON findings an ELDP can give: the employer's IČO (001), the person's rodné číslo and date of
@@ -37,6 +39,8 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
   'ObdobiePoistenia/DniVylucene': 'dni vylúčených dôb',
 })
 
+const fieldOf = skFieldOf('ELDP', fields)
+
 /** ELDP, the pension-insurance record sheet of one person and relationship (DOCUMENTS.md §3.6). */
 export const eldp: FormModule = Object.freeze({
   type: 'ELDP',
@@ -45,6 +49,9 @@ export const eldp: FormModule = Object.freeze({
   namespace: 'urn:ehrs:sk:eldp:1',
   root: 'ELDP',
   xsd: 'eldp.xsd',
+  lifecycle: 'forward',
+  register: skRegister(fieldOf, processEldp, 'faulty'),
+  insuranceKind: 'RLFO',
   // DOCUMENTS §4: a proposal, EZU's own prefix is [UNKNOWN].
   numberPrefix: () => 'E',
   findings: Object.freeze({
@@ -57,6 +64,6 @@ export const eldp: FormModule = Object.freeze({
   admission: Object.freeze([checkEmployer, checkKind]),
   facts: skFacts,
   checkStep: skCheckStep,
-  fieldOf: skFieldOf('ELDP', fields),
+  fieldOf,
   series: eldpSeries,
 })

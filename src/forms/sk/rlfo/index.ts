@@ -8,6 +8,8 @@ import { checkEmployer } from '../common/rules.js'
 import { rlfoFindings } from './findings.js'
 import { rlfoRegisterFindings } from './register-findings.js'
 import { entries, rlfoRules } from './rules.js'
+import { skRegister } from '../common/register.js'
+import { processRlfo } from './register.js'
 
 /**
  * The SK-COMMON findings an RLFO can give: the employer's IČO (001), every rodné číslo and date of birth
@@ -35,6 +37,8 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
   'Osoba/DovodPrerusenia': 'dôvod prerušenia',
 })
 
+const fieldOf = skFieldOf('RLFO', fields)
+
 /** RLFO, the natural-person registration list, single or batch (DOCUMENTS.md §3.4). */
 export const rlfo: FormModule = Object.freeze({
   type: 'RLFO',
@@ -43,6 +47,9 @@ export const rlfo: FormModule = Object.freeze({
   namespace: 'urn:ehrs:sk:rlfo:1',
   root: 'RLFO',
   xsd: 'rlfo.xsd',
+  lifecycle: 'forward',
+  register: skRegister(fieldOf, processRlfo),
+  insuranceKind: 'RLFO',
   // DOCUMENTS §4: a single list is numbered R, a batch C (EZU numbers every XML upload C).
   numberPrefix: (root: XmlElement) => (entries(root).length === 1 ? 'R' : 'C'),
   findings: Object.freeze({
@@ -54,5 +61,5 @@ export const rlfo: FormModule = Object.freeze({
   admission: Object.freeze([checkEmployer]),
   facts: skFacts,
   checkStep: skCheckStep,
-  fieldOf: skFieldOf('RLFO', fields),
+  fieldOf,
 })

@@ -7,6 +7,8 @@ import { checkEmployer } from '../common/rules.js'
 import { rlzecFindings } from './findings.js'
 import { rlzecRegisterFindings } from './register-findings.js'
 import { rlzecRules } from './rules.js'
+import { skRegister } from '../common/register.js'
+import { processRlzec } from './register.js'
 
 /** The SK-COMMON findings an RLZEC can give: the employer's IČO (001) and a new IBAN (008); it names no person. */
 const COMMON = ['001', '008'] as const
@@ -26,6 +28,8 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
   'Odhlaska/DatumZaniku': 'dátum zániku',
 })
 
+const fieldOf = skFieldOf('RLZEC', fields)
+
 /** RLZEC, the employer registration list: a change or a deregistration (DOCUMENTS.md §3.5). */
 export const rlzec: FormModule = Object.freeze({
   type: 'RLZEC',
@@ -34,6 +38,9 @@ export const rlzec: FormModule = Object.freeze({
   namespace: 'urn:ehrs:sk:rlzec:1',
   root: 'RLZEC',
   xsd: 'rlzec.xsd',
+  lifecycle: 'forward',
+  register: skRegister(fieldOf, processRlzec),
+  insuranceKind: 'RLFO',
   // DOCUMENTS §4: a proposal, EZU's own prefix is [UNKNOWN].
   numberPrefix: () => 'Z',
   findings: Object.freeze({ ...indexByCode(COMMON.map(key => skCommonFindings[key])), ...indexByCode(rlzecFindings) }),
@@ -42,5 +49,5 @@ export const rlzec: FormModule = Object.freeze({
   admission: Object.freeze([checkEmployer]),
   facts: skFacts,
   checkStep: skCheckStep,
-  fieldOf: skFieldOf('RLZEC', fields),
+  fieldOf,
 })

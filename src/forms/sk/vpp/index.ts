@@ -8,8 +8,11 @@ import { hasNegativeAmount } from '../report/amounts.js'
 import { vppFields } from '../report/fields.js'
 import { reportCommonFindings, reportFindings, vppFindings } from '../report/findings.js'
 import { checkRowHasBase, reportAdmission, reportRules } from '../report/rules.js'
+import { reportRegister } from '../report/register-check.js'
 
 const findings = reportFindings('SK-VPP')
+
+const fieldOf = skFieldOf('VPP', vppFields)
 
 /**
  * VPP, the report of contributions on irregular income, výkaz poistného a príspevkov (DOCUMENTS.md §3.3):
@@ -22,6 +25,9 @@ export const vpp: FormModule = Object.freeze({
   namespace: 'urn:ehrs:sk:vpp:1',
   root: 'VPP',
   xsd: 'vpp.xsd',
+  lifecycle: 'register-check',
+  register: reportRegister('VPP', fieldOf),
+  insuranceKind: 'RLFO',
   numberPrefix: () => 'Y',
   findings: Object.freeze({ ...indexByCode(reportCommonFindings), ...indexByCode(findings), ...indexByCode(vppFindings) }),
   // The register check (KNR) right after saving decides acceptance (sk-ezu §5).
@@ -29,7 +35,7 @@ export const vpp: FormModule = Object.freeze({
   rules: Object.freeze([...reportRules(findings), checkRowHasBase(vppFindings['014'])]),
   admission: reportAdmission(findings),
   facts: skFacts,
-  fieldOf: skFieldOf('VPP', vppFields),
+  fieldOf,
   checkStep: skCheckStep,
   // R/O admissibility and the negative-row exception look at the reports of the same period.
   series: periodOf,
