@@ -1,30 +1,12 @@
 import { sql, type RawBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
-import { databaseFaultCause, type Db } from '../db/index.js'
+import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
 import { newId } from '../lib/ids.js'
-import { createBatcher } from '../lib/batcher.js'
 import { certificateInfo } from '../pki/index.js'
-
-/**
- * Clients ("odjemalec"): one program installation of one company, identified by its certificates;
- * mandates ("pooblastilo" / "splnomocnenie") let it file for other employers.
- */
-export type Environment = 'test' | 'production'
+import type { Caller, Environment, Software } from '../identity/index.js'
 
 export const documentTypes = ['M1', 'M2', 'M3', 'M12', 'MVP', 'VPP', 'RLFO', 'RLZEC', 'ELDP'] as const
-
-/** The identified caller of one request. */
-export interface Caller {
-  readonly clientId: string
-  readonly name: string
-  readonly taxNumber: string
-  readonly environment: Environment
-  readonly fingerprint: string
-  readonly software: Software | null
-}
-
-export interface Software { readonly vendor: string; readonly product: string; readonly version: string }
 
 /**
  * SQL condition: the row's employer (`employerColumn`) is the caller's own, or gave the caller a mandate that
@@ -41,48 +23,6 @@ export function mayActFor(caller: Caller, employerColumn: string, today: string,
 
 /** Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. */
 export class OperatorError extends Error {}
-
-interface CertificateRow {
-  fingerprint: string; id: string; name: string; tax_number: string; environment: Environment
-  software_vendor: string | null; software_product: string | null; software_version: string | null
-  revoked_at: Date | null; not_before: Date; not_after: Date
-}
-
-/** Looks up registered certificates; one query serves every request that arrives meanwhile. */
-export function createCertificateLookup(db: Db): (fingerprint: string) => Promise<CertificateRow | undefined> {
-  const batcher = createBatcher<string, CertificateRow | undefined>(async fingerprints => {
-    const rows = await db.selectFrom('client_certificates as cc')
-      .innerJoin('clients as c', 'c.id', 'cc.client_id')
-      .select(['cc.fingerprint', 'c.id', 'c.name', 'c.tax_number', 'c.environment', 'c.software_vendor', 'c.software_product',
-        'c.software_version', 'cc.revoked_at', 'cc.not_before', 'cc.not_after'])
-      .where('cc.fingerprint', 'in', [...new Set(fingerprints)])
-      .execute()
-    return fingerprints.map(f => rows.find(r => r.fingerprint === f))
-  }, undefined, { isFault: error => databaseFaultCause(error) !== undefined })
-  return fingerprint => batcher.load(fingerprint)
-}
-
-/**
- * Maps a presented certificate to its client. Throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED or
- * CLIENT_CERT_EXPIRED (checked in that order, so a revoked certificate never reveals its validity).
- * Read on every request, so a new client or a revoked certificate counts from the next request on.
- */
-export async function resolveCaller(lookup: (fingerprint: string) => Promise<CertificateRow | undefined>, fingerprint: string, now: Date): Promise<Caller> {
-  const row = await lookup(fingerprint)
-  if (!row) throw new GatewayError('CLIENT_CERT_UNKNOWN', 'The client certificate is not registered to any client')
-  if (row.revoked_at && row.revoked_at <= now) throw new GatewayError('CLIENT_CERT_REVOKED')
-  if (now < row.not_before || now > row.not_after) throw new GatewayError('CLIENT_CERT_EXPIRED')
-  return {
-    clientId: row.id,
-    name: row.name,
-    taxNumber: row.tax_number,
-    environment: row.environment,
-    fingerprint,
-    software: row.software_vendor && row.software_product && row.software_version
-      ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version }
-      : null,
-  }
-}
 
 /**
  * May the caller file a document of `type` for `employer` on `filingDate`? Its own tax number, or an active

@@ -7,8 +7,9 @@ import { migrateToLatest } from '../db/index.js'
 import type { Clock } from '../lib/clock.js'
 import {
   addCertificate, addClient, addMandate, certifySoftware, listCertifiedSoftware, listClients, listMandates, parseSoftware, revokeCertificate,
-  revokeMandate, showClient, OperatorError, type Environment,
+  revokeMandate, showClient, OperatorError,
 } from '../access/index.js'
+import type { Environment } from '../identity/index.js'
 import { verifyAudit, type Checkpointer } from '../audit/index.js'
 import { verifyStoredBodies } from '../messagelog/index.js'
 import { normalizeFingerprint } from '../pki/index.js'
