@@ -1,71 +1,14 @@
-import { sql, type RawBuilder } from 'kysely'
-import { GatewayError } from '../problems.js'
 import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
 import { newId } from '../lib/ids.js'
 import { certificateInfo } from '../pki/index.js'
-import type { Caller, Environment, Software } from '../identity/index.js'
+import type { Environment, Software } from '../identity/index.js'
+import { isSoftwareCertified } from '../authorization/index.js'
 
 export const documentTypes = ['M1', 'M2', 'M3', 'M12', 'MVP', 'VPP', 'RLFO', 'RLZEC', 'ELDP'] as const
 
-/**
- * SQL condition: the row's employer (`employerColumn`) is the caller's own, or gave the caller a mandate that
- * is active on `today` and covers one of `types` (an SQL text[]). What a client may see follows what it may file.
- */
-export function mayActFor(caller: Caller, employerColumn: string, today: string, types: RawBuilder<string[]>): RawBuilder<boolean> {
-  const employer = sql.ref(employerColumn)
-  return sql<boolean>`(${employer} = ${caller.taxNumber} or exists (
-    select 1 from mandates m
-    where m.employer = ${employer} and m.client_id = ${caller.clientId} and m.revoked_at is null
-      and (m.valid_from is null or m.valid_from <= ${today}) and (m.valid_to is null or m.valid_to >= ${today})
-      and (m.document_types is null or m.document_types && ${types})))`
-}
-
 /** Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. */
 export class OperatorError extends Error {}
-
-/**
- * May the caller file a document of `type` for `employer` on `filingDate`? Its own tax number, or an active
- * mandate covering the type on that date. Production clients also need certified software.
- * Throws NOT_AUTHORIZED_FOR_EMPLOYER or SOFTWARE_NOT_CERTIFIED.
- */
-export async function authorizeFiling(db: Db, caller: Caller, employer: string, type: string, filingDate: string): Promise<void> {
-  await authorizeActing(db, caller, employer, type, filingDate)
-  if (caller.environment === 'production' && !(await isSoftwareCertified(db, caller.software))) {
-    throw new GatewayError('SOFTWARE_NOT_CERTIFIED',
-      caller.software
-        ? `${caller.software.vendor}/${caller.software.product} ${caller.software.version} has not passed certification`
-        : 'The client has no software version registered')
-  }
-}
-
-/**
- * May the caller act for `employer` on a document of `type` on `onDate` (file it, cancel it, ask for a check)?
- * Seeing its own earlier filings is not enough once a mandate has ended. Throws NOT_AUTHORIZED_FOR_EMPLOYER.
- */
-export async function authorizeActing(db: Db, caller: Caller, employer: string, type: string, onDate: string): Promise<void> {
-  if (employer !== caller.taxNumber && !(await hasMandate(db, caller.clientId, employer, type, onDate))) {
-    throw new GatewayError('NOT_AUTHORIZED_FOR_EMPLOYER',
-      `The client has no mandate from this employer for ${type} documents on ${onDate}`)
-  }
-}
-
-async function hasMandate(db: Db, clientId: string, employer: string, type: string, onDate: string): Promise<boolean> {
-  const rows = await db.selectFrom('mandates').select(['document_types'])
-    .where('client_id', '=', clientId).where('employer', '=', employer).where('revoked_at', 'is', null)
-    .where(eb => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', onDate)]))
-    .where(eb => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', onDate)]))
-    .execute()
-  return rows.some(r => !r.document_types || r.document_types.includes(type))
-}
-
-async function isSoftwareCertified(db: Db, software: Software | null): Promise<boolean> {
-  if (!software) return false
-  const row = await db.selectFrom('software_certifications').select('certified_at')
-    .where('vendor', '=', software.vendor).where('product', '=', software.product).where('version', '=', software.version)
-    .executeTakeFirst()
-  return row !== undefined
-}
 
 // ---- operator actions (CLI, admin socket); each one is audited in its own transaction ----
 

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
 import type { Database, Db, DocumentRow } from '../db/index.js'
-import { mayActFor } from '../access/index.js'
+import { mayActFor } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
 import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from '../lifecycle/states.js'
 import type { Finding } from '../validation/finding.js'

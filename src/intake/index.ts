@@ -1,7 +1,7 @@
 import { GatewayError } from '../problems.js'
 import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/index.js'
 import { within } from '../lib/timeout.js'
-import { authorizeFiling } from '../access/index.js'
+import { authorizeFiling } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
 import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'

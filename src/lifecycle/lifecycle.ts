@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
-import { authorizeActing } from '../access/index.js'
+import { authorizeActing } from '../authorization/index.js'
 import type { Caller, Environment } from '../identity/index.js'
 import { countryOf, type Country } from '../forms/form-module.js'
 import { registerCheckFindingsOf } from '../forms/sk/common/register-check.js'
