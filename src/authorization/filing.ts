@@ -1,6 +1,7 @@
 import { GatewayError } from '../problems.js'
 import type { Db } from '../db/index.js'
 import type { Caller } from '../identity/index.js'
+import { canActFor } from './may-act-for.js'
 import { isSoftwareCertified } from './software.js'
 
 /**
@@ -23,17 +24,8 @@ export async function authorizeFiling(db: Db, caller: Caller, employer: string, 
  * Seeing its own earlier filings is not enough once a mandate has ended. Throws NOT_AUTHORIZED_FOR_EMPLOYER.
  */
 export async function authorizeActing(db: Db, caller: Caller, employer: string, type: string, onDate: string): Promise<void> {
-  if (employer !== caller.taxNumber && !(await hasMandate(db, caller.clientId, employer, type, onDate))) {
+  if (!(await canActFor(db, caller, employer, type, onDate))) {
     throw new GatewayError('NOT_AUTHORIZED_FOR_EMPLOYER',
       `The client has no mandate from this employer for ${type} documents on ${onDate}`)
   }
-}
-
-async function hasMandate(db: Db, clientId: string, employer: string, type: string, onDate: string): Promise<boolean> {
-  const rows = await db.selectFrom('mandates').select(['document_types'])
-    .where('client_id', '=', clientId).where('employer', '=', employer).where('revoked_at', 'is', null)
-    .where(eb => eb.or([eb('valid_from', 'is', null), eb('valid_from', '<=', onDate)]))
-    .where(eb => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>=', onDate)]))
-    .execute()
-  return rows.some(r => !r.document_types || r.document_types.includes(type))
 }
