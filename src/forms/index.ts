@@ -15,6 +15,7 @@ import { eldp } from './sk/eldp/index.js'
 
 /** Every document type the gateway accepts, listed explicitly so that grep finds them. */
 export const forms: readonly FormModule[] = [m1, m2, m3, m12, mvp, vpp, rlfo, rlzec, eldp]
+export const documentTypes = forms.map(f => f.type)
 
 const byRoot = new Map(forms.map(f => [`${f.namespace}|${f.root}`, f]))
 

@@ -4,13 +4,11 @@ import { newId } from '../lib/ids.js'
 import { certificateInfo } from '../pki/index.js'
 import type { Environment, Software } from '../identity/index.js'
 import { isSoftwareCertified } from '../authorization/index.js'
+import { OperatorError } from './errors.js'
+import { isTaxNumber, requireClient } from './checks.js'
+import { listMandates } from './mandates.js'
 
-export const documentTypes = ['M1', 'M2', 'M3', 'M12', 'MVP', 'VPP', 'RLFO', 'RLZEC', 'ELDP'] as const
-
-/** Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. */
-export class OperatorError extends Error {}
-
-// ---- operator actions (CLI, admin socket); each one is audited in its own transaction ----
+// Operator actions (CLI, admin socket) on clients and their certificates; each change is audited in its own transaction.
 
 export interface NewClient {
   readonly name: string
@@ -22,17 +20,9 @@ export interface NewClient {
   readonly overriddenChecks?: readonly string[]
 }
 
-const taxNumberPattern = /^[0-9]{8,10}$/
-
-export function parseSoftware(text: string): Software {
-  const m = /^([^/]+)\/([^/]+)\/([^/]+)$/.exec(text.trim())
-  if (!m) throw new OperatorError('--software must be VENDOR/PRODUCT/VERSION, e.g. "Acme/Payroll/4.2.1"')
-  return { vendor: m[1]!.trim(), product: m[2]!.trim(), version: m[3]!.trim() }
-}
-
 export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ id: string; fingerprint: string }> {
   if (!input.name.trim()) throw new OperatorError('--name must not be empty')
-  if (!taxNumberPattern.test(input.taxNumber)) throw new OperatorError('--tax-number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
+  if (!isTaxNumber(input.taxNumber)) throw new OperatorError('--tax-number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
   const cert = readCertificate(input.certPem)
   const id = newId(now.getTime())
   await db.transaction().execute(async trx => {
@@ -110,80 +100,6 @@ export async function showClient(db: Db, clientId: string) {
   }
 }
 
-export interface NewMandate {
-  readonly employer: string
-  readonly clientId: string
-  readonly types?: readonly string[]
-  readonly from?: string
-  readonly to?: string
-}
-
-export async function addMandate(db: Db, input: NewMandate, now: Date): Promise<{ id: string }> {
-  if (!taxNumberPattern.test(input.employer)) throw new OperatorError('--employer must be the employer\'s tax number (8 to 10 digits)')
-  for (const type of input.types ?? []) {
-    if (!(documentTypes as readonly string[]).includes(type)) throw new OperatorError(`Unknown document type ${type}; known: ${documentTypes.join(', ')}`)
-  }
-  for (const [flag, value] of [['--from', input.from], ['--to', input.to]] as const) {
-    if (value !== undefined && !isIsoDate(value)) throw new OperatorError(`${flag} must be a date YYYY-MM-DD`)
-  }
-  if (input.from && input.to && input.from > input.to) throw new OperatorError('--from must not be after --to')
-  const id = newId(now.getTime())
-  await db.transaction().execute(async trx => {
-    await requireClient(trx, input.clientId)
-    await trx.insertInto('mandates').values({
-      id, employer: input.employer, client_id: input.clientId,
-      document_types: input.types && input.types.length > 0 ? [...input.types] : null,
-      valid_from: input.from ?? null, valid_to: input.to ?? null, created_at: now, revoked_at: null,
-    }).execute()
-    await appendAudit(trx, now, {
-      actor: 'operator', action: 'mandate.added', subject: id,
-      details: { clientId: input.clientId, types: input.types ?? null, from: input.from ?? null, to: input.to ?? null },
-    })
-  })
-  return { id }
-}
-
-export async function revokeMandate(db: Db, id: string, now: Date): Promise<void> {
-  await db.transaction().execute(async trx => {
-    const row = await trx.selectFrom('mandates').select(['revoked_at']).where('id', '=', id).forUpdate().executeTakeFirst()
-    if (!row) throw new OperatorError(`No mandate ${id}`)
-    if (row.revoked_at) throw new OperatorError('The mandate is already revoked')
-    await trx.updateTable('mandates').set({ revoked_at: now }).where('id', '=', id).execute()
-    await appendAudit(trx, now, { actor: 'operator', action: 'mandate.revoked', subject: id })
-  })
-}
-
-export async function listMandates(db: Db, filter: { clientId?: string } = {}) {
-  let q = db.selectFrom('mandates').selectAll().orderBy('created_at')
-  if (filter.clientId) q = q.where('client_id', '=', filter.clientId)
-  const rows = await q.execute()
-  return rows.map(m => ({
-    id: m.id, employer: m.employer, clientId: m.client_id, types: m.document_types, from: m.valid_from, to: m.valid_to,
-    createdAt: m.created_at, revokedAt: m.revoked_at, active: m.revoked_at === null,
-  }))
-}
-
-/** Records that the client's software version passed certification; every client on that version may then file in production. */
-export async function certifySoftware(db: Db, clientId: string, now: Date): Promise<Software> {
-  return db.transaction().execute(async trx => {
-    const client = await requireClient(trx, clientId)
-    if (!client.software_vendor || !client.software_product || !client.software_version) {
-      throw new OperatorError('The client has no software version registered (use --software VENDOR/PRODUCT/VERSION when adding it)')
-    }
-    const software = { vendor: client.software_vendor, product: client.software_product, version: client.software_version }
-    if (await isSoftwareCertified(trx, software)) throw new OperatorError('This software version is already certified')
-    await trx.insertInto('software_certifications').values({ ...software, certified_at: now, client_id: clientId }).execute()
-    await appendAudit(trx, now, { actor: 'operator', action: 'software.certified', subject: clientId, details: { ...software } })
-    return software
-  })
-}
-
-/** Software versions that passed certification, with the test client they passed on. */
-export async function listCertifiedSoftware(db: Db) {
-  const rows = await db.selectFrom('software_certifications').selectAll().orderBy('certified_at').execute()
-  return rows.map(r => ({ vendor: r.vendor, product: r.product, version: r.version, clientId: r.client_id, certifiedAt: r.certified_at }))
-}
-
 // A registration that went past a failed certificate check says so in its audit entry, naming the checks.
 function overrides(checks: readonly string[] | undefined): { certificateChecksOverridden?: string[] } {
   return checks && checks.length > 0 ? { certificateChecksOverridden: [...checks] } : {}
@@ -195,12 +111,6 @@ function clientView(c: { id: string; name: string; tax_number: string; environme
     software: c.software_vendor ? `${c.software_vendor}/${c.software_product}/${c.software_version}` : null,
     createdAt: c.created_at,
   }
-}
-
-async function requireClient(db: Db, clientId: string) {
-  const client = await db.selectFrom('clients').selectAll().where('id', '=', clientId).executeTakeFirst()
-  if (!client) throw new OperatorError(`No client ${clientId}`)
-  return client
 }
 
 async function assertCertificateFree(db: Db, fingerprint: string): Promise<void> {
@@ -223,8 +133,4 @@ async function insertCertificate(db: Db, clientId: string, cert: CertificateFact
     fingerprint: cert.fingerprint, client_id: clientId, subject: cert.subject, issuer: cert.issuer, serial: cert.serial,
     not_before: cert.notBefore, not_after: cert.notAfter, pem: cert.pem, added_at: now, revoked_at: null,
   }).execute()
-}
-
-function isIsoDate(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text)
 }
