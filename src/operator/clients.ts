@@ -21,8 +21,8 @@ export interface NewClient {
 }
 
 export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ id: string; fingerprint: string }> {
-  if (!input.name.trim()) throw new OperatorError('--name must not be empty')
-  if (!isTaxNumber(input.taxNumber)) throw new OperatorError('--tax-number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
+  if (!input.name.trim()) throw new OperatorError('The client name must not be empty')
+  if (!isTaxNumber(input.taxNumber)) throw new OperatorError('The tax number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
   const cert = readCertificate(input.certPem)
   const id = newId(now.getTime())
   await db.transaction().execute(async trx => {

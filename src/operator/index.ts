@@ -3,8 +3,8 @@
  * operations the CLI runs directly or through the running server's admin socket. Every change is audited.
  */
 
-/** Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. */
-export { OperatorError } from './errors.js'
+/** Thrown for operator input that cannot be carried out, with a message about the value; the CLI prints it and exits 2. */
+export { OperatorError, type OperatorErrorCode } from './errors.js'
 /** The operations by name (`clients.add`, `mandates.list`, …) with JSON arguments; runOperation throws OperatorError for an unknown name. */
 export { operations, runOperation, type OperatorContext } from './operations.js'
 /** DATA_DIR/admin.sock, or a private folder under the temp dir when that path is too long for a Unix socket. */

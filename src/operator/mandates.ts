@@ -16,14 +16,14 @@ export interface NewMandate {
 }
 
 export async function addMandate(db: Db, input: NewMandate, now: Date): Promise<{ id: string }> {
-  if (!isTaxNumber(input.employer)) throw new OperatorError('--employer must be the employer\'s tax number (8 to 10 digits)')
+  if (!isTaxNumber(input.employer)) throw new OperatorError('The employer must be given by its tax number (8 to 10 digits)')
   for (const type of input.types ?? []) {
     if (!(documentTypes as readonly string[]).includes(type)) throw new OperatorError(`Unknown document type ${type}; known: ${documentTypes.join(', ')}`)
   }
-  for (const [flag, value] of [['--from', input.from], ['--to', input.to]] as const) {
-    if (value !== undefined && !isIsoDate(value)) throw new OperatorError(`${flag} must be a date YYYY-MM-DD`)
+  for (const [day, value] of [['first', input.from], ['last', input.to]] as const) {
+    if (value !== undefined && !isIsoDate(value)) throw new OperatorError(`The mandate's ${day} day must be a date YYYY-MM-DD`)
   }
-  if (input.from && input.to && input.from > input.to) throw new OperatorError('--from must not be after --to')
+  if (input.from && input.to && input.from > input.to) throw new OperatorError('The mandate\'s first day must not be after its last day')
   const id = newId(now.getTime())
   await db.transaction().execute(async trx => {
     await requireClient(trx, input.clientId)

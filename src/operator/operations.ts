@@ -29,9 +29,9 @@ export interface OperatorContext {
   trustedPem(): string | undefined
 }
 
-const text = (args: Args, name: string, flag = `--${name}`): string => {
+const text = (args: Args, name: string): string => {
   const v = args[name]
-  if (typeof v !== 'string' || v.trim() === '') throw new OperatorError(`${flag} is required`)
+  if (typeof v !== 'string' || v.trim() === '') throw new OperatorError(`The argument ${name} is required`)
   return v.trim()
 }
 const optional = (args: Args, name: string): string | undefined => (typeof args[name] === 'string' && args[name] !== '' ? (args[name] as string).trim() : undefined)
@@ -44,26 +44,26 @@ const daysLeft = (notAfter: Date | string, now: Date): number => Math.floor((new
 
 function fingerprintArg(args: Args): string {
   try {
-    return normalizeFingerprint(text(args, 'fingerprint', 'FINGERPRINT'))
+    return normalizeFingerprint(text(args, 'fingerprint'))
   } catch (error) {
     if (error instanceof OperatorError) throw error
-    throw new OperatorError('FINGERPRINT must be the certificate\'s SHA-256 fingerprint (64 hex digits, colons allowed)')
+    throw new OperatorError('The fingerprint must be the certificate\'s SHA-256 fingerprint (64 hex digits, colons allowed)')
   }
 }
 
 export const operations: Record<string, Operation> = {
   'clients.add': async (db, clock, a) => {
     const env = text(a, 'env')
-    if (env !== 'test' && env !== 'production') throw new OperatorError('--env must be test or production')
+    if (env !== 'test' && env !== 'production') throw new OperatorError('The environment must be test or production')
     const software = optional(a, 'software')
     return addClient(db, {
-      name: text(a, 'name'), taxNumber: text(a, 'taxNumber', '--tax-number'), environment: env as Environment,
-      certPem: text(a, 'certPem', '--cert'), ...(software ? { software: parseSoftware(software) } : {}),
+      name: text(a, 'name'), taxNumber: text(a, 'taxNumber'), environment: env as Environment,
+      certPem: text(a, 'certPem'), ...(software ? { software: parseSoftware(software) } : {}),
       overriddenChecks: overriddenChecks(a),
     }, clock.now())
   },
   'clients.cert-add': (db, clock, a) =>
-    addCertificate(db, text(a, 'id', 'ID'), text(a, 'certPem', '--cert'), clock.now(), { overriddenChecks: overriddenChecks(a) }),
+    addCertificate(db, text(a, 'id'), text(a, 'certPem'), clock.now(), { overriddenChecks: overriddenChecks(a) }),
   'clients.cert-revoke': (db, clock, a) => revokeCertificate(db, fingerprintArg(a), clock.now()),
   'clients.list': async (db, clock) => {
     const now = clock.now()
@@ -71,7 +71,7 @@ export const operations: Record<string, Operation> = {
   },
   'clients.show': async (db, clock, a) => {
     const now = clock.now()
-    const client = await showClient(db, text(a, 'id', 'ID'))
+    const client = await showClient(db, text(a, 'id'))
     return { ...client, certificates: client.certificates.map(x => ({ ...x, daysLeft: daysLeft(x.notAfter, now) })) }
   },
   'mandates.add': (db, clock, a) => {
@@ -84,9 +84,9 @@ export const operations: Record<string, Operation> = {
       ...(from ? { from } : {}), ...(to ? { to } : {}),
     }, clock.now())
   },
-  'mandates.revoke': async (db, clock, a) => { await revokeMandate(db, text(a, 'id', 'ID'), clock.now()); return { revoked: a.id } },
+  'mandates.revoke': async (db, clock, a) => { await revokeMandate(db, text(a, 'id'), clock.now()); return { revoked: a.id } },
   'mandates.list': db => listMandates(db),
-  'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id', 'ID'), clock.now()),
+  'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id'), clock.now()),
   'software.list': db => listCertifiedSoftware(db),
   'migrate': async db => ({ applied: await migrateToLatest(db as never) }),
   'audit.verify': (db, _clock, a, context) => verifyAll(db, optional(a, 'anchors') ?? context.anchorDir, context),
@@ -98,7 +98,7 @@ export const operations: Record<string, Operation> = {
  * SHA-256. `ok` is false when anything does not hold; `faults` names the first bad entry, message and document.
  */
 async function verifyAll(db: Db, anchorDir: string, context: OperatorContext) {
-  if (anchorDir !== context.anchorDir && !existsSync(anchorDir)) throw new OperatorError(`--anchors: there is no folder ${anchorDir}`)
+  if (anchorDir !== context.anchorDir && !existsSync(anchorDir)) throw new OperatorError(`There is no folder ${anchorDir}`)
   const chain = await verifyAudit(db, { anchorDir, trustedPem: context.trustedPem() })
   const bodies = await verifyStoredBodies(db)
   return {

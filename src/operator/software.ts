@@ -7,7 +7,7 @@ import { requireClient } from './checks.js'
 
 export function parseSoftware(text: string): Software {
   const m = /^([^/]+)\/([^/]+)\/([^/]+)$/.exec(text.trim())
-  if (!m) throw new OperatorError('--software must be VENDOR/PRODUCT/VERSION, e.g. "Acme/Payroll/4.2.1"')
+  if (!m) throw new OperatorError('Software must be named VENDOR/PRODUCT/VERSION, e.g. "Acme/Payroll/4.2.1"')
   return { vendor: m[1]!.trim(), product: m[2]!.trim(), version: m[3]!.trim() }
 }
 
@@ -16,7 +16,7 @@ export async function certifySoftware(db: Db, clientId: string, now: Date): Prom
   return db.transaction().execute(async trx => {
     const client = await requireClient(trx, clientId)
     if (!client.software_vendor || !client.software_product || !client.software_version) {
-      throw new OperatorError('The client has no software version registered (use --software VENDOR/PRODUCT/VERSION when adding it)')
+      throw new OperatorError('The client has no software version registered', 'CLIENT_WITHOUT_SOFTWARE')
     }
     const software = { vendor: client.software_vendor, product: client.software_product, version: client.software_version }
     if (await isSoftwareCertified(trx, software)) throw new OperatorError('This software version is already certified')
