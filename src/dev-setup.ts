@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path'
 import type { Config } from './config.js'
 import type { Db } from './db/index.js'
 import { ensureDevPki, fingerprint, readPemCertificates, type DevPki } from './pki/index.js'
-import { addClient, addMandate } from './access/index.js'
+import { addClient, addMandate } from './operator/index.js'
 import type { TlsMaterial } from './transport/server.js'
 
 export const devPkiDir = resolve('certs-dev')

@@ -8,7 +8,7 @@ import { createXsdValidator, parseXmlBytes, type XmlElement } from './xml/index.
 import { schemaDir, xsdOptions } from './forms/index.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
-import { createCertificateLookup } from './access/index.js'
+import { createCertificateLookup } from './identity/index.js'
 import { createLifecycle, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
 import { createBuiltInBackOffice } from './processing/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'

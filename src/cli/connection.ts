@@ -3,7 +3,7 @@ import { resolve } from 'node:path'
 import type { Config } from '../config.js'
 import { openDb, migrateToLatest } from '../db/index.js'
 import { lockDataDir } from '../db/lock.js'
-import { runOperation, OperatorError, adminSocketPath, type OperatorContext } from '../operator/index.js'
+import { runOperation, OperatorError, adminSocketPath, type OperatorContext, type OperatorErrorCode } from '../operator/index.js'
 import { systemClock } from '../lib/clock.js'
 import { createCheckpointer } from '../audit/index.js'
 import { createReceiptSigner } from '../receipts/index.js'
@@ -59,9 +59,9 @@ async function tryAdminSocket(path: string, operation: string, args: Record<stri
       const newline = buffer.indexOf('\n')
       if (newline === -1) return
       socket.end()
-      const reply = JSON.parse(buffer.slice(0, newline)) as { ok: boolean; result?: unknown; error?: string; usage?: boolean }
+      const reply = JSON.parse(buffer.slice(0, newline)) as { ok: boolean; result?: unknown; error?: string; code?: OperatorErrorCode; usage?: boolean }
       if (reply.ok) resolvePromise({ reached: true, result: reply.result })
-      else reject(reply.usage ? new OperatorError(reply.error ?? 'failed') : new Error(reply.error ?? 'failed'))
+      else reject(reply.usage ? new OperatorError(reply.error ?? 'failed', reply.code) : new Error(reply.error ?? 'failed'))
     })
     socket.on('error', error => {
       const code = (error as NodeJS.ErrnoException).code

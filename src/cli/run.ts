@@ -7,6 +7,7 @@ import { commands, groups, type Command, type CommandContext, type Plan } from '
 import { commandHelp, usage } from './usage.js'
 import { runRemoteOrLocal } from './connection.js'
 import { formatResult } from './output.js'
+import { OperatorError, type OperatorErrorCode } from '../operator/index.js'
 
 /** Where the CLI writes, which environment it reads, and the folder relative paths start from. */
 export interface CliIo {
@@ -27,9 +28,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     // UsageError and OperatorError (input that cannot be carried out), ConfigError (every bad variable), and any
     // other failure (a database that does not answer): the message, and exit 2.
     const where = error instanceof UsageError && error.command ? `ehrs ${error.command}` : 'ehrs'
-    io.stderr(`${where}: ${error instanceof Error ? error.message : String(error)}\n`)
+    const hint = error instanceof OperatorError && error.code ? ` (${optionHints[error.code]})` : ''
+    io.stderr(`${where}: ${error instanceof Error ? error.message : String(error)}${hint}\n`)
     return 2
   }
+}
+
+/** The operator layer speaks of values; where a refusal has a remedy on the command line, the CLI names the option. */
+const optionHints: Record<OperatorErrorCode, string> = {
+  CLIENT_WITHOUT_SOFTWARE: 'use --software VENDOR/PRODUCT/VERSION when adding it',
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {

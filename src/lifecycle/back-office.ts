@@ -1,4 +1,4 @@
-import type { Environment } from '../access/index.js'
+import type { Environment } from '../identity/index.js'
 import type { Finding } from '../validation/index.js'
 
 /** One document handed to the back office: plain facts and the bytes as submitted; no database, no rows. */

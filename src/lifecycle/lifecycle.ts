@@ -1,5 +1,6 @@
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
-import { authorizeActing, type Caller, type Environment } from '../access/index.js'
+import { authorizeActing } from '../authorization/index.js'
+import type { Caller, Environment } from '../identity/index.js'
 import { formOf, forms, type Country } from '../forms/index.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'

@@ -1,131 +1,25 @@
-import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import type { Db } from '../db/index.js'
-import { migrateToLatest } from '../db/index.js'
-import type { Clock } from '../lib/clock.js'
-import {
-  addCertificate, addClient, addMandate, certifySoftware, listCertifiedSoftware, listClients, listMandates, parseSoftware, revokeCertificate,
-  revokeMandate, showClient, OperatorError, type Environment,
-} from '../access/index.js'
-import { verifyAudit, type Checkpointer } from '../audit/index.js'
-import { verifyStoredBodies } from '../messagelog/index.js'
-import { normalizeFingerprint } from '../pki/index.js'
-
 /**
- * The operator's actions, by name, with JSON arguments and results: the CLI runs them directly on the
- * database, or through the running server's admin socket when the embedded database is in use
- * (PGlite allows one process). Either way the same code runs and every change is audited.
+ * The operator's side of the gateway: clients, certificates, mandates and software certification, and the named
+ * operations the CLI runs directly or through the running server's admin socket. Every change is audited.
  */
-type Args = Record<string, unknown>
-type Operation = (db: Db, clock: Clock, args: Args, context: OperatorContext) => Promise<unknown>
 
-/** What the audit operations need besides the database: where checkpoints are kept and what signs them. */
-export interface OperatorContext {
-  /** AUDIT_ANCHOR_DIR. */
-  readonly anchorDir: string
-  /** Writes a signed checkpoint now (in the server, one at a time with its own). */
-  checkpoint: Checkpointer['write']
-  /** SIGNING_CERT as PEM, which checkpoints are checked against; undefined when there is none. */
-  trustedPem(): string | undefined
-}
-
-const text = (args: Args, name: string, flag = `--${name}`): string => {
-  const v = args[name]
-  if (typeof v !== 'string' || v.trim() === '') throw new OperatorError(`${flag} is required`)
-  return v.trim()
-}
-const optional = (args: Args, name: string): string | undefined => (typeof args[name] === 'string' && args[name] !== '' ? (args[name] as string).trim() : undefined)
-const overriddenChecks = (args: Args): string[] =>
-  Array.isArray(args.overriddenChecks) ? args.overriddenChecks.filter((c): c is string => typeof c === 'string') : []
-
-const DAY_MS = 86_400_000
-/** Whole days from `now` until a certificate's end; negative once it has ended. */
-const daysLeft = (notAfter: Date | string, now: Date): number => Math.floor((new Date(notAfter).getTime() - now.getTime()) / DAY_MS)
-
-function fingerprintArg(args: Args): string {
-  try {
-    return normalizeFingerprint(text(args, 'fingerprint', 'FINGERPRINT'))
-  } catch (error) {
-    if (error instanceof OperatorError) throw error
-    throw new OperatorError('FINGERPRINT must be the certificate\'s SHA-256 fingerprint (64 hex digits, colons allowed)')
-  }
-}
-
-export const operations: Record<string, Operation> = {
-  'clients.add': async (db, clock, a) => {
-    const env = text(a, 'env')
-    if (env !== 'test' && env !== 'production') throw new OperatorError('--env must be test or production')
-    const software = optional(a, 'software')
-    return addClient(db, {
-      name: text(a, 'name'), taxNumber: text(a, 'taxNumber', '--tax-number'), environment: env as Environment,
-      certPem: text(a, 'certPem', '--cert'), ...(software ? { software: parseSoftware(software) } : {}),
-      overriddenChecks: overriddenChecks(a),
-    }, clock.now())
-  },
-  'clients.cert-add': (db, clock, a) =>
-    addCertificate(db, text(a, 'id', 'ID'), text(a, 'certPem', '--cert'), clock.now(), { overriddenChecks: overriddenChecks(a) }),
-  'clients.cert-revoke': (db, clock, a) => revokeCertificate(db, fingerprintArg(a), clock.now()),
-  'clients.list': async (db, clock) => {
-    const now = clock.now()
-    return (await listClients(db)).map(c => ({ ...c, certificates: c.certificates.map(x => ({ ...x, daysLeft: daysLeft(x.notAfter, now) })) }))
-  },
-  'clients.show': async (db, clock, a) => {
-    const now = clock.now()
-    const client = await showClient(db, text(a, 'id', 'ID'))
-    return { ...client, certificates: client.certificates.map(x => ({ ...x, daysLeft: daysLeft(x.notAfter, now) })) }
-  },
-  'mandates.add': (db, clock, a) => {
-    const types = optional(a, 'types')
-    const from = optional(a, 'from')
-    const to = optional(a, 'to')
-    return addMandate(db, {
-      employer: text(a, 'employer'), clientId: text(a, 'client'),
-      ...(types ? { types: types.split(',').map(t => t.trim().toUpperCase()).filter(Boolean) } : {}),
-      ...(from ? { from } : {}), ...(to ? { to } : {}),
-    }, clock.now())
-  },
-  'mandates.revoke': async (db, clock, a) => { await revokeMandate(db, text(a, 'id', 'ID'), clock.now()); return { revoked: a.id } },
-  'mandates.list': db => listMandates(db),
-  'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id', 'ID'), clock.now()),
-  'software.list': db => listCertifiedSoftware(db),
-  'migrate': async db => ({ applied: await migrateToLatest(db as never) }),
-  'audit.verify': (db, _clock, a, context) => verifyAll(db, optional(a, 'anchors') ?? context.anchorDir, context),
-  'audit.checkpoint': (_db, _clock, _a, context) => context.checkpoint('operator', 'operator'),
-}
-
-/**
- * `ehrs audit verify`: the chain against the checkpoints in `anchorDir`, then every stored body against its
- * SHA-256. `ok` is false when anything does not hold; `faults` names the first bad entry, message and document.
- */
-async function verifyAll(db: Db, anchorDir: string, context: OperatorContext) {
-  if (anchorDir !== context.anchorDir && !existsSync(anchorDir)) throw new OperatorError(`--anchors: there is no folder ${anchorDir}`)
-  const chain = await verifyAudit(db, { anchorDir, trustedPem: context.trustedPem() })
-  const bodies = await verifyStoredBodies(db)
-  return {
-    ok: chain.ok && bodies.ok, anchorDir, entries: chain.entries, anchored: chain.anchored, checkpoints: chain.checkpoints,
-    messages: bodies.messages, unchecked: bodies.unchecked, documents: bodies.documents,
-    faults: [...chain.faults, ...bodies.faults], notes: chain.notes,
-  }
-}
-
-export async function runOperation(db: Db, clock: Clock, name: string, args: Args, context: OperatorContext): Promise<unknown> {
-  const op = operations[name]
-  if (!op) throw new OperatorError(`Unknown operation ${name}`)
-  return op(db, clock, args, context)
-}
-
-export { OperatorError }
-
-/**
- * Where the running gateway listens for operator actions: DATA_DIR/admin.sock, unless that path is longer
- * than a Unix socket path may be (about 100 bytes), then a folder of this user's own under the temp dir.
- */
-export function adminSocketPath(dataDir: string): string {
-  const inDataDir = join(resolve(dataDir), 'admin.sock')
-  if (Buffer.byteLength(inDataDir) <= 100) return inDataDir
-  const dir = join(tmpdir(), `ehrs-${process.getuid?.() ?? 'user'}`)
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  return join(dir, `${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)}.sock`)
-}
+/** Thrown for operator input that cannot be carried out, with a message about the value; the CLI prints it and exits 2. */
+export { OperatorError, type OperatorErrorCode } from './errors.js'
+/** The operations by name (`clients.add`, `mandates.list`, …) with JSON arguments; runOperation throws OperatorError for an unknown name. */
+export { operations, runOperation, type OperatorContext } from './operations.js'
+/** DATA_DIR/admin.sock, or a private folder under the temp dir when that path is too long for a Unix socket. */
+export { adminSocketPath } from './admin-socket.js'
+/** Registers a client with its first certificate; throws OperatorError for bad input or a certificate already registered. */
+export { addClient, type NewClient } from './clients.js'
+/** Adds a certificate to a client (rotation) / revokes one from the next request on; both throw OperatorError. */
+export { addCertificate, revokeCertificate } from './clients.js'
+/** Every client with its certificates / one client with certificates, mandates and whether its software is certified. */
+export { listClients, showClient } from './clients.js'
+/** Grants a client a mandate to file for an employer; throws OperatorError for bad input or an unknown client. */
+export { addMandate, type NewMandate } from './mandates.js'
+/** Revokes a mandate from the next request on / lists mandates, of one client if asked; revoking throws OperatorError. */
+export { revokeMandate, listMandates } from './mandates.js'
+/** Reads VENDOR/PRODUCT/VERSION; throws OperatorError for anything else. */
+export { parseSoftware } from './software.js'
+/** Records that a client's software version passed certification / lists the certified versions. */
+export { certifySoftware, listCertifiedSoftware } from './software.js'

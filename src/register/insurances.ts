@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
-import { mayActFor, type Caller } from '../access/index.js'
+import { mayActFor } from '../authorization/index.js'
+import type { Caller } from '../identity/index.js'
 import { GatewayError } from '../problems.js'
 import { forms } from '../forms/index.js'
 import { isPeriod, lastDayOfMonth, localDate } from '../lib/dates.js'

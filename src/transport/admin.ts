@@ -33,7 +33,7 @@ export async function listenAdmin(services: Services, path: string, logger: Logg
       logger.info({ operation }, 'operator action')
       return { ok: true, result }
     } catch (error) {
-      if (error instanceof OperatorError) return { ok: false, error: error.message, usage: true }
+      if (error instanceof OperatorError) return { ok: false, error: error.message, code: error.code, usage: true }
       logger.error({ err: error }, 'operator action failed')
       return { ok: false, error: 'The operation failed; see the gateway log' }
     }

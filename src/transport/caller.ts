@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls'
 import type { FastifyRequest } from 'fastify'
 import { GatewayError } from '../problems.js'
-import { resolveCaller, type Caller } from '../access/index.js'
+import { resolveCaller, type Caller } from '../identity/index.js'
 import { fingerprintOfDer } from '../pki/index.js'
 import type { Services } from '../services.js'
 

@@ -7,7 +7,7 @@ import { testPki } from '../helpers/pki.js'
 import { fixture, fixturesDir } from '../helpers/paths.js'
 import { ehrsBin, embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
 import { fingerprint } from '../../src/pki/index.js'
-import { addMandate } from '../../src/access/index.js'
+import { addMandate } from '../../src/operator/index.js'
 import { projectRoot } from '../../src/lib/paths.js'
 
 const pki = testPki()

@@ -2,7 +2,7 @@ import t from 'tap'
 import { startGateway, xmlHeaders } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
-import { addCertificate, addMandate, certifySoftware, revokeCertificate, revokeMandate } from '../../src/access/index.js'
+import { addCertificate, addMandate, certifySoftware, revokeCertificate, revokeMandate } from '../../src/operator/index.js'
 import { fingerprint } from '../../src/pki/index.js'
 
 const PRIMER = '45678138' // employer of valid-basic.xml

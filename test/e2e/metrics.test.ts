@@ -6,7 +6,7 @@ import { testPki } from '../helpers/pki.js'
 import { testDb } from '../helpers/db.js'
 import { fixture } from '../helpers/paths.js'
 import { envelope, soapCall } from '../helpers/soap.js'
-import { addCertificate } from '../../src/access/index.js'
+import { addCertificate } from '../../src/operator/index.js'
 import { issueCertificate } from '../../src/pki/index.js'
 
 // GET /metrics (SPEC.md §8): prom-client's exposition of the gateway's series and the process's, checked by

@@ -14,7 +14,7 @@ import { holdRequest } from '../helpers/held.js'
 import { conformanceErrors, openapi, operations, schemaErrors, type HttpMethod } from '../helpers/openapi.js'
 import { projectRoot } from '../../src/lib/paths.js'
 import { fingerprint, issueCertificate, type Pem } from '../../src/pki/index.js'
-import { addMandate, revokeCertificate } from '../../src/access/index.js'
+import { addMandate, revokeCertificate } from '../../src/operator/index.js'
 
 // openapi.yaml against the running gateway: the routes it registers, and what each answers, status by status.
 

@@ -5,7 +5,7 @@ import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.j
 import { testPki } from '../helpers/pki.js'
 import { xmlsec1For } from '../helpers/xmlsec1.js'
 import { projectRoot } from '../../src/lib/paths.js'
-import { addMandate } from '../../src/access/index.js'
+import { addMandate } from '../../src/operator/index.js'
 import { verifyReceipt } from '../../src/receipts/index.js'
 import { issueCertificate } from '../../src/pki/index.js'
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import type { Services } from '../../services.js'
-import type { Caller } from '../../access/index.js'
+import type { Caller } from '../../identity/index.js'
 import { GatewayError } from '../../problems.js'
 import { listInsurances } from '../../register/index.js'
 import { optionalText } from './query.js'

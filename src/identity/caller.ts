@@ -1,0 +1,42 @@
+import { GatewayError } from '../problems.js'
+import type { CertificateLookup } from './certificate-lookup.js'
+
+/**
+ * Clients ("odjemalec"): one program installation of one company, identified by its certificates;
+ * mandates ("pooblastilo" / "splnomocnenie") let it file for other employers.
+ */
+export type Environment = 'test' | 'production'
+
+/** The identified caller of one request. */
+export interface Caller {
+  readonly clientId: string
+  readonly name: string
+  readonly taxNumber: string
+  readonly environment: Environment
+  readonly fingerprint: string
+  readonly software: Software | null
+}
+
+export interface Software { readonly vendor: string; readonly product: string; readonly version: string }
+
+/**
+ * Maps a presented certificate to its client. Throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED or
+ * CLIENT_CERT_EXPIRED (checked in that order, so a revoked certificate never reveals its validity).
+ * Read on every request, so a new client or a revoked certificate counts from the next request on.
+ */
+export async function resolveCaller(lookup: CertificateLookup, fingerprint: string, now: Date): Promise<Caller> {
+  const row = await lookup(fingerprint)
+  if (!row) throw new GatewayError('CLIENT_CERT_UNKNOWN', 'The client certificate is not registered to any client')
+  if (row.revoked_at && row.revoked_at <= now) throw new GatewayError('CLIENT_CERT_REVOKED')
+  if (now < row.not_before || now > row.not_after) throw new GatewayError('CLIENT_CERT_EXPIRED')
+  return {
+    clientId: row.id,
+    name: row.name,
+    taxNumber: row.tax_number,
+    environment: row.environment,
+    fingerprint,
+    software: row.software_vendor && row.software_product && row.software_version
+      ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version }
+      : null,
+  }
+}

@@ -1,0 +1,136 @@
+import type { Db } from '../db/index.js'
+import { appendAudit } from '../audit/index.js'
+import { newId } from '../lib/ids.js'
+import { certificateInfo } from '../pki/index.js'
+import type { Environment, Software } from '../identity/index.js'
+import { isSoftwareCertified } from '../authorization/index.js'
+import { OperatorError } from './errors.js'
+import { isTaxNumber, requireClient } from './checks.js'
+import { listMandates } from './mandates.js'
+
+// Operator actions (CLI, admin socket) on clients and their certificates; each change is audited in its own transaction.
+
+export interface NewClient {
+  readonly name: string
+  readonly taxNumber: string
+  readonly environment: Environment
+  readonly certPem: string
+  readonly software?: Software
+  /** Certificate checks the operator overrode with `--force` (ClientCertificateDefect names); audited. */
+  readonly overriddenChecks?: readonly string[]
+}
+
+export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ id: string; fingerprint: string }> {
+  if (!input.name.trim()) throw new OperatorError('The client name must not be empty')
+  if (!isTaxNumber(input.taxNumber)) throw new OperatorError('The tax number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
+  const cert = readCertificate(input.certPem)
+  const id = newId(now.getTime())
+  await db.transaction().execute(async trx => {
+    await assertCertificateFree(trx, cert.fingerprint)
+    await trx.insertInto('clients').values({
+      id, name: input.name.trim(), tax_number: input.taxNumber, environment: input.environment,
+      software_vendor: input.software?.vendor ?? null, software_product: input.software?.product ?? null,
+      software_version: input.software?.version ?? null, created_at: now,
+    }).execute()
+    await insertCertificate(trx, id, cert, now)
+    await appendAudit(trx, now, {
+      actor: 'operator', action: 'client.added', subject: id,
+      details: {
+        environment: input.environment, fingerprint: cert.fingerprint, software: input.software ?? null,
+        ...overrides(input.overriddenChecks),
+      },
+    })
+  })
+  return { id, fingerprint: cert.fingerprint }
+}
+
+export async function addCertificate(
+  db: Db, clientId: string, certPem: string, now: Date, options: { overriddenChecks?: readonly string[] } = {},
+): Promise<{ fingerprint: string }> {
+  const cert = readCertificate(certPem)
+  await db.transaction().execute(async trx => {
+    await requireClient(trx, clientId)
+    await assertCertificateFree(trx, cert.fingerprint)
+    await insertCertificate(trx, clientId, cert, now)
+    await appendAudit(trx, now, {
+      actor: 'operator', action: 'client.certificate_added', subject: clientId,
+      details: { fingerprint: cert.fingerprint, ...overrides(options.overriddenChecks) },
+    })
+  })
+  return { fingerprint: cert.fingerprint }
+}
+
+export async function revokeCertificate(db: Db, fingerprint: string, now: Date): Promise<{ clientId: string }> {
+  return db.transaction().execute(async trx => {
+    const row = await trx.selectFrom('client_certificates').select(['client_id', 'revoked_at']).where('fingerprint', '=', fingerprint).forUpdate().executeTakeFirst()
+    if (!row) throw new OperatorError(`No certificate with fingerprint ${fingerprint}`)
+    if (row.revoked_at) throw new OperatorError('The certificate is already revoked')
+    await trx.updateTable('client_certificates').set({ revoked_at: now }).where('fingerprint', '=', fingerprint).execute()
+    await appendAudit(trx, now, { actor: 'operator', action: 'client.certificate_revoked', subject: row.client_id, details: { fingerprint } })
+    return { clientId: row.client_id }
+  })
+}
+
+export async function listClients(db: Db) {
+  const clients = await db.selectFrom('clients').selectAll().orderBy('created_at').execute()
+  const certs = await db.selectFrom('client_certificates').select(['client_id', 'fingerprint', 'not_after', 'revoked_at']).execute()
+  return clients.map(c => ({
+    ...clientView(c),
+    certificates: certs.filter(x => x.client_id === c.id).map(x => ({ fingerprint: x.fingerprint, notAfter: x.not_after, revoked: x.revoked_at !== null })),
+  }))
+}
+
+export async function showClient(db: Db, clientId: string) {
+  const client = await requireClient(db, clientId)
+  const certificates = await db.selectFrom('client_certificates')
+    .select(['fingerprint', 'subject', 'issuer', 'serial', 'not_before', 'not_after', 'added_at', 'revoked_at'])
+    .where('client_id', '=', clientId).orderBy('added_at').execute()
+  const mandates = await listMandates(db, { clientId })
+  const certified = client.software_vendor
+    ? await isSoftwareCertified(db, { vendor: client.software_vendor, product: client.software_product!, version: client.software_version! })
+    : false
+  return {
+    ...clientView(client),
+    softwareCertified: certified,
+    certificates: certificates.map(c => ({
+      fingerprint: c.fingerprint, subject: c.subject, issuer: c.issuer, serial: c.serial,
+      notBefore: c.not_before, notAfter: c.not_after, addedAt: c.added_at, revokedAt: c.revoked_at,
+    })),
+    mandates,
+  }
+}
+
+// A registration that went past a failed certificate check says so in its audit entry, naming the checks.
+function overrides(checks: readonly string[] | undefined): { certificateChecksOverridden?: string[] } {
+  return checks && checks.length > 0 ? { certificateChecksOverridden: [...checks] } : {}
+}
+
+function clientView(c: { id: string; name: string; tax_number: string; environment: Environment; software_vendor: string | null; software_product: string | null; software_version: string | null; created_at: Date }) {
+  return {
+    id: c.id, name: c.name, taxNumber: c.tax_number, environment: c.environment,
+    software: c.software_vendor ? `${c.software_vendor}/${c.software_product}/${c.software_version}` : null,
+    createdAt: c.created_at,
+  }
+}
+
+async function assertCertificateFree(db: Db, fingerprint: string): Promise<void> {
+  const taken = await db.selectFrom('client_certificates').select('client_id').where('fingerprint', '=', fingerprint).executeTakeFirst()
+  if (taken) throw new OperatorError(`This certificate is already registered to client ${taken.client_id}`)
+}
+
+type CertificateFacts = ReturnType<typeof certificateInfo> & { pem: string }
+
+function readCertificate(pem: string): CertificateFacts {
+  try {
+    return { ...certificateInfo(pem), pem }
+  } catch {
+    throw new OperatorError('The file is not a PEM certificate')
+  }
+}
+
+async function insertCertificate(db: Db, clientId: string, cert: CertificateFacts, now: Date): Promise<void> {
+  await db.insertInto('client_certificates').values({
+    fingerprint: cert.fingerprint, client_id: clientId, subject: cert.subject, issuer: cert.issuer, serial: cert.serial,
+    not_before: cert.notBefore, not_after: cert.notAfter, pem: cert.pem, added_at: now, revoked_at: null,
+  }).execute()
+}
