@@ -2,6 +2,12 @@ import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, dirname, resolve } from 'node:path'
 import { projectRoot } from '../src/lib/paths.js'
+import { documentTypes, forms } from '../src/forms/index.js'
+import { formGaps } from './helpers/form-gaps.js'
+import { fixturesDir } from './helpers/paths.js'
+
+/** The forms src/forms/index.ts registers (this process registers no other). */
+const shippedForms = [...forms]
 
 /** The import arrows of STYLE.md §2, read from the import lines of src/. */
 const srcDir = join(projectRoot, 'src')
@@ -149,4 +155,32 @@ t.test('no import cycle between the top-level folders of src/', async t => {
     if (!parts.some(p => p.join('<->') === known)) t.comment(`${known} is no longer a cycle: remove it from knownCycles`)
   }
   t.pass('checked')
+})
+
+t.test('every shipped form is whole: schema, a fixture per finding code, the register behaviour its lifecycle needs', async t => {
+  for (const form of shippedForms) {
+    t.same(formGaps(form, join(fixturesDir, form.country.toLowerCase(), form.type.toLowerCase())), [], `${form.type} lacks nothing`)
+  }
+})
+
+t.test('the list of document types is written once: OpenAPI and the WSDL agree with the registered forms', async t => {
+  t.same(shippedForms.map(f => f.type), [...documentTypes], 'documentTypes are the registered forms')
+  const openapi = readFileSync(join(projectRoot, 'openapi.yaml'), 'utf8')
+  const enumOf = (schema: string): string[] => {
+    const block = openapi.slice(openapi.indexOf(`    ${schema}:\n`))
+    return block.match(/^ {6}enum: \[([^\]]*)\]/m)![1]!.split(',').map(s => s.trim())
+  }
+  t.same(enumOf('DocumentType'), [...documentTypes], 'openapi.yaml DocumentType enum')
+  const insuranceKinds = [...new Set(shippedForms.map(f => f.insuranceKind))]
+  t.same(openapi.match(/^ {10}enum: \[(M1[^\]]*)\]/m)?.[1]?.split(',').map(s => s.trim()), insuranceKinds, 'openapi.yaml Insurance type enum: the kinds forms show')
+  const wsdl = readFileSync(join(projectRoot, 'wsdl', 'ehrs.wsdl'), 'utf8')
+  for (const country of ['SI', 'SK'] as const) {
+    const types = shippedForms.filter(f => f.country === country).map(f => f.type).join(', ')
+    t.ok(wsdl.includes(`(${types})`), `the WSDL's documentation lists the ${country} forms: ${types}`)
+  }
+  // Outside forms/, no code decides by a form's type: it asks the form (lifecycle, register, insuranceKind, country).
+  const quoted = new RegExp(`'(${documentTypes.join('|')})'`)
+  for (const f of files.filter(x => x.area !== 'forms')) {
+    t.notOk(quoted.test(readFileSync(join(srcDir, f.file), 'utf8')), `${f.file} names no form type`)
+  }
 })
