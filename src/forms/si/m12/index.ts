@@ -1,10 +1,8 @@
-import type { FormModule } from '../../form-module.js'
+import { siForm } from '../common/form.js'
 import { siCommonFindings } from '../common/findings.js'
-import { indexByCode, siFacts } from '../common/module.js'
 import { m12Findings } from './findings.js'
 import { m12FieldOf, m12Rules } from './rules.js'
 import { m12RegisterFindings } from './register-findings.js'
-import { siRegister } from '../common/register.js'
 import { applyM12 } from './register.js'
 
 /**
@@ -14,24 +12,15 @@ import { applyM12 } from './register.js'
  */
 const commonCodes = ['001', '002', '003', '004', '008', '009'] as const
 
-const fieldOf = m12FieldOf
-
 /** M12, registration into injury-at-work and occupational-disease insurance (DOCUMENTS.md §2.7). */
-export const m12: FormModule = Object.freeze({
+export const m12 = siForm({
   type: 'M12',
-  country: 'SI',
-  language: 'sl',
-  namespace: 'urn:ehrs:si:m12:1',
-  root: 'M12',
-  xsd: 'm12.xsd',
-  lifecycle: 'process',
-  register: siRegister('M12', fieldOf, applyM12),
-  insuranceKind: 'M12',
-  numberPrefix: () => 'D',
-  // Keyed by full code, as on M1; only codes an M12 can give, since each needs a fixture that gives it.
-  findings: Object.freeze({ ...indexByCode(commonCodes.map(key => siCommonFindings[key])), ...indexByCode(m12Findings) }),
-  registerFindings: indexByCode(m12RegisterFindings),
+  numberPrefix: 'D',
+  fieldOf: m12FieldOf,
+  // Only codes an M12 can give, since each needs a fixture that gives it.
+  findings: [...commonCodes.map(key => siCommonFindings[key]), ...Object.values(m12Findings)],
+  registerFindings: m12RegisterFindings,
   rules: m12Rules,
-  facts: siFacts,
-  fieldOf,
+  insuranceKind: 'M12',
+  apply: applyM12,
 })

@@ -1,11 +1,9 @@
-import type { FormModule } from '../../form-module.js'
+import { siForm } from '../common/form.js'
 import { siFieldOf } from '../common/fields.js'
-import { indexByCode, siFacts } from '../common/module.js'
 import { siCommonFindings } from '../common/findings.js'
 import { m2Findings } from './findings.js'
 import { m2Rules } from './rules.js'
 import { m2RegisterFindings } from './register-findings.js'
-import { siRegister } from '../common/register.js'
 import { applyM2 } from './register.js'
 
 /**
@@ -15,24 +13,14 @@ import { applyM2 } from './register.js'
  */
 const COMMON = ['001', '002', '003', '004', '008', '009', '010'] as const
 
-const fieldOf = siFieldOf('M2')
-
 /** M2, deregistration from compulsory social insurance (DOCUMENTS.md §2.5). */
-export const m2: FormModule = Object.freeze({
+export const m2 = siForm({
   type: 'M2',
-  country: 'SI',
-  language: 'sl',
-  namespace: 'urn:ehrs:si:m2:1',
-  root: 'M2',
-  xsd: 'm2.xsd',
-  lifecycle: 'process',
-  register: siRegister('M1', fieldOf, applyM2),
-  insuranceKind: 'M1',
-  numberPrefix: () => 'O',
-  // Keyed by full code, like M1.
-  findings: Object.freeze({ ...indexByCode(COMMON.map(k => siCommonFindings[k])), ...indexByCode(m2Findings) }),
-  registerFindings: indexByCode(m2RegisterFindings),
+  numberPrefix: 'O',
+  fieldOf: siFieldOf('M2'),
+  findings: [...COMMON.map(k => siCommonFindings[k]), ...Object.values(m2Findings)],
+  registerFindings: m2RegisterFindings,
   rules: m2Rules,
-  facts: siFacts,
-  fieldOf,
+  insuranceKind: 'M1',
+  apply: applyM2,
 })

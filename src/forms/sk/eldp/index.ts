@@ -1,8 +1,6 @@
-import type { FormModule } from '../../form-module.js'
-import { indexByCode } from '../../si/common/module.js'
+import { skForm } from '../common/form.js'
 import { skCommonFindings } from '../common/findings.js'
 import { skFieldOf } from '../common/fields.js'
-import { skCheckStep, skFacts } from '../common/module.js'
 import { checkEmployer } from '../common/rules.js'
 import { eldpFindings } from './findings.js'
 import { eldpRegisterFindings } from './register-findings.js'
@@ -42,28 +40,17 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
 const fieldOf = skFieldOf('ELDP', fields)
 
 /** ELDP, the pension-insurance record sheet of one person and relationship (DOCUMENTS.md §3.6). */
-export const eldp: FormModule = Object.freeze({
+export const eldp = skForm({
   type: 'ELDP',
-  country: 'SK',
-  language: 'sk',
-  namespace: 'urn:ehrs:sk:eldp:1',
-  root: 'ELDP',
-  xsd: 'eldp.xsd',
-  lifecycle: 'forward',
-  register: skRegister(fieldOf, processEldp, 'faulty'),
-  insuranceKind: 'RLFO',
   // DOCUMENTS §4: a proposal, EZU's own prefix is [UNKNOWN].
   numberPrefix: () => 'E',
-  findings: Object.freeze({
-    ...indexByCode(COMMON.map(key => skCommonFindings[key])),
-    ...indexByCode(OWN.map(key => eldpFindings[key])),
-  }),
-  registerFindings: indexByCode(eldpRegisterFindings),
+  fieldOf,
+  findings: [...COMMON.map(key => skCommonFindings[key]), ...OWN.map(key => eldpFindings[key])],
+  registerFindings: eldpRegisterFindings,
   rules: eldpRules,
   // Step 1 the employer, step 3 the kind against the earlier ELDPs of the series (sk-ezu §6.3).
-  admission: Object.freeze([checkEmployer, checkKind]),
-  facts: skFacts,
-  checkStep: skCheckStep,
-  fieldOf,
+  admission: [checkEmployer, checkKind],
+  lifecycle: 'forward',
+  register: skRegister(fieldOf, processEldp, 'faulty'),
   series: eldpSeries,
 })

@@ -1,9 +1,7 @@
+import { skForm } from '../common/form.js'
 import type { XmlElement } from '../../../xml/element.js'
-import type { FormModule } from '../../form-module.js'
-import { indexByCode } from '../../si/common/module.js'
 import { skCommonFindings } from '../common/findings.js'
 import { skFieldOf } from '../common/fields.js'
-import { skCheckStep, skFacts } from '../common/module.js'
 import { checkEmployer } from '../common/rules.js'
 import { rlfoFindings } from './findings.js'
 import { rlfoRegisterFindings } from './register-findings.js'
@@ -40,26 +38,15 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
 const fieldOf = skFieldOf('RLFO', fields)
 
 /** RLFO, the natural-person registration list, single or batch (DOCUMENTS.md §3.4). */
-export const rlfo: FormModule = Object.freeze({
+export const rlfo = skForm({
   type: 'RLFO',
-  country: 'SK',
-  language: 'sk',
-  namespace: 'urn:ehrs:sk:rlfo:1',
-  root: 'RLFO',
-  xsd: 'rlfo.xsd',
-  lifecycle: 'forward',
-  register: skRegister(fieldOf, processRlfo),
-  insuranceKind: 'RLFO',
   // DOCUMENTS §4: a single list is numbered R, a batch C (EZU numbers every XML upload C).
   numberPrefix: (root: XmlElement) => (entries(root).length === 1 ? 'R' : 'C'),
-  findings: Object.freeze({
-    ...indexByCode(COMMON.map(key => skCommonFindings[key])),
-    ...indexByCode(OWN.map(key => rlfoFindings[key])),
-  }),
-  registerFindings: indexByCode(rlfoRegisterFindings),
-  rules: rlfoRules,
-  admission: Object.freeze([checkEmployer]),
-  facts: skFacts,
-  checkStep: skCheckStep,
   fieldOf,
+  findings: [...COMMON.map(key => skCommonFindings[key]), ...OWN.map(key => rlfoFindings[key])],
+  registerFindings: rlfoRegisterFindings,
+  rules: rlfoRules,
+  admission: [checkEmployer],
+  lifecycle: 'forward',
+  register: skRegister(fieldOf, processRlfo),
 })

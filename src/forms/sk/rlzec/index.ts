@@ -1,8 +1,6 @@
-import type { FormModule } from '../../form-module.js'
-import { indexByCode } from '../../si/common/module.js'
+import { skForm } from '../common/form.js'
 import { skCommonFindings } from '../common/findings.js'
 import { skFieldOf } from '../common/fields.js'
-import { skCheckStep, skFacts } from '../common/module.js'
 import { checkEmployer } from '../common/rules.js'
 import { rlzecFindings } from './findings.js'
 import { rlzecRegisterFindings } from './register-findings.js'
@@ -31,23 +29,15 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
 const fieldOf = skFieldOf('RLZEC', fields)
 
 /** RLZEC, the employer registration list: a change or a deregistration (DOCUMENTS.md §3.5). */
-export const rlzec: FormModule = Object.freeze({
+export const rlzec = skForm({
   type: 'RLZEC',
-  country: 'SK',
-  language: 'sk',
-  namespace: 'urn:ehrs:sk:rlzec:1',
-  root: 'RLZEC',
-  xsd: 'rlzec.xsd',
-  lifecycle: 'forward',
-  register: skRegister(fieldOf, processRlzec),
-  insuranceKind: 'RLFO',
   // DOCUMENTS §4: a proposal, EZU's own prefix is [UNKNOWN].
   numberPrefix: () => 'Z',
-  findings: Object.freeze({ ...indexByCode(COMMON.map(key => skCommonFindings[key])), ...indexByCode(rlzecFindings) }),
-  registerFindings: indexByCode(rlzecRegisterFindings),
-  rules: rlzecRules,
-  admission: Object.freeze([checkEmployer]),
-  facts: skFacts,
-  checkStep: skCheckStep,
   fieldOf,
+  findings: [...COMMON.map(key => skCommonFindings[key]), ...Object.values(rlzecFindings)],
+  registerFindings: rlzecRegisterFindings,
+  rules: rlzecRules,
+  admission: [checkEmployer],
+  lifecycle: 'forward',
+  register: skRegister(fieldOf, processRlzec),
 })

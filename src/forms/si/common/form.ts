@@ -1,0 +1,45 @@
+import type { FormModule, Rule } from '../../form-module.js'
+import type { FindingDef } from '../../../validation/index.js'
+import { indexByCode, siFacts } from './module.js'
+import { siRegister, type SiRegisterContext } from './register.js'
+
+/** What a Slovenian form says of itself; `siForm` fills in what every one of them shares. */
+export interface SiFormSpec {
+  readonly type: string
+  /** First letter of its document numbers (DOCUMENTS.md §4). */
+  readonly numberPrefix: string
+  readonly fieldOf: (path: string) => string
+  /** Its findings, the SI-COMMON ones its rules can give first. */
+  readonly findings: readonly FindingDef[]
+  readonly registerFindings: Readonly<Record<string, FindingDef>>
+  readonly rules: readonly Rule[]
+  /** The insurance it opens, changes or closes: an `M1` one or an `M12` one. */
+  readonly insuranceKind: 'M1' | 'M12'
+  /** Its register rules and changes, run when the back office processes it. */
+  readonly apply: (ctx: SiRegisterContext) => void
+}
+
+/**
+ * A Slovenian form (DOCUMENTS.md §2): namespace `urn:ehrs:si:<type>:1`, schema `<type>.xsd`, the obligor's facts,
+ * findings keyed by full code, and processed at once (after PROCESSING_DELAY) into the register.
+ */
+export function siForm(spec: SiFormSpec): FormModule {
+  const name = spec.type.toLowerCase()
+  return Object.freeze({
+    type: spec.type,
+    country: 'SI',
+    language: 'sl',
+    namespace: `urn:ehrs:si:${name}:1`,
+    root: spec.type,
+    xsd: `${name}.xsd`,
+    lifecycle: 'process',
+    register: siRegister(spec.insuranceKind, spec.fieldOf, spec.apply),
+    insuranceKind: spec.insuranceKind,
+    numberPrefix: () => spec.numberPrefix,
+    findings: indexByCode(spec.findings),
+    registerFindings: indexByCode(spec.registerFindings),
+    rules: spec.rules,
+    facts: siFacts,
+    fieldOf: spec.fieldOf,
+  })
+}
