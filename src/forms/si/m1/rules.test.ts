@@ -1,38 +1,14 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { localDate } from '../../../lib/dates.js'
-import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/index.js'
 import { parseXml } from '../../../xml/parse.js'
-import { loadCodeLists } from '../../code-lists-file.js'
+import { formRules } from '../../../../test/helpers/form-rules.js'
 import { m1 } from './index.js'
-import { applyRules } from '../../form-module.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/si/m1')
-const codeLists = loadCodeLists()
 // r.14 of most fixtures: filing on the start date gives neither deadline finding.
-const START = '2025-03-03'
-
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
-
-function run(xml: string, filingDate = START): Finding[] {
-  const { root } = parseXml(xml)
-  return applyRules(m1, root, { filingDate, codeLists })
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
+const { read, run, codes, validFixturesFiledOn, invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat } =
+  formRules(m1, { filingDate: '2025-03-03' })
 
 t.test('valid fixtures give no finding when filed on their start date', async t => {
-  for (const name of readdirSync(fixtures).filter(n => n.startsWith('valid-'))) {
-    const xml = read(name)
-    const start = /<(?:m1:)?DatumPricetkaZavarovanja>([^<]+)</.exec(xml)![1]!
-    const expected = name === 'valid-maximal.xml' ? ['SI-COMMON-009', 'SI-COMMON-009', 'SI-COMMON-009'] : []
-    t.same(codes(run(xml, start)), expected, name)
-    t.notOk(run(xml, localDate(new Date())).some(f => f.severity === 'error'), `${name} has no error when filed today`)
-  }
+  validFixturesFiledOn(t, 'DatumPricetkaZavarovanja', { 'valid-maximal.xml': ['SI-COMMON-009', 'SI-COMMON-009', 'SI-COMMON-009'] })
 })
 
 // Findings a fixture gives besides the one it is named for (all caused by the same edit).
@@ -43,14 +19,11 @@ const alsoExpected: Record<string, string[]> = {
 }
 
 t.test('every invalid fixture gives exactly its finding', async t => {
-  for (const name of readdirSync(join(fixtures, 'invalid'))) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(codes(run(read(`invalid/${name}`))), [code, ...(alsoExpected[code] ?? [])].sort(), name)
-  }
+  invalidGiveTheirFinding(t, { besides: code => alsoExpected[code] ?? [] })
 })
 
 t.test('every finding of M1 has a fixture that produces it', async t => {
-  for (const code of Object.keys(m1.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
+  everyFindingHasAFixture(t)
 })
 
 t.test('a finding points at the element with its rubrika (SI-COMMON-003)', async t => {
@@ -120,11 +93,7 @@ t.test('the filing window: 30 days ahead at most, and a warning after 8 days (SI
 })
 
 t.test('texts never repeat the value found', async t => {
-  for (const name of readdirSync(join(fixtures, 'invalid'))) {
-    for (const f of run(read(`invalid/${name}`))) {
-      t.notMatch(`${f.message.en} ${f.message.sl}`, /[0-9]{7}|Žagar|Ana\b/, `${f.code} in ${name}`)
-    }
-  }
+  textsNeverRepeat(t, /[0-9]{7}|Žagar|Ana\b/)
 })
 
 t.test('module facts and fields', async t => {

@@ -1,30 +1,12 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/index.js'
 import { parseXml } from '../../../xml/parse.js'
-import { createValidator } from '../../validate.js'
-import { loadCodeLists } from '../../code-lists-file.js'
+import { formRules, type SchemaCase } from '../../../../test/helpers/form-rules.js'
 import { checkDavcna, checkEmso, checkMaticna } from '../common/identifiers.js'
 import { m12 } from './index.js'
-import { applyRules } from '../../form-module.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/si/m12')
-const codeLists = loadCodeLists()
 // The filing date catalogue.test.ts uses; M12 has no filing window, so no result depends on it.
-const FILED = '2025-03-03'
-
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
-
-function run(xml: string, filingDate = FILED): Finding[] {
-  const { root } = parseXml(xml)
-  return applyRules(m12, root, { filingDate, codeLists })
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
+const { read, run, codes, validFixtures, invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat, realValidator, schemaErrors } =
+  formRules(m12, { filingDate: '2025-03-03' })
 
 t.test('valid fixtures give no error; only the placeholder codes are "not verified"', async t => {
   // Basis 999 and reason 99 stand in for the unknown M12 codes of contract work (see the fixtures).
@@ -32,7 +14,7 @@ t.test('valid fixtures give no error; only the placeholder codes are "not verifi
     'valid-contract-worker.xml': ['SI-COMMON-009', 'SI-COMMON-009'],
     'valid-known-end.xml': ['SI-COMMON-009', 'SI-COMMON-009'],
   }
-  const names = readdirSync(fixtures).filter(n => n.startsWith('valid-'))
+  const names = [...validFixtures]
   t.same(names.sort(), ['valid-contract-worker.xml', 'valid-known-end.xml', 'valid-odjava.xml', 'valid-side-occupation.xml'])
   for (const name of names) t.same(codes(run(read(name))), expected[name] ?? [], name)
 })
@@ -50,14 +32,11 @@ const alsoExpected: Record<string, string[]> = {
 }
 
 t.test('every invalid fixture gives exactly its finding', async t => {
-  for (const name of readdirSync(join(fixtures, 'invalid'))) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(codes(run(read(`invalid/${name}`))), [code, ...(alsoExpected[code] ?? [])].sort(), name)
-  }
+  invalidGiveTheirFinding(t, { besides: code => alsoExpected[code] ?? [] })
 })
 
 t.test('every finding of M12 has a fixture that produces it, and only M12\'s codes are listed', async t => {
-  for (const code of Object.keys(m12.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
+  everyFindingHasAFixture(t)
   t.same(Object.keys(m12.findings).sort(), [
     'SI-COMMON-001', 'SI-COMMON-002', 'SI-COMMON-003', 'SI-COMMON-004', 'SI-COMMON-008', 'SI-COMMON-009',
     'SI-M12-001', 'SI-M12-002', 'SI-M12-003', 'SI-M12-004',
@@ -128,21 +107,14 @@ t.test('M12 has no filing deadline of its own: no finding however early or late 
 })
 
 t.test('texts never repeat the value found', async t => {
-  for (const name of readdirSync(join(fixtures, 'invalid'))) {
-    for (const f of run(read(`invalid/${name}`))) {
-      t.notMatch(`${f.message.en} ${f.message.sl}`, /[0-9]{7}|Novak|Marko|2025|\b99\b|999|104/, `${f.code} in ${name}`)
-    }
-  }
+  textsNeverRepeat(t, /[0-9]{7}|Novak|Marko|2025|\b99\b|999|104/)
 })
 
 t.test('the schema: VrstaPrijave is an enumeration, Zavarovanje a fixed sequence, labelled with M12\'s fields', async t => {
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
-  const validate = (xml: string): Promise<Finding[]> =>
-    validator.validate(validator.identify(Buffer.from(xml)), { filingDate: FILED })
+  const { validate } = realValidator(t)
   const xml = read('valid-side-occupation.xml')
   t.same(await validate(read('valid-contract-worker.xml')).then(codes), ['SI-COMMON-009', 'SI-COMMON-009'], 'a prefixed document')
-  const cases: [string, string, string, string, string][] = [
+  const cases: SchemaCase[] = [
     ['unknown kind', xml.replace('>prijava<', '>sprememba<'), 'SI-XSD-006', '/M12/VrstaPrijave', 'vrsta prijave'],
     ['kind in upper case', xml.replace('>prijava<', '>PRIJAVA<'), 'SI-XSD-006', '/M12/VrstaPrijave', 'vrsta prijave'],
     ['missing reason', xml.replace('<VzrokZavarovanja>10</VzrokZavarovanja>', ''), 'SI-XSD-002', '/M12/Zavarovanje/VzrokZavarovanja', 'vzrok zavarovanja'],
@@ -153,9 +125,7 @@ t.test('the schema: VrstaPrijave is an enumeration, Zavarovanje a fixed sequence
       '<DatumPrenehanjaZavarovanja>2025-03-31</DatumPrenehanjaZavarovanja><DatumPricetkaZavarovanja>2025-03-01</DatumPricetkaZavarovanja>'),
     'SI-XSD-001', '/M12/Zavarovanje/DatumPrenehanjaZavarovanja', 'datum prenehanja zavarovanja'],
   ]
-  for (const [name, bad, code, path, field] of cases) {
-    t.match((await validate(bad))[0], { code, path, field, severity: 'error' }, name)
-  }
+  await schemaErrors(t, validate, cases)
   t.match((await validate(xml.replace(/<VrstaPrijave>[^<]*<\/VrstaPrijave>/, '')))[0], { code: 'SI-XSD-002', path: '/M12/VrstaPrijave' }, 'missing kind')
 })
 

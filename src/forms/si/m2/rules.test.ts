@@ -1,31 +1,16 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { localDate } from '../../../lib/dates.js'
-import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/index.js'
 import { parseXml } from '../../../xml/parse.js'
-import { loadCodeLists } from '../../code-lists-file.js'
+import { formRules } from '../../../../test/helpers/form-rules.js'
 import { m2 } from './index.js'
-import { applyRules } from '../../form-module.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/si/m2')
-const codeLists = loadCodeLists()
 // The filing date of the invalid fixtures (as in forms/catalogue.test.ts).
 const FILED = '2025-03-03'
 // r.31 is the placeholder 99 everywhere: "not verified" while the M-2 reason list is empty (DOCUMENTS §2.5).
 const UNVERIFIED_REASON = 'SI-COMMON-009'
 
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
-
-function run(xml: string, filingDate = FILED): Finding[] {
-  const { root } = parseXml(xml)
-  return applyRules(m2, root, { filingDate, codeLists })
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
+const { read, run, codes, validFixtures, textOf, noErrorToday, invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat } =
+  formRules(m2, { filingDate: FILED })
 
 /** valid-basic.xml with r.14 and r.32 replaced. */
 function dated(start: string, end: string): string {
@@ -35,12 +20,11 @@ function dated(start: string, end: string): string {
 }
 
 t.test('valid fixtures give only the unverified reason when filed on their end date and on 2025-03-03', async t => {
-  for (const name of readdirSync(fixtures).filter(n => n.startsWith('valid-'))) {
+  for (const name of validFixtures) {
     const xml = read(name)
-    const end = /<(?:m2:)?DatumSpremembeZavarovanja>([^<]+)</.exec(xml)![1]!
-    t.same(codes(run(xml, end)), [UNVERIFIED_REASON], `${name} filed on its end date`)
+    t.same(codes(run(xml, textOf(xml, 'DatumSpremembeZavarovanja'))), [UNVERIFIED_REASON], `${name} filed on its end date`)
     t.same(codes(run(xml)), [UNVERIFIED_REASON], `${name} filed on ${FILED}`)
-    t.notOk(run(xml, localDate(new Date())).some(f => f.severity === 'error'), `${name} has no error when filed today`)
+    noErrorToday(t, name, xml)
   }
 })
 
@@ -50,14 +34,11 @@ const alsoExpected: Record<string, string[]> = {
 }
 
 t.test('every invalid fixture gives exactly its finding (and the unverified reason)', async t => {
-  for (const name of readdirSync(join(fixtures, 'invalid'))) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(codes(run(read(`invalid/${name}`))), [code, UNVERIFIED_REASON, ...(alsoExpected[code] ?? [])].sort(), name)
-  }
+  invalidGiveTheirFinding(t, { besides: code => [UNVERIFIED_REASON, ...(alsoExpected[code] ?? [])] })
 })
 
 t.test('every finding of M2 has a fixture that produces it', async t => {
-  for (const code of Object.keys(m2.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
+  everyFindingHasAFixture(t)
 })
 
 t.test('M2 lists the shared findings its blocks can give, and its own plain ones below 020', async t => {
@@ -126,11 +107,7 @@ t.test('working times compare as numbers (SI-COMMON-010)', async t => {
 })
 
 t.test('texts never repeat the value found', async t => {
-  for (const name of readdirSync(join(fixtures, 'invalid'))) {
-    for (const f of run(read(`invalid/${name}`))) {
-      t.notMatch(`${f.message.en} ${f.message.sl}`, /[0-9]{7}|[0-9]{4}-[0-9]{2}-[0-9]{2}|Žagar|Ana\b|\b99\b/, `${f.code} in ${name}`)
-    }
-  }
+  textsNeverRepeat(t, /[0-9]{7}|[0-9]{4}-[0-9]{2}-[0-9]{2}|Žagar|Ana\b|\b99\b/)
 })
 
 t.test('module facts and fields', async t => {
