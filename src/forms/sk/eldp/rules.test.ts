@@ -1,22 +1,16 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/index.js'
-import { createValidator, type IdentifiedDocument } from '../../validate.js'
-import { parseXml, parseXmlBytes } from '../../../xml/parse.js'
-import { loadCodeLists } from '../../code-lists-file.js'
-import { applyRules, type EarlierDocument, type RuleContext } from '../../form-module.js'
+import { parseXml } from '../../../xml/parse.js'
+import type { EarlierDocument } from '../../form-module.js'
+import { formRules, type SchemaCase } from '../../../../test/helpers/form-rules.js'
 import { eldp } from './index.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/sk/eldp')
-const codeLists = loadCodeLists()
 // The filing date of every fixture (as in forms/catalogue.test.ts); ELDP has no date-relative rule.
 const FILED = '2025-03-03'
-
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
+const {
+  codeLists, read, codes, validFixtures, invalidFixtures, identified,
+  invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat, realValidator, validatorOverFixtures, schemaErrors, ...rules
+} = formRules(eldp, { filingDate: FILED })
 
 /** An earlier ELDP of the series; numbers are E + YYMM + sequence (DOCUMENTS §4). */
 function earlierDoc(kind: string, acceptance: string, processing: string, n = 1): EarlierDocument {
@@ -33,16 +27,8 @@ const earlierOf: Readonly<Record<string, readonly EarlierDocument[]>> = {
   'invalid/SK-ELDP-009.xml': [earlierDoc('R', 'accepted', 'forwarded')],
 }
 
-/** Admission and plain rules, as the validator runs them on a schema-valid document (without the step cut). */
-function run(xml: string, earlier?: readonly EarlierDocument[]): Finding[] {
-  const { root } = parseXml(xml)
-  const ctx: RuleContext = { filingDate: FILED, codeLists, ...(earlier ? { earlier } : {}) }
-  return [...applyRules(eldp, root, ctx, eldp.admission), ...applyRules(eldp, root, ctx)]
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
-const validFixtures = readdirSync(fixtures).filter(n => n.startsWith('valid-'))
-const invalidFixtures = readdirSync(join(fixtures, 'invalid')).filter(n => n.endsWith('.xml'))
+/** Admission and plain rules on the filing date of the fixtures, offline or with the earlier ELDPs given. */
+const run = (xml: string, earlier?: readonly EarlierDocument[]): Finding[] => rules.run(xml, FILED, earlier)
 
 /** valid-example.xml (Peter, 2024-06-01 to 2025-02-28, periods 2024 and 2025) with its periods replaced. */
 function withPeriods(...rows: string[]): string {
@@ -63,10 +49,7 @@ t.test('valid fixtures give no finding, offline and with the earlier ELDPs they 
 })
 
 t.test('every invalid fixture gives exactly its finding, with the earlier ELDPs it assumes', async t => {
-  for (const name of invalidFixtures) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(codes(run(read(`invalid/${name}`), earlierOf[`invalid/${name}`] ?? [])), [code], name)
-  }
+  invalidGiveTheirFinding(t, { earlier: name => earlierOf[`invalid/${name}`] ?? [] })
 })
 
 t.test('each fixture\'s earlier-documents comment agrees with the table', async t => {
@@ -79,7 +62,7 @@ t.test('each fixture\'s earlier-documents comment agrees with the table', async 
 })
 
 t.test('every finding of ELDP has a fixture that produces it', async t => {
-  for (const code of Object.keys(eldp.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
+  everyFindingHasAFixture(t)
   t.same(Object.keys(eldp.findings).sort(), [
     'SK-COMMON-001', 'SK-COMMON-002', 'SK-COMMON-003', 'SK-COMMON-004', 'SK-COMMON-005', 'SK-COMMON-006',
     'SK-COMMON-007', 'SK-COMMON-009',
@@ -184,12 +167,9 @@ t.test('a regular ELDP beside a regular one not cancelled is warned, naming it (
 })
 
 t.test('the kind is judged even when the schema fails, and stops at step 3', async t => {
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
+  const { validator } = realValidator(t)
   const broken = read('invalid/SK-ELDP-008.xml').replace('<Vz>4150.00</Vz>', '<Vz>4150</Vz>')
-  const bytes = Buffer.from(broken)
-  const doc = parseXmlBytes(bytes)
-  const found = await validator.validate({ form: eldp, doc, facts: eldp.facts(doc.root), bytes }, { filingDate: FILED, earlier: earlierOf['invalid/SK-ELDP-008.xml']! })
+  const found = await validator.validate(identified(broken), { filingDate: FILED, earlier: earlierOf['invalid/SK-ELDP-008.xml']! })
   t.same(codes(found), ['SK-ELDP-008'], 'the schema error (step 4) waits until the kind is right')
 })
 
@@ -199,12 +179,11 @@ t.test('persons: the insured person\'s rodné číslo and date of birth (SK-COMM
 })
 
 t.test('texts never repeat the value found', async t => {
-  for (const name of invalidFixtures) {
-    for (const f of run(read(`invalid/${name}`), earlierOf[`invalid/${name}`] ?? [])) {
-      // Document numbers are the one value a text may carry ({number}).
-      t.notMatch(`${f.message.en} ${f.message.sk}`.replace(/\bE[0-9]{12}\b/g, ''), /[0-9]{6}|Kováč|Peter|Baláž|Tóth|\bZZ\b|20[0-9]{2}-|4150|4000/, `${f.code} in ${name}`)
-    }
-  }
+  textsNeverRepeat(t, /[0-9]{6}|Kováč|Peter|Baláž|Tóth|\bZZ\b|20[0-9]{2}-|4150|4000/, {
+    earlier: name => earlierOf[`invalid/${name}`] ?? [],
+    // Document numbers are the one value a text may carry ({number}).
+    scrub: text => text.replace(/\bE[0-9]{12}\b/g, ''),
+  })
 })
 
 t.test('module facts, series, number prefix and fields', async t => {
@@ -237,21 +216,11 @@ t.test('module facts, series, number prefix and fields', async t => {
 })
 
 t.test('the real validator: schema, admission and rules over every fixture', async t => {
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
-  const validate = (xml: string, earlier?: readonly EarlierDocument[]): Promise<Finding[]> => {
-    const bytes = Buffer.from(xml)
-    const doc = parseXmlBytes(bytes)
-    const identified: IdentifiedDocument = { form: eldp, doc, facts: eldp.facts(doc.root), bytes }
-    return validator.validate(identified, { filingDate: FILED, ...(earlier ? { earlier } : {}) })
-  }
-  for (const name of validFixtures) t.same(await validate(read(name), earlierOf[name]), [], name)
-  for (const name of invalidFixtures) {
-    t.same(codes(await validate(read(`invalid/${name}`), earlierOf[`invalid/${name}`])), [name.replace(/\.xml$/, '')], name)
-  }
+  const { validate } = realValidator(t)
+  await validatorOverFixtures(t, validate, name => earlierOf[name])
 
   const xml = read('valid-example.xml')
-  const cases: [string, string, string, string, string][] = [
+  const cases: SchemaCase[] = [
     ['unknown kind', xml.replace('<DruhEldp>R<', '<DruhEldp>X<'), 'SK-XSD-006', '/ELDP/DruhEldp', 'Evidenčný list opravný'],
     ['sign in lower case', xml.replace('<ZnakPoistenia>A<', '<ZnakPoistenia>a<'), 'SK-XSD-003', '/ELDP/ObdobiePoistenia[1]/ZnakPoistenia', 'znak poistenia'],
     ['sign of three letters', xml.replace('<ZnakPoistenia>A<', '<ZnakPoistenia>ABC<'), 'SK-XSD-003', '/ELDP/ObdobiePoistenia[1]/ZnakPoistenia', 'znak poistenia'],
@@ -262,7 +231,7 @@ t.test('the real validator: schema, admission and rules over every fixture', asy
     ['no start of the relationship', xml.replace('<DatumVzniku>2024-06-01</DatumVzniku>', ''), 'SK-XSD-002', '/ELDP/PoistnyVztah/DatumVzniku', 'Dátum vzniku'],
     ['no date of birth', xml.replace('<DatumNarodenia>1987-04-12</DatumNarodenia>', ''), 'SK-XSD-002', '/ELDP/Poistenec/DatumNarodenia', 'Dátum narodenia'],
   ]
-  for (const [name, bad, code, path, field] of cases) t.match((await validate(bad))[0], { code, path, field, severity: 'error' }, name)
+  await schemaErrors(t, validate, cases)
   const noPeriod = xml.slice(0, xml.indexOf('  <ObdobiePoistenia>')) + '</ELDP>\n'
   t.match((await validate(noPeriod))[0], { code: 'SK-XSD-002', path: '/ELDP/ObdobiePoistenia', field: 'obdobie poistenia' }, 'no period')
 })

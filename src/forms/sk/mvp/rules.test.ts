@@ -1,35 +1,21 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/index.js'
-import { createValidator, type IdentifiedDocument } from '../../validate.js'
-import { parseXml, parseXmlBytes } from '../../../xml/index.js'
-import { loadCodeLists } from '../../code-lists-file.js'
-import { applyRules, type EarlierDocument } from '../../form-module.js'
+import { parseXml } from '../../../xml/index.js'
+import type { EarlierDocument } from '../../form-module.js'
 import { earlierFromComment } from '../../../../test/helpers/earlier.js'
+import { formRules, type SchemaCase } from '../../../../test/helpers/form-rules.js'
 import { mvp } from './index.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/sk/mvp')
-const codeLists = loadCodeLists()
 // The filing date of the fixtures (as in forms/catalogue.test.ts): the period 2025-03 is its month.
 const FILED = '2025-03-03'
-
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
+const { read, codes, identified, realValidator, schemaErrors, ...rules } = formRules(mvp, { filingDate: FILED })
 
 /** The earlier reports of the period a "documents" fixture assumes (its `<!-- earlier: … -->` comment). */
 const earlierOf = (xml: string): EarlierDocument[] | undefined => earlierFromComment(xml, 'V')
 
 /** Admission and plain rules, as the validator runs them on a schema-valid document. */
-function run(xml: string, earlier?: readonly EarlierDocument[], filingDate = FILED): Finding[] {
-  const { root } = parseXml(xml)
-  return applyRules(mvp, root, { filingDate, codeLists, ...(earlier ? { earlier } : {}) }, [...mvp.admission!, ...mvp.rules])
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
+const run = (xml: string, earlier?: readonly EarlierDocument[], filingDate = FILED): Finding[] => rules.run(xml, filingDate, earlier)
 
 t.test('a negative amount is allowed only in a row that had one in a forwarded report of the period (SK-MVP-009)', async t => {
   const xml = read('valid-maximal.xml')
@@ -59,21 +45,13 @@ t.test('a negative amount is allowed only in a row that had one in a forwarded r
   t.same(paths([doc('forwarded', [1]), doc('forwarded', [2])]), [], 'rows add up over the earlier reports')
 })
 
-function identified(xml: string): IdentifiedDocument {
-  const bytes = Buffer.from(xml)
-  const doc = parseXmlBytes(bytes)
-  return { form: mvp, doc, facts: mvp.facts(doc.root), bytes }
-}
-
 // Every fixture through the real validator: report/fixtures.test.ts.
 t.test('the real validator: schema errors and the order of the input check', async t => {
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
-  const validate = (xml: string, earlier = earlierOf(xml)): Promise<Finding[]> =>
-    validator.validate(identified(xml), { filingDate: FILED, ...(earlier ? { earlier } : {}) })
+  const real = realValidator(t)
+  const validate = (xml: string, earlier = earlierOf(xml)): Promise<Finding[]> => real.validate(xml, earlier)
 
   const xml = read('valid-maximal.xml')
-  const cases: [string, string, string, string, string][] = [
+  const cases: SchemaCase[] = [
     ['missing payday', xml.replace(/<DenVyplaty>[^<]*<\/DenVyplaty>/, ''), 'SK-XSD-002', '/MVP/DenVyplaty', 'Deň výplaty'],
     ['IČPV after the names', xml.replace('<Icpv>202100012345</Icpv>', '').replace('<Meno>Jana</Meno><VynimkaVz>', '<Meno>Jana</Meno><Icpv>202100012345</Icpv><VynimkaVz>'),
       'SK-XSD-001', '/MVP/Priloha/Riadok[1]/Icpv', 'IČPV'],
@@ -87,9 +65,7 @@ t.test('the real validator: schema errors and the order of the input check', asy
     ['no rows', xml.replace(/<Priloha>[\s\S]*<\/Priloha>/, '<Priloha></Priloha>'), 'SK-XSD-002', '/MVP/Priloha/Riadok', 'riadok prílohy'],
     ['month 13', xml.replace('<Obdobie>2025-03<', '<Obdobie>2025-13<'), 'SK-XSD-003', '/MVP/Obdobie', 'Obdobie'],
   ]
-  for (const [name, bad, code, path, field] of cases) {
-    t.match((await validate(bad))[0], { code, path, field, severity: 'error' }, name)
-  }
+  await schemaErrors(t, validate, cases)
 
   // The ordered input check (sk-ezu §6.3): a refused period hides the schema errors of later steps.
   const early = xml.replace('<Obdobie>2025-03<', '<Obdobie>2008-12<').replace(/<DenVyplaty>[^<]*<\/DenVyplaty>/, '')
@@ -158,8 +134,7 @@ function largeMvp(count: number): string {
 t.test('a 20,000-row MVP passes the real validator without findings', async t => {
   const xml = largeMvp(20_000)
   t.comment(`document: ${(Buffer.byteLength(xml) / 1024 / 1024).toFixed(1)} MiB`)
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
+  const { validator } = realValidator(t)
   let started = performance.now()
   const document = identified(xml)
   t.comment(`parse: ${Math.round(performance.now() - started)} ms`)

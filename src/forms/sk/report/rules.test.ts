@@ -1,37 +1,28 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/index.js'
 import { parseXml } from '../../../xml/parse.js'
-import { loadCodeLists } from '../../code-lists-file.js'
 import { applyRules, type EarlierDocument, type FormModule } from '../../form-module.js'
 import { mvp } from '../mvp/index.js'
 import { vpp } from '../vpp/index.js'
 import { cents, hasNegativeAmount, isNegative } from './amounts.js'
 import { earlierFromComment } from '../../../../test/helpers/earlier.js'
+import { codes, formRules } from '../../../../test/helpers/form-rules.js'
 
-const codeLists = loadCodeLists()
 const FILED = '2025-03-03'
-
-function basic(form: FormModule): string {
-  return readFileSync(join(projectRoot, 'test/fixtures/sk', form.type.toLowerCase(), 'valid-basic.xml'), 'utf8')
-}
+const rulesOf = new Map([mvp, vpp].map(form => [form, formRules(form, { filingDate: FILED })]))
 
 /** Admission and plain rules, as the validator runs them on a schema-valid document (without the step cut). */
 function run(form: FormModule, xml: string, filingDate = FILED, earlier?: readonly EarlierDocument[]): Finding[] {
-  const { root } = parseXml(xml)
-  return applyRules(form, root, { filingDate, codeLists, ...(earlier ? { earlier } : {}) }, [...form.admission!, ...form.rules])
+  return rulesOf.get(form)!.run(xml, filingDate, earlier)
 }
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
 
 /** One earlier document per `kind:acceptance:processing`, oldest first, as a fixture's comment names them. */
 const earlier = (spec: string, prefix = 'V'): EarlierDocument[] => earlierFromComment(`<!-- earlier: ${spec} -->`, prefix)!
 
 for (const form of [mvp, vpp]) {
   const P = `SK-${form.type}`
-  const xml = basic(form)
+  const { read, codeLists } = rulesOf.get(form)!
+  const xml = read('valid-basic.xml')
   const withPeriod = (period: string): string => xml.replace('<Obdobie>2025-03<', `<Obdobie>${period}<`)
 
   t.test(`${form.type}: the period runs from 01/2009 up to the month of filing (${P}-001, ${P}-002)`, async t => {

@@ -1,33 +1,15 @@
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { projectRoot } from '../../../lib/paths.js'
-import type { Finding } from '../../../validation/index.js'
-import { createValidator, type IdentifiedDocument } from '../../validate.js'
-import { parseXml, parseXmlBytes } from '../../../xml/parse.js'
-import { loadCodeLists } from '../../code-lists-file.js'
-import { applyRules, type RuleContext } from '../../form-module.js'
+import { parseXml } from '../../../xml/parse.js'
+import { applyRules } from '../../form-module.js'
+import { formRules, type SchemaCase } from '../../../../test/helpers/form-rules.js'
 import { rlfo } from './index.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/sk/rlfo')
-const codeLists = loadCodeLists()
 // The filing date of every fixture (as in forms/catalogue.test.ts); RLFO has no date-relative rule.
 const FILED = '2025-03-03'
-
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
-
-/** Admission and plain rules, as the validator runs them on a schema-valid document (without the step cut). */
-function run(xml: string, filingDate = FILED): Finding[] {
-  const { root } = parseXml(xml)
-  const ctx: RuleContext = { filingDate, codeLists }
-  return [...applyRules(rlfo, root, ctx, rlfo.admission), ...applyRules(rlfo, root, ctx)]
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
-const validFixtures = readdirSync(fixtures).filter(n => n.startsWith('valid-'))
-const invalidFixtures = readdirSync(join(fixtures, 'invalid')).filter(n => n.endsWith('.xml'))
+const {
+  codeLists, read, run, codes, validFixtures,
+  invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat, realValidator, validatorOverFixtures, schemaErrors,
+} = formRules(rlfo, { filingDate: FILED })
 
 /** valid-pe.xml (a PE of Mária, ZEC, 2025-02-03 to 2025-02-14, reason 1) with its dates and reason replaced. */
 function interruption(dates: string, reason = '1'): string {
@@ -49,14 +31,11 @@ t.test('valid fixtures give no finding', async t => {
 })
 
 t.test('every invalid fixture gives exactly its finding', async t => {
-  for (const name of invalidFixtures) {
-    const code = name.replace(/\.xml$/, '')
-    t.same(codes(run(read(`invalid/${name}`))), [code], name)
-  }
+  invalidGiveTheirFinding(t)
 })
 
 t.test('every finding of RLFO has a fixture that produces it', async t => {
-  for (const code of Object.keys(rlfo.findings)) t.ok(existsSync(join(fixtures, 'invalid', `${code}.xml`)), code)
+  everyFindingHasAFixture(t)
 })
 
 t.test('RLFO lists the shared findings it can give, and its own plain ones below 020', async t => {
@@ -159,11 +138,7 @@ t.test('the employer\'s IČO is checked at admission (SK-COMMON-001)', async t =
 })
 
 t.test('texts never repeat the value found', async t => {
-  for (const name of invalidFixtures) {
-    for (const f of run(read(`invalid/${name}`))) {
-      t.notMatch(`${f.message.en} ${f.message.sk}`, /[0-9]{6}|Horváth|Novotn|Baláž|Tóth|Jana|Mária|ZECD4|20[0-9]{2}-/, `${f.code} in ${name}`)
-    }
-  }
+  textsNeverRepeat(t, /[0-9]{6}|Horváth|Novotn|Baláž|Tóth|Jana|Mária|ZECD4|20[0-9]{2}-/)
 })
 
 t.test('module facts, number prefix and fields', async t => {
@@ -190,20 +165,12 @@ t.test('module facts, number prefix and fields', async t => {
 })
 
 t.test('the real validator: schema, admission and rules over every fixture', async t => {
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
-  const validate = (xml: string): Promise<Finding[]> => {
-    const bytes = Buffer.from(xml)
-    const doc = parseXmlBytes(bytes)
-    const identified: IdentifiedDocument = { form: rlfo, doc, facts: rlfo.facts(doc.root), bytes }
-    return validator.validate(identified, { filingDate: FILED })
-  }
-  for (const name of validFixtures) t.same(await validate(read(name)), [], name)
-  for (const name of invalidFixtures) t.same(codes(await validate(read(`invalid/${name}`))), [name.replace(/\.xml$/, '')], name)
+  const { validate } = realValidator(t)
+  await validatorOverFixtures(t, validate)
 
   const xml = read('valid-single-pa.xml')
   const osoba = /<Osoba>[\s\S]*<\/Osoba>/.exec(xml)![0]
-  const cases: [string, string, string, string, string][] = [
+  const cases: SchemaCase[] = [
     ['unknown type', xml.replace('>PA<', '>PR<'), 'SK-XSD-006', '/RLFO/Osoba/Typ', 'RL'],
     ['employee type in lower case', xml.replace('>ZEC<', '>zec<'), 'SK-XSD-003', '/RLFO/Osoba/TypZamestnanca', 'PP (typ pracovného pomeru)'],
     ['employee type too long', xml.replace('>ZEC<', '>ZECDNNPDPPVNXXXX<'), 'SK-XSD-003', '/RLFO/Osoba/TypZamestnanca', 'PP (typ pracovného pomeru)'],
@@ -213,7 +180,7 @@ t.test('the real validator: schema, admission and rules over every fixture', asy
     ['flag as a digit', xml.replace('<DatumOd>', '<Cudzinec>1</Cudzinec><DatumOd>'), 'SK-XSD-003', '/RLFO/Osoba/Cudzinec', 'Cudzinec'],
     ['no entry', xml.replace(osoba, ''), 'SK-XSD-002', '/RLFO/Osoba', 'registračný list'],
   ]
-  for (const [name, bad, code, path, field] of cases) t.match((await validate(bad))[0], { code, path, field, severity: 'error' }, name)
+  await schemaErrors(t, validate, cases)
   const full = xml.replace(osoba, osoba.repeat(300))
   t.notOk((await validate(full)).some(f => f.code.startsWith('SK-XSD-')), '300 entries fit the schema')
   t.match(await validate(xml.replace(osoba, osoba.repeat(301))), [{ code: 'SK-XSD-001', path: '/RLFO/Osoba[301]' }], '301 do not')

@@ -1,34 +1,20 @@
 import t from 'tap'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { projectRoot } from '../../../lib/paths.js'
 import type { Finding } from '../../../validation/index.js'
-import { createValidator, type IdentifiedDocument } from '../../validate.js'
-import { parseXml, parseXmlBytes } from '../../../xml/index.js'
-import { loadCodeLists } from '../../code-lists-file.js'
-import { applyRules, type EarlierDocument } from '../../form-module.js'
+import { parseXml } from '../../../xml/index.js'
+import type { EarlierDocument } from '../../form-module.js'
 import { earlierFromComment } from '../../../../test/helpers/earlier.js'
+import { formRules, type SchemaCase } from '../../../../test/helpers/form-rules.js'
 import { vpp } from './index.js'
 
-const fixtures = join(projectRoot, 'test/fixtures/sk/vpp')
-const codeLists = loadCodeLists()
 // The filing date of the fixtures (as in forms/catalogue.test.ts): the period 2025-03 is its month.
 const FILED = '2025-03-03'
-
-function read(name: string): string {
-  return readFileSync(join(fixtures, name), 'utf8')
-}
+const { read, codes, realValidator, schemaErrors, ...rules } = formRules(vpp, { filingDate: FILED })
 
 /** The earlier reports of the period a "documents" fixture assumes (its `<!-- earlier: … -->` comment). */
 const earlierOf = (xml: string): EarlierDocument[] | undefined => earlierFromComment(xml, 'Y')
 
 /** Admission and plain rules, as the validator runs them on a schema-valid document. */
-function run(xml: string, earlier?: readonly EarlierDocument[], filingDate = FILED): Finding[] {
-  const { root } = parseXml(xml)
-  return applyRules(vpp, root, { filingDate, codeLists, ...(earlier ? { earlier } : {}) }, [...vpp.admission!, ...vpp.rules])
-}
-
-const codes = (findings: readonly Finding[]): string[] => findings.map(f => f.code).sort()
+const run = (xml: string, earlier?: readonly EarlierDocument[], filingDate = FILED): Finding[] => rules.run(xml, filingDate, earlier)
 
 t.test('a negative amount is allowed only in a row that had one in a forwarded report of the period (SK-VPP-009)', async t => {
   const xml = read('valid-maximal.xml')
@@ -41,21 +27,13 @@ t.test('a negative amount is allowed only in a row that had one in a forwarded r
   t.same(paths(earlier('unprocessed')), ['/VPP/Priloha/Riadok[1]/Np/Vz', '/VPP/Priloha/Riadok[2]/Np/Vz'])
 })
 
-function identified(xml: string): IdentifiedDocument {
-  const bytes = Buffer.from(xml)
-  const doc = parseXmlBytes(bytes)
-  return { form: vpp, doc, facts: vpp.facts(doc.root), bytes }
-}
-
 // Every fixture through the real validator: report/fixtures.test.ts.
 t.test('the real validator: schema errors and the order of the input check', async t => {
-  const validator = createValidator(codeLists, { workers: 1 })
-  t.teardown(() => validator.close())
-  const validate = (xml: string, earlier = earlierOf(xml)): Promise<Finding[]> =>
-    validator.validate(identified(xml), { filingDate: FILED, ...(earlier ? { earlier } : {}) })
+  const real = realValidator(t)
+  const validate = (xml: string, earlier = earlierOf(xml)): Promise<Finding[]> => real.validate(xml, earlier)
 
   const xml = read('valid-maximal.xml')
-  const cases: [string, string, string, string, string][] = [
+  const cases: SchemaCase[] = [
     ['missing insurance role', xml.replace('<PoistnaRola>PP</PoistnaRola>', ''), 'SK-XSD-002', '/VPP/Priloha/Riadok[2]/PoistnaRola', 'poistná rola'],
     ['unknown insurance role', xml.replace('<PoistnaRola>PP<', '<PoistnaRola>DO<'), 'SK-XSD-006', '/VPP/Priloha/Riadok[2]/PoistnaRola', 'poistná rola'],
     ['role in lower case', xml.replace('<PoistnaRola>PP<', '<PoistnaRola>pp<'), 'SK-XSD-006', '/VPP/Priloha/Riadok[2]/PoistnaRola', 'poistná rola'],
@@ -67,9 +45,7 @@ t.test('the real validator: schema errors and the order of the input check', asy
       'SK-XSD-001', '/VPP/Priloha/Riadok[1]/VynimkaVz', 'Výnimka VZ'],
     ['no total', xml.replace(/<PoistneSpolu>[^<]*<\/PoistneSpolu>/, ''), 'SK-XSD-002', '/VPP/Suhrn/PoistneSpolu', 'Poistné a príspevky k úhrade'],
   ]
-  for (const [name, bad, code, path, field] of cases) {
-    t.match((await validate(bad))[0], { code, path, field, severity: 'error' }, name)
-  }
+  await schemaErrors(t, validate, cases)
   const early = xml.replace('<Obdobie>2025-03<', '<Obdobie>2025-04<').replace('<PoistnaRola>PP</PoistnaRola>', '')
   t.same(codes(await validate(early)), ['SK-VPP-002'], 'the period (step 2) before the schema (step 4)')
 })
