@@ -32,8 +32,10 @@ export interface FormRulesOptions {
 }
 
 export interface InvalidOptions {
-  /** The findings a fixture gives besides the one it is named for. */
-  readonly besides?: (code: string) => readonly string[]
+  /** Findings every invalid fixture gives besides the one it is named for. */
+  readonly always?: readonly string[]
+  /** Findings the fixture named for a code gives besides that one (all caused by the same edit). */
+  readonly also?: Readonly<Record<string, readonly string[]>>
   /** The earlier documents a fixture (`invalid/<name>`) assumes. */
   readonly earlier?: (name: string) => readonly EarlierDocument[] | undefined
 }
@@ -87,11 +89,17 @@ export function formRules(form: FormModule, { filingDate }: FormRulesOptions) {
     }
   }
 
-  /** Every invalid fixture gives exactly the finding it is named for (and those `besides` names). */
-  function invalidGiveTheirFinding(t: Test, { besides = () => [], earlier }: InvalidOptions = {}): void {
+  /** There are at least `atLeast` valid fixtures, and each gives no finding. */
+  function validGiveNoFinding(t: Test, atLeast: number): void {
+    t.ok(validFixtures.length >= atLeast)
+    for (const name of validFixtures) t.same(codes(run(read(name))), [], name)
+  }
+
+  /** Every invalid fixture gives exactly the finding it is named for (and those `always` and `also` name). */
+  function invalidGiveTheirFinding(t: Test, { always = [], also = {}, earlier }: InvalidOptions = {}): void {
     for (const name of invalidFixtures) {
       const code = name.replace(/\.xml$/, '')
-      t.same(codes(run(read(`invalid/${name}`), filingDate, earlier?.(name))), [code, ...besides(code)].sort(), name)
+      t.same(codes(run(read(`invalid/${name}`), filingDate, earlier?.(name))), [code, ...always, ...(also[code] ?? [])].sort(), name)
     }
   }
 
@@ -147,6 +155,6 @@ export function formRules(form: FormModule, { filingDate }: FormRulesOptions) {
 
   return {
     fixtures, codeLists: lists, read, run, codes, validFixtures, invalidFixtures, textOf, noErrorToday, validFixturesFiledOn,
-    invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat, identified, realValidator, validatorOverFixtures, schemaErrors,
+    validGiveNoFinding, invalidGiveTheirFinding, everyFindingHasAFixture, textsNeverRepeat, identified, realValidator, validatorOverFixtures, schemaErrors,
   }
 }
