@@ -109,6 +109,15 @@ export interface FormModule {
   readonly checkStep?: (finding: Finding) => number
 }
 
+/**
+ * What a shipped form's type and country name (DOCUMENTS.md §1.1): its language, namespace `urn:ehrs:<country>:<type>:1`,
+ * root element `<TYPE>` and schema `xsd/<type>.xsd`.
+ */
+export function formNames(country: Country, type: string): Pick<FormModule, 'type' | 'country' | 'language' | 'namespace' | 'root' | 'xsd'> {
+  const name = type.toLowerCase()
+  return { type, country, language: country === 'SI' ? 'sl' : 'sk', namespace: `urn:ehrs:${country.toLowerCase()}:${name}:1`, root: type, xsd: `${name}.xsd` }
+}
+
 export type { Finding }
 
 /** Where an absent child would be: its path, on the line of the parent that is present. */

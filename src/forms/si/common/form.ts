@@ -1,4 +1,4 @@
-import type { FormModule, Rule } from '../../form-module.js'
+import { formNames, type FormModule, type Rule } from '../../form-module.js'
 import type { FindingDef } from '../../../validation/index.js'
 import { indexByCode, siFacts } from './module.js'
 import { siRegister, type SiRegisterContext } from './register.js'
@@ -24,14 +24,8 @@ export interface SiFormSpec {
  * findings keyed by full code, and processed at once (after PROCESSING_DELAY) into the register.
  */
 export function siForm(spec: SiFormSpec): FormModule {
-  const name = spec.type.toLowerCase()
   return Object.freeze({
-    type: spec.type,
-    country: 'SI',
-    language: 'sl',
-    namespace: `urn:ehrs:si:${name}:1`,
-    root: spec.type,
-    xsd: `${name}.xsd`,
+    ...formNames('SI', spec.type),
     lifecycle: 'process',
     register: siRegister(spec.insuranceKind, spec.fieldOf, spec.apply),
     insuranceKind: spec.insuranceKind,

@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../../xml/index.js'
 import type { FindingDef } from '../../../validation/index.js'
-import type { FormModule, LifecycleStart, Rule } from '../../form-module.js'
+import { formNames, type FormModule, type LifecycleStart, type Rule } from '../../form-module.js'
 import type { FormRegister } from '../../register.js'
 import { indexByCode } from '../../si/common/module.js'
 import { skCheckStep, skFacts } from './module.js'
@@ -29,14 +29,8 @@ export interface SkFormSpec {
  * RLFO opens, which every SK document is checked against.
  */
 export function skForm(spec: SkFormSpec): FormModule {
-  const name = spec.type.toLowerCase()
   return Object.freeze({
-    type: spec.type,
-    country: 'SK',
-    language: 'sk',
-    namespace: `urn:ehrs:sk:${name}:1`,
-    root: spec.type,
-    xsd: `${name}.xsd`,
+    ...formNames('SK', spec.type),
     lifecycle: spec.lifecycle,
     register: spec.register,
     insuranceKind: 'RLFO',
