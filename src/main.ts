@@ -8,7 +8,7 @@ import { buildServer } from './transport/server.js'
 import { listenAdmin } from './transport/admin.js'
 import { adminSocketPath } from './operator/index.js'
 import { databaseLogging, lifecycleLogging, loggerOptions } from './logger.js'
-import { systemClock } from './lib/clock.js'
+import { systemClock } from './lib/index.js'
 import { resolveTls, registerDemoClient } from './dev-setup.js'
 
 /** `npm start`: config → database → migrations → services → HTTPS listener; drains on SIGTERM. */

@@ -1,7 +1,7 @@
 import type { Config } from './config.js'
 import { createDatabaseMonitor, type DatabaseMonitor } from './db/monitor.js'
 import { databaseFaultCause, DatabaseUnavailableError, type DbHandle } from './db/index.js'
-import type { Clock } from './lib/clock.js'
+import type { Clock } from './lib/index.js'
 import { loadCodeLists } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'
 import { createXsdValidator, parseXmlBytes, type XmlElement } from './xml/index.js'

@@ -1,6 +1,6 @@
 import { GatewayError } from '../problems.js'
 import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/index.js'
-import { within } from '../lib/timeout.js'
+import { within, createBatcher, sha256Hex, newId, localDate, type Clock } from '../lib/index.js'
 import { authorizeFiling } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
 import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
@@ -9,12 +9,7 @@ import { initialState, type Lifecycle } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/index.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries } from './earlier.js'
-import { createBatcher } from '../lib/batcher.js'
 import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
-import { sha256Hex } from '../lib/hash.js'
-import { newId } from '../lib/ids.js'
-import { localDate } from '../lib/dates.js'
-import type { Clock } from '../lib/clock.js'
 
 export interface Submission {
   readonly caller: Caller

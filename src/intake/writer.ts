@@ -5,9 +5,7 @@ import { messageRow, type Arrival } from '../messagelog/index.js'
 import { appendStates, scheduleTimers, type NewTimer } from '../lifecycle/index.js'
 import type { DocumentState } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
-import { newId } from '../lib/ids.js'
-import { localDate } from '../lib/dates.js'
-import { createBatcher } from '../lib/batcher.js'
+import { newId, localDate, createBatcher } from '../lib/index.js'
 
 /** A validated document ready to be stored. */
 export interface NewDocument {

@@ -1,7 +1,6 @@
 import type { Db } from '../db/index.js'
 import type { Finding } from '../validation/index.js'
-import { newId } from '../lib/ids.js'
-import { sha256Hex } from '../lib/hash.js'
+import { newId, sha256Hex } from '../lib/index.js'
 
 export { verifyStoredBodies, type BodiesVerdict, type BodyFault } from './verify.js'
 

@@ -1,5 +1,5 @@
 /** M1's own plain rules (DOCUMENTS.md §2.2–2.4, si-forms §4); the shared blocks are checked by si/common. */
-import { daysBetween } from '../../../lib/dates.js'
+import { daysBetween } from '../../../lib/index.js'
 import type { FindingDef } from '../../../validation/index.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'

@@ -1,5 +1,5 @@
 /** M2's own plain rules (DOCUMENTS.md §2.5, si-forms §6); the shared blocks are checked by si/common. */
-import { daysBetween } from '../../../lib/dates.js'
+import { daysBetween } from '../../../lib/index.js'
 import { descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'
 import { checkCode, checkFixedBlock, checkInsuredEmso, checkObligor } from '../common/rules.js'

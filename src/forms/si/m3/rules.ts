@@ -2,7 +2,7 @@
  * M3's own plain rules (DOCUMENTS.md §2.6, si-forms §5); the shared blocks are checked by si/common.
  * Whether the key names an open (01) or closed (16) insurance, and equals the M1, is a register rule.
  */
-import { daysBetween } from '../../../lib/dates.js'
+import { daysBetween } from '../../../lib/index.js'
 import { child, descend, type XmlElement } from '../../../xml/element.js'
 import type { Rule } from '../../form-module.js'
 import { missingChild, siCommonRules } from '../common/rules.js'
