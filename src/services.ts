@@ -1,6 +1,5 @@
 import type { Config } from './config.js'
-import { createDatabaseMonitor, type DatabaseMonitor } from './db/monitor.js'
-import { databaseFaultCause, DatabaseUnavailableError, type DbHandle } from './db/index.js'
+import { createDatabaseMonitor, databaseFaultCause, DatabaseUnavailableError, type DatabaseMonitor, type DbHandle } from './db/index.js'
 import type { Clock } from './lib/index.js'
 import { loadCodeLists } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'

@@ -3,7 +3,7 @@
  * Whether the key names an open (01) or closed (16) insurance, and equals the M1, is a register rule.
  */
 import { daysBetween } from '../../../lib/index.js'
-import { child, descend, type XmlElement } from '../../../xml/element.js'
+import { child, descend, type XmlElement } from '../../../xml/index.js'
 import type { Rule } from '../../form-module.js'
 import { missingChild, siCommonRules } from '../common/rules.js'
 import { m3Findings as F } from './findings.js'

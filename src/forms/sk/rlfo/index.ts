@@ -1,4 +1,4 @@
-import type { XmlElement } from '../../../xml/element.js'
+import type { XmlElement } from '../../../xml/index.js'
 import type { FormModule } from '../../form-module.js'
 import { indexByCode } from '../../si/common/module.js'
 import { skCommonFindings } from '../common/findings.js'
