@@ -3,7 +3,7 @@ import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/ind
 import { within, createBatcher, sha256Hex, newId, localDate, type Clock } from '../lib/index.js'
 import { authorizeFiling } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
-import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
+import { messageRow, recordMessage, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
 import { initialState, type Lifecycle } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/index.js'
@@ -83,7 +83,7 @@ export function createIntake(
   const writer = createDocumentWriter(db)
   // Refusals of admission control can come in floods: their rows go to the database many at a time.
   const unread = createBatcher<ReturnType<typeof messageRow>, void>(async rows => {
-    await db.insertInto('message_log').values([...rows]).execute()
+    await recordMessageRows(db, rows)
     return rows.map(() => undefined)
   })
   const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, error => options.onMessageLogError?.(error))

@@ -55,6 +55,14 @@ export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'
   }
 }
 
+/** A message-log row as messageRow builds it. */
+export type MessageRow = ReturnType<typeof messageRow>
+
+/** Appends rows built by messageRow at once; `db` may be the caller's transaction (a batch of documents). */
+export async function recordMessageRows(db: Db, rows: readonly MessageRow[]): Promise<void> {
+  await db.insertInto('message_log').values([...rows]).execute()
+}
+
 /** Appends one message; returns its id. */
 export async function recordMessage(db: Db, arrival: Arrival, outcome: Outcome): Promise<string> {
   const id = newId(arrival.receivedAt.getTime())
