@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, dirname, resolve } from 'node:path'
-import { projectRoot } from '../src/lib/paths.js'
+import { projectRoot } from '../src/lib/index.js'
 
 /** The import arrows of STYLE.md §2, read from the import lines of src/. */
 const srcDir = join(projectRoot, 'src')
