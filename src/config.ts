@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { durationPattern, parseDuration, parseSize, sizePattern } from './lib/durations.js'
+import { durationPattern, parseDuration, parseSize, sizePattern } from './lib/index.js'
 
 /** The only reader of process.env: every variable of SPEC.md §2, validated once at start. */
 const duration = (fallback: string) =>

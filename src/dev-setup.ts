@@ -4,7 +4,7 @@ import type { Config } from './config.js'
 import type { Db } from './db/index.js'
 import { ensureDevPki, fingerprint, readPemCertificates, type DevPki } from './pki/index.js'
 import { addClient, addMandate } from './operator/index.js'
-import type { TlsMaterial } from './transport/server.js'
+import type { TlsMaterial } from './transport/index.js'
 
 export const devPkiDir = resolve('certs-dev')
 

@@ -1,14 +1,12 @@
 import { relative, resolve } from 'node:path'
 import { pino } from 'pino'
 import { loadConfig, ConfigError, type Config } from './config.js'
-import { openDb, migrateToLatest } from './db/index.js'
-import { lockDataDir } from './db/lock.js'
+import { openDb, migrateToLatest, lockDataDir } from './db/index.js'
 import { createServices } from './services.js'
-import { buildServer } from './transport/server.js'
-import { listenAdmin } from './transport/admin.js'
+import { buildServer, listenAdmin } from './transport/index.js'
 import { adminSocketPath } from './operator/index.js'
 import { databaseLogging, lifecycleLogging, loggerOptions } from './logger.js'
-import { systemClock } from './lib/clock.js'
+import { systemClock } from './lib/index.js'
 import { resolveTls, registerDemoClient } from './dev-setup.js'
 
 /** `npm start`: config → database → migrations → services → HTTPS listener; drains on SIGTERM. */

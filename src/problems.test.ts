@@ -2,7 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { problems, RETIRED_CODES, GatewayError } from './problems.js'
-import { projectRoot } from './lib/paths.js'
+import { projectRoot } from './lib/index.js'
 
 const openapi = readFileSync(join(projectRoot, 'openapi.yaml'), 'utf8')
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')

@@ -1,7 +1,7 @@
 import t from 'tap'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, dirname, resolve } from 'node:path'
-import { projectRoot } from '../src/lib/paths.js'
+import { projectRoot } from '../src/lib/index.js'
 import { documentTypes, forms } from '../src/forms/index.js'
 import { formGaps } from './helpers/form-gaps.js'
 import { fixturesDir } from './helpers/paths.js'
@@ -28,7 +28,7 @@ const files = sources(srcDir).map(path => {
     ...[...text.matchAll(/^export\s+(?:type\s+)?(?:\*(?:\s+as\s+\w+)?|\{[^}]*\})\s*from\s*['"]([^'"]+)['"]/gm)].map(m => m[1]!),
   ]
   const local = imports.filter(i => i.startsWith('.')).map(i => relative(srcDir, resolve(dirname(path), i)).replace(/\.js$/, ''))
-  return { file: relative(srcDir, path), area: relative(srcDir, path).split('/')[0]!.replace(/\.ts$/, ''), local, packages: imports.filter(i => !i.startsWith('.')) }
+  return { file: relative(srcDir, path), area: relative(srcDir, path).split('/')[0]!.replace(/\.ts$/, ''), local, packages: imports.filter(i => !i.startsWith('.')), text }
 })
 
 // Test-only packages (the OpenAPI linter, ajv for response conformance, the soap client) are allowed nowhere in src/.
@@ -48,6 +48,18 @@ t.test('nothing imports the transports or the CLI', async t => {
       if ((area === 'transport' && f.area !== 'transport' && f.file !== 'main.ts' && f.file !== 'dev-setup.ts') || (area === 'cli' && f.area !== 'cli')) {
         t.fail(`${f.file} imports ${target}`)
       }
+    }
+  }
+  t.pass('checked')
+})
+
+t.test('outside a folder, only its index.ts is imported', async t => {
+  // A target `x/y/z` is another folder's file unless it is `x/index`; a root module (`problems`, `config`) has no folder.
+  for (const f of files) {
+    for (const target of f.local) {
+      const [area, ...rest] = target.split('/')
+      if (rest.length === 0 || area === f.area || rest.join('/') === 'index') continue
+      t.fail(`${f.file} imports ${target}: import ${area}/index.ts instead`)
     }
   }
   t.pass('checked')
@@ -183,4 +195,58 @@ t.test('the list of document types is written once: OpenAPI and the WSDL agree w
   for (const f of files.filter(x => x.area !== 'forms')) {
     t.notOk(quoted.test(readFileSync(join(srcDir, f.file), 'utf8')), `${f.file} names no form type`)
   }
+})
+
+/**
+ * The one folder of src/ that writes each table (migrations/ aside); every other folder asks it. The same owners
+ * are noted in src/db/schema.ts. A table of the Database interface that is missing here fails the test below.
+ */
+const tableOwners: Record<string, string> = {
+  clients: 'operator', client_certificates: 'operator', mandates: 'operator', software_certifications: 'operator',
+  message_log: 'messagelog',
+  documents: 'intake', document_counters: 'intake', idempotency_keys: 'intake',
+  document_states: 'lifecycle', events: 'lifecycle', timers: 'lifecycle', register_checks: 'lifecycle',
+  back_office_answers: 'processing',
+  audit_log: 'audit', audit_head: 'audit',
+  insurances: 'register', insurance_events: 'register',
+}
+
+/** The tables of `Database` in src/db/schema.ts, read from its text. */
+function databaseTables(): string[] {
+  const schema = readFileSync(join(srcDir, 'db', 'schema.ts'), 'utf8')
+  const body = /^export interface Database \{([^}]*)\}/m.exec(schema)?.[1]
+  if (body === undefined) throw new Error('src/db/schema.ts has no Database interface')
+  return [...body.matchAll(/^\s*(\w+)\??:/gm)].map(m => m[1]!)
+}
+
+/** Each write a file makes, as `[table, how]`: Kysely's builders, and insert/update/delete/merge in sql`…` text. */
+function writes(text: string): Array<[table: string | undefined, how: string]> {
+  const found: Array<[string | undefined, string]> = []
+  for (const m of text.matchAll(/\b(insertInto|updateTable|deleteFrom|mergeInto)\(\s*(?:['"`]([a-z_]+)\b)?/g)) {
+    found.push([m[2], `${m[1]}(${m[2] === undefined ? '…' : `'${m[2]}'`})`])
+  }
+  for (const template of text.matchAll(/\bsql(?:<[^`]*?>)?`([^`]*)`/g)) {
+    for (const m of template[1]!.matchAll(/\b(insert\s+into|update|delete\s+from|merge\s+into)\s+"?([a-z_]+)/gi)) {
+      found.push([m[2]!.toLowerCase(), `sql\`${m[1]!.toLowerCase()} ${m[2]}\``])
+    }
+  }
+  return found
+}
+
+t.test('each table has one owning module', async t => {
+  const tables = databaseTables()
+  t.ok(tables.length > 0, 'the Database interface lists tables')
+  for (const table of tables) t.ok(tableOwners[table], `${table} has an owner in tableOwners`)
+  for (const table of Object.keys(tableOwners)) t.ok(tables.includes(table), `${table} of tableOwners is a table of Database`)
+  for (const f of files) {
+    for (const [table, how] of writes(f.text)) {
+      if (table === undefined) t.fail(`${f.file}: ${how} names its table in a variable; write each table by its name`)
+      else if (!tables.includes(table)) {
+        // `update set` of `on conflict do update set` and the like: a word that is no table is no write of one.
+        if (how.startsWith('sql')) continue
+        t.fail(`${f.file}: ${how} writes a table that Database does not have`)
+      } else if (tableOwners[table] !== f.area) t.fail(`${f.file}: ${how} writes ${table}, which ${tableOwners[table]}/ owns: call a function of ${tableOwners[table]}/index.ts`)
+    }
+  }
+  t.pass('checked')
 })

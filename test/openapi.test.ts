@@ -1,7 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { lint, loadConfig } from '@redocly/openapi-core'
-import { projectRoot } from '../src/lib/paths.js'
+import { projectRoot } from '../src/lib/index.js'
 import { problems, type ProblemCode } from '../src/problems.js'
 import { isJsonMediaType, openapi, openapiPath, operations, pointer, resolve, schemaErrors } from './helpers/openapi.js'
 

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
-import { sha256Hex } from '../lib/hash.js'
+import { sha256Hex } from '../lib/index.js'
 
 /** The `prev_hash` of the first entry. */
 export const GENESIS = '0'.repeat(64)

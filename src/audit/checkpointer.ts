@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/index.js'
-import type { Clock } from '../lib/clock.js'
+import type { Clock } from '../lib/index.js'
 import { checkpointFiles, writeCheckpoint, type CheckpointReason, type CheckpointSigner, type WrittenCheckpoint } from './checkpoints.js'
 
 export interface CheckpointerOptions {

@@ -3,7 +3,7 @@ import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readF
 import { dirname, join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/index.js'
-import { sha256Hex } from '../lib/hash.js'
+import { sha256Hex } from '../lib/index.js'
 import { microsecondTime } from './chain.js'
 import { appendAudit } from './append.js'
 

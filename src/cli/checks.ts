@@ -1,8 +1,7 @@
 import { statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { checkDavcna, checkDic, forms } from '../forms/index.js'
-import { isCalendarDate } from '../lib/dates.js'
-import { uuidPattern } from '../lib/ids.js'
+import { isCalendarDate, uuidPattern } from '../lib/index.js'
 import { normalizeFingerprint } from '../pki/index.js'
 import { UsageError } from './args.js'
 

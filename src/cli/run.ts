@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { loadConfig, type Config } from '../config.js'
-import { projectRoot } from '../lib/paths.js'
+import { projectRoot } from '../lib/index.js'
 import { parseCommand, UsageError, type ParsedCommand } from './args.js'
 import { commands, groups, type Command, type CommandContext, type Plan } from './commands.js'
 import { commandHelp, usage } from './usage.js'

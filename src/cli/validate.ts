@@ -4,7 +4,7 @@ import { GatewayError } from '../problems.js'
 import { loadCodeLists } from '../forms/index.js'
 import { createValidator } from '../forms/index.js'
 import type { Finding } from '../validation/index.js'
-import { localDate } from '../lib/dates.js'
+import { localDate } from '../lib/index.js'
 
 export interface FileVerdict {
   readonly file: string

@@ -10,6 +10,11 @@ export type { Database } from './schema.js'
 export * from './schema.js'
 export { migrateToLatest, pendingMigrations } from './migrate.js'
 export { databaseFaultCause, DatabaseUnavailableError } from './faults.js'
+/** Health of the database as its queries and probes see it: one outage, each cause reported once. */
+export { createDatabaseMonitor } from './monitor.js'
+export type { DatabaseMonitor, DatabaseMonitorHooks } from './monitor.js'
+/** Keeps a second process (server or direct CLI run) off the same PGlite data folder. */
+export { lockDataDir } from './lock.js'
 
 /** A Kysely instance or a transaction: queries take it first, so the caller owns the transaction. */
 export type Db = Kysely<Database> | Transaction<Database>

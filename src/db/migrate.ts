@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
 import { FileMigrationProvider, Migrator, type Kysely } from 'kysely'
-import { projectRoot } from '../lib/paths.js'
+import { projectRoot } from '../lib/index.js'
 
 /** Compiled migrations live in dist/migrations; their sources in migrations/ are numbered and forward-only. */
 const migrationFolder = path.join(projectRoot, 'dist', 'migrations')

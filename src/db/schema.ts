@@ -203,23 +203,41 @@ export interface RegisterChecksTable {
   accepted: boolean
 }
 
+/** The tables. Each is written only from the folder of src/ that owns it (test/architecture.test.ts). */
 export interface Database {
+  /** Owned by operator/. */
   clients: ClientsTable
+  /** Owned by operator/. */
   client_certificates: ClientCertificatesTable
+  /** Owned by operator/. */
   mandates: MandatesTable
+  /** Owned by operator/. */
   software_certifications: SoftwareCertificationsTable
+  /** Owned by messagelog/. */
   message_log: MessageLogTable
+  /** Owned by intake/. */
   documents: DocumentsTable
+  /** Owned by lifecycle/. */
   document_states: DocumentStatesTable
+  /** Owned by lifecycle/. */
   events: EventsTable
+  /** Owned by processing/. */
   back_office_answers: BackOfficeAnswersTable
+  /** Owned by intake/. */
   document_counters: DocumentCountersTable
+  /** Owned by intake/. */
   idempotency_keys: IdempotencyKeysTable
+  /** Owned by audit/. */
   audit_log: AuditLogTable
+  /** Owned by audit/. */
   audit_head: AuditHeadTable
+  /** Owned by register/. */
   insurances: InsurancesTable
+  /** Owned by register/. */
   insurance_events: InsuranceEventsTable
+  /** Owned by lifecycle/. */
   timers: TimersTable
+  /** Owned by lifecycle/. */
   register_checks: RegisterChecksTable
 }
 

@@ -8,8 +8,7 @@ import type { Finding } from '../validation/index.js'
 import { countryOf } from '../forms/index.js'
 export { stateLabel, acceptanceLabels, processingLabels } from './states.js'
 export type { Acceptance, Processing, DocumentState } from './states.js'
-import { uuidPattern } from '../lib/ids.js'
-import { isPeriod, localDate, parseInstant } from '../lib/dates.js'
+import { uuidPattern, isPeriod, localDate, parseInstant } from '../lib/index.js'
 
 /** The document as clients see it (SPEC.md §4). */
 export interface DocumentView {

@@ -1,4 +1,4 @@
-import type { Country } from '../forms/form-module.js'
+import type { Country } from '../forms/index.js'
 
 /** State codes of SPEC.md §4a, with the official wording (EZU for sk; our Slovenian rendering for sl). */
 export const acceptanceLabels = {

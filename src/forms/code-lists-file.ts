@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { projectRoot } from '../lib/paths.js'
+import { projectRoot } from '../lib/index.js'
 import type { CodeCheck, CodeList, CodeListEntry, CodeLists } from './code-lists.js'
 
 /**

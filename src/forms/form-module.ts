@@ -1,4 +1,4 @@
-import type { XmlElement } from '../xml/element.js'
+import type { XmlElement } from '../xml/index.js'
 import { makeFinding, type FindingDef, type FormLanguage, type Finding, type FindingLocation, type FindingParams } from '../validation/index.js'
 import type { CodeLists } from './code-lists.js'
 import type { FormRegister } from './register.js'

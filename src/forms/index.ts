@@ -34,6 +34,8 @@ export { forms, findForm, formOf, countryOf, registerForm, loadFormModules, life
 export type { FormRegister, Register, RegisterDocument, RegisterScope, RegisterCheck, Insurance, InsuranceEvent } from './register.js'
 export { checkDavcna } from './si/common/identifiers.js'
 export { checkDic } from './sk/common/identifiers.js'
+/** Slovak documents: whether an earlier document got as far as being forwarded to the authority (sk-ezu §3.3). */
+export { wasForwarded } from './sk/common/rules.js'
 export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart } from './form-module.js'
 export type { CodeLists } from './code-lists.js'
 export { createValidator, identifyDocument, judgeDocument, admitDocument, schemaDir, xsdOptions } from './validate.js'

@@ -6,7 +6,7 @@ import { applyRules, type FormModule, type DocumentFacts, type RuleContext } fro
 import type { CodeLists } from './code-lists.js'
 import type { Finding } from '../validation/index.js'
 import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from '../validation/index.js'
-import { projectRoot } from '../lib/paths.js'
+import { projectRoot } from '../lib/index.js'
 
 /** A parsed document whose type is known. */
 export interface IdentifiedDocument {

@@ -1,5 +1,5 @@
 import { databaseFaultCause, type Db } from '../db/index.js'
-import { createBatcher } from '../lib/batcher.js'
+import { createBatcher } from '../lib/index.js'
 import type { Environment } from './caller.js'
 
 /** A registered certificate with its client, as the caller hook reads it. */

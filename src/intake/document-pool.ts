@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/worker-pool.js'
+import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/index.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
 import { formOf, type DocumentFacts, type EarlierDocument, type FormModule } from '../forms/index.js'
 import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import { currentStates } from '../lifecycle/index.js'
 import type { EarlierSource } from './document-pool.js'
-import { wasForwarded } from '../forms/sk/common/rules.js'
+import { wasForwarded } from '../forms/index.js'
 
 /** The documents a "documents" rule compares a new one with (DOCUMENTS.md §1.6). */
 export interface SeriesKey {

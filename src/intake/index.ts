@@ -1,20 +1,15 @@
 import { GatewayError } from '../problems.js'
 import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/index.js'
-import { within } from '../lib/timeout.js'
+import { within, createBatcher, sha256Hex, newId, localDate, type Clock } from '../lib/index.js'
 import { authorizeFiling } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
-import { messageRow, recordMessage, type Arrival } from '../messagelog/index.js'
+import { messageRow, recordMessage, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
 import { initialState, type Lifecycle } from '../lifecycle/index.js'
 import { hasErrors, type Finding } from '../validation/index.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries } from './earlier.js'
-import { createBatcher } from '../lib/batcher.js'
 import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
-import { sha256Hex } from '../lib/hash.js'
-import { newId } from '../lib/ids.js'
-import { localDate } from '../lib/dates.js'
-import type { Clock } from '../lib/clock.js'
 
 export interface Submission {
   readonly caller: Caller
@@ -88,7 +83,7 @@ export function createIntake(
   const writer = createDocumentWriter(db)
   // Refusals of admission control can come in floods: their rows go to the database many at a time.
   const unread = createBatcher<ReturnType<typeof messageRow>, void>(async rows => {
-    await db.insertInto('message_log').values([...rows]).execute()
+    await recordMessageRows(db, rows)
     return rows.map(() => undefined)
   })
   const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, error => options.onMessageLogError?.(error))

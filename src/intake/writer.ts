@@ -1,13 +1,11 @@
 import { sql } from 'kysely'
 import { databaseFaultCause, type Db } from '../db/index.js'
 import { appendAudit, type AuditEntry } from '../audit/index.js'
-import { messageRow, type Arrival } from '../messagelog/index.js'
+import { messageRow, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { appendStates, scheduleTimers, type NewTimer } from '../lifecycle/index.js'
 import type { DocumentState } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
-import { newId } from '../lib/ids.js'
-import { localDate } from '../lib/dates.js'
-import { createBatcher } from '../lib/batcher.js'
+import { newId, localDate, createBatcher } from '../lib/index.js'
 
 /** A validated document ready to be stored. */
 export interface NewDocument {
@@ -78,9 +76,7 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
     for (const doc of docs) await doc.admit?.(trx)
     const numbers = await allocateNumbers(trx, docs)
     const messageIds = docs.map(d => newId(d.arrival.receivedAt.getTime()))
-    await trx.insertInto('message_log').values(docs.map((d, i) => ({
-      ...messageRow(messageIds[i]!, d.arrival, { status: 201, findings: d.findings, documentId: d.id }),
-    }))).execute()
+    await recordMessageRows(trx, docs.map((d, i) => messageRow(messageIds[i]!, d.arrival, { status: 201, findings: d.findings, documentId: d.id })))
     await trx.insertInto('documents').values(docs.map((d, i) => ({
       id: d.id, client_id: d.clientId, environment: d.environment, type: d.type, number: numbers[i]!,
       receipt_number: d.hasReceiptNumber ? numbers[i]! : null, employer: d.employer, period: d.period, kind: d.kind,

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
-import { newId } from '../lib/ids.js'
+import { newId } from '../lib/index.js'
 
 export interface NewState extends DocumentState {
   readonly documentId: string

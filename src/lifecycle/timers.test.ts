@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Db, TimerRow } from '../db/index.js'
-import { newId } from '../lib/ids.js'
+import { newId } from '../lib/index.js'
 import { createTimerRunner, scheduleTimers, type TimerHandler } from './timers.js'
 import { testDb } from '../../test/helpers/db.js'
 

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { databaseFaultCause, type Db, type TimerRow } from '../db/index.js'
-import type { Clock } from '../lib/clock.js'
+import type { Clock } from '../lib/index.js'
 
 /** A timed transition to schedule (SPEC.md §8). */
 export interface NewTimer {

@@ -1,7 +1,6 @@
 import type { Db } from '../db/index.js'
 import type { Finding } from '../validation/index.js'
-import { newId } from '../lib/ids.js'
-import { sha256Hex } from '../lib/hash.js'
+import { newId, sha256Hex } from '../lib/index.js'
 
 export { verifyStoredBodies, type BodiesVerdict, type BodyFault } from './verify.js'
 
@@ -54,6 +53,14 @@ export function messageRow(id: string, arrival: Omit<Arrival, 'bytes' | 'sha256'
     findings: JSON.stringify(outcome.findings ?? []),
     document_id: outcome.documentId ?? null,
   }
+}
+
+/** A message-log row as messageRow builds it. */
+export type MessageRow = ReturnType<typeof messageRow>
+
+/** Appends rows built by messageRow at once; `db` may be the caller's transaction (a batch of documents). */
+export async function recordMessageRows(db: Db, rows: readonly MessageRow[]): Promise<void> {
+  await db.insertInto('message_log').values([...rows]).execute()
 }
 
 /** Appends one message; returns its id. */

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Db } from '../db/index.js'
-import type { Clock } from '../lib/clock.js'
+import type { Clock } from '../lib/index.js'
 import { readScrapeState, timerKinds, type ScrapeState } from './scrape.js'
 
 /**

@@ -1,6 +1,6 @@
 import t from 'tap'
 import type { Db } from '../db/index.js'
-import { newId } from '../lib/ids.js'
+import { newId } from '../lib/index.js'
 import { overdueAfterMs, readScrapeState } from './scrape.js'
 import { testDb } from '../../test/helpers/db.js'
 

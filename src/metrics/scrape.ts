@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
-import { within } from '../lib/timeout.js'
+import { within } from '../lib/index.js'
 
 type Environment = 'production' | 'test'
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
-import { newId } from '../lib/ids.js'
+import { newId } from '../lib/index.js'
 import { certificateInfo } from '../pki/index.js'
 import type { Environment, Software } from '../identity/index.js'
 import { isSoftwareCertified } from '../authorization/index.js'

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
-import { newId } from '../lib/ids.js'
+import { newId } from '../lib/index.js'
 import { forms } from '../forms/index.js'
 import { OperatorError } from './errors.js'
 import { isIsoDate, isTaxNumber, requireClient } from './checks.js'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import type { Db } from '../db/index.js'
 import { migrateToLatest } from '../db/index.js'
-import type { Clock } from '../lib/clock.js'
+import type { Clock } from '../lib/index.js'
 import { OperatorError } from './errors.js'
 import { addCertificate, addClient, listClients, revokeCertificate, showClient } from './clients.js'
 import { addMandate, listMandates, revokeMandate } from './mandates.js'

@@ -3,7 +3,7 @@ import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecyc
 import { formOf, findForm, type CodeLists, type FormModule, type FormRegister } from '../forms/index.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
 import { RegisterSession } from '../register/index.js'
-import type { Clock } from '../lib/clock.js'
+import type { Clock } from '../lib/index.js'
 import type { Finding } from '../validation/index.js'
 
 /**

@@ -7,7 +7,7 @@ import { stateLabel, type DocumentState } from '../documents/index.js'
 import type { DocumentView } from '../documents/index.js'
 import { createXsdValidator } from '../xml/index.js'
 import { xmlsec1For } from '../../test/helpers/xmlsec1.js'
-import { projectRoot } from '../lib/paths.js'
+import { projectRoot } from '../lib/index.js'
 import { createReceiptSigner, renderReceipt, verifyReceipt } from './index.js'
 
 const ca = createCa('ehrs receipts test CA')

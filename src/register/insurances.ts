@@ -4,8 +4,7 @@ import { mayActFor } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
 import { GatewayError } from '../problems.js'
 import { forms } from '../forms/index.js'
-import { isPeriod, lastDayOfMonth, localDate } from '../lib/dates.js'
-import { uuidPattern } from '../lib/ids.js'
+import { isPeriod, lastDayOfMonth, localDate, uuidPattern } from '../lib/index.js'
 
 /** An insurance relation as clients see it (SPEC.md §4 `GET /api/v1/insurances`). */
 export interface InsuranceView {

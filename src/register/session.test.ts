@@ -1,5 +1,5 @@
 import t from 'tap'
-import { newId } from '../lib/ids.js'
+import { newId } from '../lib/index.js'
 import { testDb } from '../../test/helpers/db.js'
 import { RegisterSession } from './session.js'
 

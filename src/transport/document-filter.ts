@@ -1,6 +1,6 @@
 import { GatewayError } from '../problems.js'
 import type { DocumentFilter } from '../documents/index.js'
-import { parseInstant } from '../lib/dates.js'
+import { parseInstant } from '../lib/index.js'
 import { checkedText } from './rest/query.js'
 
 /**

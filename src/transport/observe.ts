@@ -4,7 +4,7 @@ import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Services } from '../services.js'
-import { uuidPattern } from '../lib/ids.js'
+import { uuidPattern } from '../lib/index.js'
 import { peerFingerprint } from './caller.js'
 
 declare module 'fastify' {

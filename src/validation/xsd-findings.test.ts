@@ -1,7 +1,6 @@
 import t from 'tap'
-import { parseXml } from '../xml/parse.js'
+import { parseXml, type XsdIssue } from '../xml/index.js'
 import { findForm } from '../forms/index.js'
-import type { XsdIssue } from '../xml/xsd.js'
 import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from './xsd-findings.js'
 
 const mvp = findForm('urn:ehrs:sk:mvp:1', 'MVP')!

@@ -1,6 +1,5 @@
 import { defineFindings, makeFinding, type Finding, type FindingDef } from './finding.js'
-import type { XmlElement } from '../xml/element.js'
-import type { XsdIssue } from '../xml/xsd.js'
+import type { XmlElement, XsdIssue } from '../xml/index.js'
 
 /**
  * Schema violations become findings like any other. xmllint's own text is English only and may quote the

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { availableParallelism } from 'node:os'
-import { largeTaskBytes } from '../lib/worker-pool.js'
+import { largeTaskBytes } from '../lib/index.js'
 
 /** One schema violation reported by xmllint for one document. */
 export interface XsdIssue {

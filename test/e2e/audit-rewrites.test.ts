@@ -9,7 +9,7 @@ import { reopenableDb } from '../helpers/db.js'
 import { forgeAppend, onCopy, rechainFrom, storedTimeOf, truncateAfter } from '../helpers/audit.js'
 import { ehrsBin, embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
 import { addMandate, runOperation, type OperatorContext } from '../../src/operator/index.js'
-import { systemClock } from '../../src/lib/clock.js'
+import { systemClock } from '../../src/lib/index.js'
 import type { Db } from '../../src/db/index.js'
 
 /**

@@ -8,7 +8,7 @@ import { fixture, fixturesDir } from '../helpers/paths.js'
 import { ehrsBin, embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
 import { fingerprint } from '../../src/pki/index.js'
 import { addMandate } from '../../src/operator/index.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 
 const pki = testPki()
 const m1Dir = join(fixturesDir, 'si', 'm1')

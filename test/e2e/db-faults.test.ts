@@ -12,8 +12,7 @@ import { privateClusterUnavailable, startPrivateCluster } from '../helpers/pg-cl
 import { syntheticM1 } from '../../bench/documents.js'
 import { migrateToLatest, openDb, type DbHandle } from '../../src/db/index.js'
 import { verifyAudit } from '../../src/audit/index.js'
-import { sha256Hex } from '../../src/lib/hash.js'
-import { localDate } from '../../src/lib/dates.js'
+import { sha256Hex, localDate } from '../../src/lib/index.js'
 
 // SPEC.md §8: database faults are survived. Each scenario files valid M1 documents from concurrent callers while the
 // database fails under them, and then checks the contract: every 2xx document is stored byte-exact, every other

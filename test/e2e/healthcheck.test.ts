@@ -3,7 +3,7 @@ import { createServer } from 'node:https'
 import { join } from 'node:path'
 import { testPki } from '../helpers/pki.js'
 import { embeddedEnv, run, startServerProcess } from '../helpers/processes.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 
 const healthcheck = join(projectRoot, 'bin', 'healthcheck.js')
 

@@ -6,8 +6,7 @@ import { startGateway, xmlHeaders } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
 import { hostileCorpus } from '../fixtures/hostile/generate.js'
-import { sha256Hex } from '../../src/lib/hash.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { sha256Hex, projectRoot } from '../../src/lib/index.js'
 
 /**
  * Every pathological document of the corpus (test/fixtures/hostile) is refused with its own 4xx and problem code,

@@ -12,7 +12,7 @@ import { testDb } from '../helpers/db.js'
 import { fixture } from '../helpers/paths.js'
 import { holdRequest } from '../helpers/held.js'
 import { conformanceErrors, openapi, operations, schemaErrors, type HttpMethod } from '../helpers/openapi.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 import { fingerprint, issueCertificate, type Pem } from '../../src/pki/index.js'
 import { addMandate, revokeCertificate } from '../../src/operator/index.js'
 

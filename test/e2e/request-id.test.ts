@@ -7,7 +7,7 @@ import { startGateway, xmlHeaders, type CallOptions, type TestGateway } from '..
 import { testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 import { issueCertificate, type Pem } from '../../src/pki/index.js'
 
 // SPEC.md §4 "HTTP conventions": every answer carries X-Request-Id, which is in the log and in a problem's

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
 import { reopenableDb } from '../helpers/db.js'
 import { testPki } from '../helpers/pki.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 import { issueCertificate, type Pem } from '../../src/pki/index.js'
 import { verifyAudit } from '../../src/audit/index.js'
 

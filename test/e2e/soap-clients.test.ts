@@ -9,7 +9,7 @@ import { testPki } from '../helpers/pki.js'
 import { fixture, fixturesDir } from '../helpers/paths.js'
 import { runProgram } from '../helpers/processes.js'
 import { verifyReceipt } from '../../src/receipts/index.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 
 /*
  * Independent SOAP clients that build their calls from the WSDL alone: the soap package for Node (always), Python

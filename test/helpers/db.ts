@@ -5,7 +5,7 @@ import path, { join } from 'node:path'
 import { FileMigrationProvider, Migrator, sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { openDb, migrateToLatest, type Database, type DbHandle, type DbOptions } from '../../src/db/index.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 
 interface Teardown { teardown(fn: () => unknown): void }
 

@@ -2,7 +2,7 @@
  * For tests: the earlier documents a "documents" fixture assumes, read from its comment
  * `<!-- earlier: R:accepted:forwarded, O:accepted:unprocessed -->` (kind:acceptance:processing, oldest first).
  */
-import type { EarlierDocument } from '../../src/forms/form-module.js'
+import type { EarlierDocument } from '../../src/forms/index.js'
 
 const COMMENT = /<!--\s*earlier:([^>]*?)-->/
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import formats from 'ajv-formats'
 import { parseYaml } from '@redocly/openapi-core'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 
 // openapi.yaml as data, and its schemas as ajv validators (OpenAPI 3.1 schemas are JSON Schema 2020-12).
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 
 export const ehrsBin = join(projectRoot, 'bin', 'ehrs.js')
 export const mainJs = join(projectRoot, 'dist', 'src', 'main.js')

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createXsdValidator, embeddedDocument, parseXml, type XmlElement } from '../../src/xml/index.js'
-import { projectRoot } from '../../src/lib/paths.js'
+import { projectRoot } from '../../src/lib/index.js'
 import type { Pem } from '../../src/pki/index.js'
 import type { CallResult, TestGateway } from './gateway.js'
 

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import type { FastifyPluginAsync } from 'fastify'
 import fastifySwagger from '@fastify/swagger'
 import fastifySwaggerUi from '@fastify/swagger-ui'
-import { projectRoot } from '../../lib/paths.js'
+import { projectRoot } from '../../lib/index.js'
 
 const openapiPath = join(projectRoot, 'openapi.yaml')
 

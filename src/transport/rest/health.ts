@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.js'
 import { DatabaseUnavailableError, pendingMigrations } from '../../db/index.js'
-import { within } from '../../lib/timeout.js'
+import { within } from '../../lib/index.js'
 
 // A probe answers within this, whatever the database does: a process manager's own probe timeout is often 1 to 5 s.
 const probeTimeoutMs = 2_000

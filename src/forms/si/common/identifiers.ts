@@ -3,7 +3,7 @@
  * value is wrong, or null when it is valid. The XSD has already enforced the digit pattern, but the
  * checks repeat it so that they are safe on any input.
  */
-import { isCalendarDate } from '../../../lib/dates.js'
+import { isCalendarDate } from '../../../lib/index.js'
 
 export type EmsoProblem = 'format' | 'date' | 'checksum' | 'remainder1'
 export type CheckDigitProblem = 'format' | 'checksum'

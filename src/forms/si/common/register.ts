@@ -6,7 +6,7 @@
 import type { Insurance, Register, RegisterDocument, FormRegister } from '../../register.js'
 import { makeFinding, type Finding, type FindingDef, type FindingLocation } from '../../../validation/index.js'
 import { child, childText, descend, type XmlElement } from '../../../xml/index.js'
-import { newId } from '../../../lib/ids.js'
+import { newId } from '../../../lib/index.js'
 import { hundredths } from './rules.js'
 
 type Status = Insurance['status']

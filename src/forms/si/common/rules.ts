@@ -3,7 +3,7 @@
  * Rules run on XSD-valid documents only, so required elements are present and values have their shape.
  */
 import type { FindingDef } from '../../../validation/index.js'
-import { child, descend, type XmlElement } from '../../../xml/element.js'
+import { child, descend, type XmlElement } from '../../../xml/index.js'
 import type { Report, Rule, RuleContext } from '../../form-module.js'
 import { siCommonFindings as F } from './findings.js'
 import { checkDavcna, checkEmso, checkMaticna, checkMaticnaEnote } from './identifiers.js'

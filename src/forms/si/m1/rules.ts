@@ -1,7 +1,7 @@
 /** M1's own plain rules (DOCUMENTS.md §2.2–2.4, si-forms §4); the shared blocks are checked by si/common. */
-import { daysBetween } from '../../../lib/dates.js'
+import { daysBetween } from '../../../lib/index.js'
 import type { FindingDef } from '../../../validation/index.js'
-import { child, descend, type XmlElement } from '../../../xml/element.js'
+import { child, descend, type XmlElement } from '../../../xml/index.js'
 import type { Rule } from '../../form-module.js'
 import { basisHasFlag, missingChild, siCommonRules } from '../common/rules.js'
 import { m1Findings as F } from './findings.js'

@@ -1,5 +1,5 @@
 /** M12's own plain rules (DOCUMENTS.md §2.7, si-forms §7); the shared blocks are checked by si/common. */
-import { child, childText, descend, type XmlElement } from '../../../xml/element.js'
+import { child, childText, descend, type XmlElement } from '../../../xml/index.js'
 import type { Rule } from '../../form-module.js'
 import { siFieldOf } from '../common/fields.js'
 import { checkCode, checkInsuredEmso, checkObligor, missingChild } from '../common/rules.js'

@@ -1,6 +1,6 @@
 /** M2's own plain rules (DOCUMENTS.md §2.5, si-forms §6); the shared blocks are checked by si/common. */
-import { daysBetween } from '../../../lib/dates.js'
-import { descend, type XmlElement } from '../../../xml/element.js'
+import { daysBetween } from '../../../lib/index.js'
+import { descend, type XmlElement } from '../../../xml/index.js'
 import type { Rule } from '../../form-module.js'
 import { checkCode, checkFixedBlock, checkInsuredEmso, checkObligor } from '../common/rules.js'
 import { m2Findings as F } from './findings.js'

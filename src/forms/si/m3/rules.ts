@@ -2,8 +2,8 @@
  * M3's own plain rules (DOCUMENTS.md §2.6, si-forms §5); the shared blocks are checked by si/common.
  * Whether the key names an open (01) or closed (16) insurance, and equals the M1, is a register rule.
  */
-import { daysBetween } from '../../../lib/dates.js'
-import { child, descend, type XmlElement } from '../../../xml/element.js'
+import { daysBetween } from '../../../lib/index.js'
+import { child, descend, type XmlElement } from '../../../xml/index.js'
 import type { Rule } from '../../form-module.js'
 import { missingChild, siCommonRules } from '../common/rules.js'
 import { m3Findings as F } from './findings.js'

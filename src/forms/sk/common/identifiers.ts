@@ -2,7 +2,7 @@
  * Check algorithms for Slovak identifiers (domain/identifiers.md §5–6) and the IBAN (ISO 13616). The XSD
  * has already enforced the digit patterns, but each check repeats it so that it is safe on any input.
  */
-import { isCalendarDate } from '../../../lib/dates.js'
+import { isCalendarDate } from '../../../lib/index.js'
 
 export interface RodneCisloCheck {
   /** Why the number cannot be a rodné číslo; null when it can. */

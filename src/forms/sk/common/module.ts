@@ -1,4 +1,4 @@
-import { childText, descend, type XmlElement } from '../../../xml/element.js'
+import { childText, descend, type XmlElement } from '../../../xml/index.js'
 import type { Finding } from '../../../validation/index.js'
 import type { DocumentFacts } from '../../form-module.js'
 

@@ -3,7 +3,7 @@
  * an admission rule that copes with any input, they run on schema-valid documents.
  */
 import type { FindingDef } from '../../../validation/index.js'
-import { child, descend, type XmlElement } from '../../../xml/element.js'
+import { child, descend, type XmlElement } from '../../../xml/index.js'
 import type { EarlierDocument, Report, Rule, RuleContext } from '../../form-module.js'
 import { skCommonFindings as F } from './findings.js'
 import { checkIban, checkIco, checkRodneCislo } from './identifiers.js'

@@ -1,6 +1,6 @@
 /** ELDP's own rules (DOCUMENTS.md §3.6, sk-ezu §7); the person is checked by sk/common. */
-import { daysBetween } from '../../../lib/dates.js'
-import { child, descend, type XmlElement } from '../../../xml/element.js'
+import { daysBetween } from '../../../lib/index.js'
+import { child, descend, type XmlElement } from '../../../xml/index.js'
 import type { EarlierDocument, Rule } from '../../form-module.js'
 import { checkCode, checkPersons, isCancelled } from '../common/rules.js'
 import { eldpFindings as F } from './findings.js'

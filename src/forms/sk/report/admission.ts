@@ -2,7 +2,7 @@
  * The admission rules of MVP and VPP: steps 2 and 3 of EZU's ordered input check (sk-ezu §6.3). They run
  * whether or not the schema is satisfied, so each reads only what its regex proves well-shaped.
  */
-import { child, type XmlElement } from '../../../xml/element.js'
+import { child, type XmlElement } from '../../../xml/index.js'
 import type { EarlierDocument, Rule } from '../../form-module.js'
 import { isCancelled, wasForwarded } from '../common/rules.js'
 import { PERIOD } from '../common/module.js'

@@ -3,7 +3,7 @@
  * are exact decimals with two places; they are compared as BigInt cents, because the sum of a large report
  * can pass 2^53 cents, where a float is no longer exact.
  */
-import { child, type XmlElement } from '../../../xml/element.js'
+import { child, type XmlElement } from '../../../xml/index.js'
 
 /** The funds of the summary page and of every row, in document order (sk-ezu §8.3). */
 export const FUNDS: readonly string[] = Object.freeze(['Np', 'Sp', 'Ip', 'Pvn', 'Up', 'Gp', 'Rfs'])

@@ -3,7 +3,7 @@ import type { CodeLists } from '../../code-lists.js'
 import { missingChild } from '../../form-module.js'
 import { makeFinding, type Finding } from '../../../validation/index.js'
 import { child, childText, type XmlElement } from '../../../xml/index.js'
-import { lastDayOfMonth } from '../../../lib/dates.js'
+import { lastDayOfMonth } from '../../../lib/index.js'
 import { registerCheckFindingsOf } from '../common/register-check.js'
 import { personOf, relationshipKind, relationships, report, type SkRegisterContext } from '../common/register.js'
 

@@ -3,7 +3,7 @@
  * documents; each walks the attachment once, so a 20,000-row report costs a few linear passes.
  */
 import type { FindingDef } from '../../../validation/index.js'
-import { child, type XmlElement } from '../../../xml/element.js'
+import { child, type XmlElement } from '../../../xml/index.js'
 import type { EarlierDocument, Rule } from '../../form-module.js'
 import { checkCode, checkEmployer, checkIbans, checkPersons, wasForwarded } from '../common/rules.js'
 import { checkKindAdmissible, checkPeriod, FIRST_EUR_PERIOD, periodOf } from './admission.js'

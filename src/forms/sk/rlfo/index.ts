@@ -1,5 +1,5 @@
 import { skForm } from '../common/form.js'
-import type { XmlElement } from '../../../xml/element.js'
+import type { XmlElement } from '../../../xml/index.js'
 import { skCommonFindings } from '../common/findings.js'
 import { skFieldOf } from '../common/fields.js'
 import { checkEmployer } from '../common/rules.js'

@@ -1,6 +1,6 @@
 import type { Insurance } from '../../register.js'
 import { child, childText, type XmlElement } from '../../../xml/index.js'
-import { newId } from '../../../lib/ids.js'
+import { newId } from '../../../lib/index.js'
 import { addEvent, covers, entryData, hasError, personOf, referred, relationshipKind, relationships, report, type SkRegisterContext } from '../common/register.js'
 import { rlfoRegisterFindings as RLFO } from './register-findings.js'
 

@@ -1,5 +1,5 @@
 /** RLFO's own plain rules (DOCUMENTS.md §3.4, sk-ezu §2.1–2.2); persons are checked by sk/common. */
-import { child, type XmlElement } from '../../../xml/element.js'
+import { child, type XmlElement } from '../../../xml/index.js'
 import { missingChild, type Rule } from '../../form-module.js'
 import { checkCode, checkPersons } from '../common/rules.js'
 import { rlfoFindings as F } from './findings.js'

@@ -1,5 +1,5 @@
 /** RLZEC's own plain rules (DOCUMENTS.md §3.5); the IBAN is checked by sk/common. */
-import { child } from '../../../xml/element.js'
+import { child } from '../../../xml/index.js'
 import type { Rule } from '../../form-module.js'
 import { checkIbans } from '../common/rules.js'
 import { rlzecFindings as F } from './findings.js'
