@@ -35,6 +35,12 @@ export type { FormRegister, Register, RegisterDocument, RegisterScope, RegisterC
 export { checkDavcna } from './si/common/identifiers.js'
 export { checkDic } from './sk/common/identifiers.js'
 export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart } from './form-module.js'
+/** What a form's rules are: `(root, report, ctx)`, adding findings through `report`, never throwing. */
+export type { Rule, RuleContext, Report } from './form-module.js'
+/** For an SI form: its facts (the obligor's tax number, the filer's reference); findings keyed by full code, as `FormModule.findings` is. */
+export { siFacts, indexByCode } from './si/common/module.js'
+/** A `fieldOf` that labels the shared SI blocks (Zavezanec, Zavarovanec, …) with their rubrika, and a form's own elements as given. */
+export { siFieldOf } from './si/common/fields.js'
 export type { CodeLists } from './code-lists.js'
 export { createValidator, identifyDocument, judgeDocument, admitDocument, schemaDir, xsdOptions } from './validate.js'
 export type { Validator, ValidateOptions, IdentifiedDocument } from './validate.js'
