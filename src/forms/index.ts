@@ -37,6 +37,12 @@ export { checkDic } from './sk/common/identifiers.js'
 /** Slovak documents: whether an earlier document got as far as being forwarded to the authority (sk-ezu §3.3). */
 export { wasForwarded } from './sk/common/rules.js'
 export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart } from './form-module.js'
+/** What a form's rules are: `(root, report, ctx)`, adding findings through `report`, never throwing. */
+export type { Rule, RuleContext, Report } from './form-module.js'
+/** For an SI form: its facts (the obligor's tax number, the filer's reference); findings keyed by full code, as `FormModule.findings` is. */
+export { siFacts, indexByCode } from './si/common/module.js'
+/** A `fieldOf` that labels the shared SI blocks (Zavezanec, Zavarovanec, …) with their rubrika, and a form's own elements as given. */
+export { siFieldOf } from './si/common/fields.js'
 export type { CodeLists } from './code-lists.js'
 export { createValidator, identifyDocument, judgeDocument, admitDocument, schemaDir, xsdOptions } from './validate.js'
 export type { Validator, ValidateOptions, IdentifiedDocument } from './validate.js'

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
  * fresh instance runs each batch, because xmllint's main() may run only once per instance.
  * Instantiating a compiled module costs a few milliseconds, against ~50 ms for a worker start and compile.
  */
-interface Batch { id: number; schema: string; docs: { name: string; bytes: Uint8Array }[] }
+interface Batch { id: number; schema: string; files: { fileName: string; contents: string }[]; docs: { name: string; bytes: Uint8Array }[] }
 interface EmscriptenOptions {
   inputFiles: { fileName: string; contents: Uint8Array | string }[]
   arguments: string[]
@@ -39,7 +39,7 @@ parentPort!.on('message', (batch: Batch) => {
   }
   try {
     void runXmllint({
-      inputFiles: [...schemaFiles, ...batch.docs.map(d => ({ fileName: d.name, contents: d.bytes }))],
+      inputFiles: [...schemaFiles, ...batch.files, ...batch.docs.map(d => ({ fileName: d.name, contents: d.bytes }))],
       arguments: ['--noout', '--nonet', '--schema', batch.schema, ...batch.docs.map(d => d.name)],
       print: () => {},
       printErr: text => {

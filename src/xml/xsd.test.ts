@@ -1,7 +1,7 @@
 import t from 'tap'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { createXsdValidator } from './xsd.js'
 
 const schemaDir = mkdtempSync(join(tmpdir(), 'xsd-'))
@@ -47,4 +47,22 @@ t.test('only the first maxIssues issues of each document are kept, however many 
   t.same(first!.map(i => i.line), [2, 3, 4])
   t.same(second!.map(i => i.line), [2, 3, 4], 'per document, also in one batch')
   t.same(valid, [])
+})
+
+t.test('a schema given by absolute path elsewhere includes the files beside it and those of schemaDir', async t => {
+  writeFileSync(join(schemaDir, 'shared.xsd'), `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:simpleType name="Digits"><xs:restriction base="xs:string"><xs:pattern value="[0-9]+"/></xs:restriction></xs:simpleType></xs:schema>`)
+  const elsewhere = mkdtempSync(join(tmpdir(), 'xsd-form-'))
+  writeFileSync(join(elsewhere, 'part.xsd'), `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
+  <xs:complexType name="Part"><xs:sequence><xs:element name="d" type="Digits"/></xs:sequence></xs:complexType></xs:schema>`)
+  writeFileSync(join(elsewhere, 'own.xsd'), `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:own" xmlns="urn:own" elementFormDefault="qualified">
+  <xs:include schemaLocation="${relative(elsewhere, join(schemaDir, 'shared.xsd'))}"/><xs:include schemaLocation="part.xsd"/>
+  <xs:element name="own" type="Part"/></xs:schema>`)
+  const v = createXsdValidator({ schemaDir, workers: 1 })
+  t.teardown(() => v.close())
+  const own = (d: string) => new TextEncoder().encode(`<own xmlns="urn:own">\n<d>${d}</d></own>`)
+  t.same(await v.validate(join(elsewhere, 'own.xsd'), own('42')), [])
+  t.match(await v.validate(join(elsewhere, 'own.xsd'), own('4x')), [{ line: 2, message: /pattern/ }])
+  t.same(await v.validate('a.xsd', doc('3')), [], 'the schemas of schemaDir still go by name')
+  await t.rejects(v.validate(join(elsewhere, 'none', 'own.xsd'), own('1')), /ENOENT/, 'a missing folder fails the call')
 })

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { largeTaskBytes } from '../lib/index.js'
 
@@ -12,7 +12,11 @@ export interface XsdIssue {
 }
 
 export interface XsdValidatorOptions {
-  /** Folder with every schema file; all are loaded so that includes resolve. */
+  /**
+   * Folder with every schema file; all are loaded so that includes resolve. A schema given by absolute path
+   * elsewhere is loaded on first use with the .xsd files beside it; it may include those, and schemaDir's
+   * files by their relative path (`../../xsd/common.xsd`), as it would on disk.
+   */
   readonly schemaDir: string
   /**
    * Default: one fewer than the cores, leaving a core to TLS, HTTP and the database, and at least two, so that
@@ -36,14 +40,24 @@ export interface XsdValidatorOptions {
 export interface XsdStats { batches: number; documents: number }
 
 export interface XsdValidator {
-  /** Validates one document against `schema` (a file name in schemaDir); resolves with its first `maxIssues` issues, [] when valid. */
+  /**
+   * Validates one document against `schema` (a file name in schemaDir, or an absolute path); resolves with its
+   * first `maxIssues` issues, [] when valid.
+   */
   validate(schema: string, bytes: Uint8Array): Promise<XsdIssue[]>
   readonly stats: Readonly<XsdStats>
   close(): Promise<void>
 }
 
+interface SchemaFile { readonly fileName: string; readonly contents: string }
 interface Pending { schema: string; bytes: Uint8Array; resolve(issues: XsdIssue[]): void; reject(error: Error): void }
 interface Slot { worker: Worker; busy: Pending[] | undefined; timer?: NodeJS.Timeout }
+
+/** The .xsd files of a folder, named by their absolute path without the leading slash (xmllint-wasm adds it). */
+function xsdFilesIn(folder: string): SchemaFile[] {
+  return readdirSync(folder).filter(name => name.endsWith('.xsd'))
+    .map(name => ({ fileName: join(folder, name).slice(1), contents: readFileSync(join(folder, name), 'utf8') }))
+}
 
 const issueLine = /^(d\d+\.xml):(\d+): (.*)$/
 
@@ -60,9 +74,17 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   const lingerBelow = Math.min(32, maxBatchDocs)
   const largeBytes = options.largeBytes ?? largeTaskBytes
   const isLarge = (p: Pending): boolean => p.bytes.byteLength > largeBytes
-  const schemaFiles = readdirSync(options.schemaDir)
-    .filter(name => name.endsWith('.xsd'))
-    .map(fileName => ({ fileName, contents: readFileSync(join(options.schemaDir, fileName), 'utf8') }))
+  // xmllint's in-memory file system mirrors the real paths, so a relative include resolves as it would on disk.
+  const schemaDir = resolve(options.schemaDir)
+  const schemaFiles = xsdFilesIn(schemaDir)
+  const otherFolders = new Map<string, SchemaFile[]>()
+  const filesFor = (schema: string): SchemaFile[] => {
+    const folder = dirname(schema)
+    if (folder === schemaDir) return []
+    let files = otherFolders.get(folder)
+    if (!files) otherFolders.set(folder, files = xsdFilesIn(folder))
+    return files
+  }
   const maxMemoryPages = Math.ceil((options.maxMemoryBytes ?? 1024 * 1024 * 1024) / 65536)
   const maxIssues = options.maxIssues ?? 1_000
   const workerUrl = new URL('./xsd-worker.js', import.meta.url)
@@ -122,7 +144,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
       slot.timer = setTimeout(() => { void slot.worker.terminate() }, batchTimeoutMs)
       stats.batches++
       stats.documents += batch.length
-      slot.worker.postMessage({ id: ++batchId, schema, docs: batch.map((p, i) => ({ name: `d${i}.xml`, bytes: p.bytes })) })
+      slot.worker.postMessage({ id: ++batchId, schema, files: filesFor(schema), docs: batch.map((p, i) => ({ name: `d${i}.xml`, bytes: p.bytes })) })
     }
   }
 
@@ -167,8 +189,10 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     stats,
     validate(schema, bytes) {
       if (closed) return Promise.reject(new Error('validator closed'))
+      const path = resolve(schemaDir, schema)
       return new Promise((resolve, reject) => {
-        queue.push({ schema, bytes, resolve, reject })
+        filesFor(path) // read now, so that a missing folder fails this call and not a later batch
+        queue.push({ schema: path, bytes, resolve, reject })
         pump()
       })
     },
