@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { projectRoot } from '../../../../src/lib/paths.js'
+import { projectRoot } from '../../../../src/lib/index.js'
 import { indexByCode, registerForm, siFacts, type FormModule } from '../../../../src/forms/index.js'
 import { t1Findings } from './findings.js'
 import { t1RegisterFindings } from './register-findings.js'
