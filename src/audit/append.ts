@@ -17,6 +17,14 @@ export interface ChainHead {
 }
 
 /**
+ * Takes the chain's lock for the rest of the caller's transaction (appending takes it too). A write whose order
+ * must be the order of commits, as the events' `seq` is, takes it first: transactions holding it commit one by one.
+ */
+export async function lockAuditChain(trx: Db): Promise<void> {
+  await trx.selectFrom('audit_head').select('seq').where('id', '=', 1).forUpdate().execute()
+}
+
+/**
  * Appends entries inside the caller's transaction and returns the new head. The chain head row is locked until
  * that transaction ends, so concurrent writers (also other gateway instances) extend the chain one after another.
  * The log's time never goes back: an entry is dated `at`, or the head's time when that is later (a document

@@ -2,6 +2,7 @@ import type { Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
 import { newId } from '../lib/index.js'
+import { lockAuditChain } from '../audit/index.js'
 
 export interface NewState extends DocumentState {
   readonly documentId: string
@@ -18,6 +19,9 @@ export interface NewState extends DocumentState {
  */
 export async function appendStates(trx: Db, at: Date, states: readonly NewState[]): Promise<void> {
   if (states.length === 0) return
+  // Every transaction that changes a state also appends to the audit chain; holding its lock from here on makes
+  // `seq` follow the order of commits, so a reader of the events after one `seq` never misses one committed later.
+  await lockAuditChain(trx)
   await trx.insertInto('document_states').values(states.map(s => ({
     document_id: s.documentId, at: s.at ?? at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
     findings: JSON.stringify(s.findings ?? []),
