@@ -36,7 +36,7 @@ export interface DocumentView {
  * mandate ended: SPEC.md §3) and the documents of the employers it may file that type for today: its own tax
  * number, or an active mandate covering the type.
  */
-function visibleTo(caller: Caller, today: string) {
+export function visibleTo(caller: Caller, today: string) {
   return (eb: ExpressionBuilder<Database, 'documents'>) => eb.and([
     eb('documents.environment', '=', caller.environment),
     eb.or([eb('documents.client_id', '=', caller.clientId), mayActFor(caller, 'documents.employer', today, sql`array[documents.type]`)]),

@@ -1,0 +1,63 @@
+import type { Db } from '../db/index.js'
+import type { Caller } from '../identity/index.js'
+import { visibleTo, type Acceptance, type Processing } from '../documents/index.js'
+import { GatewayError } from '../problems.js'
+import { localDate } from '../lib/index.js'
+
+/** An event as clients see it (SPEC.md §4b): a document's state change, by gateway-wide `seq`. */
+export interface EventView {
+  readonly id: string
+  /** Decimal text: a bigint, ordered gateway-wide. */
+  readonly seq: string
+  readonly at: string
+  readonly type: 'document.state_changed'
+  readonly document: { readonly id: string; readonly number: string; readonly type: string; readonly employer: string; readonly externalId?: string }
+  readonly acceptance: Acceptance
+  readonly processing: Processing
+  readonly reason: string | null
+}
+
+export interface EventPage {
+  readonly items: readonly EventView[]
+  /** The cursor for the next page: the last item's `seq`, or the `after` given when there is none. */
+  readonly nextAfter: string
+}
+
+/** `after` is a seq (0 or more, at most 19 digits); limit 1–500 (default 100). */
+export interface EventQuery {
+  readonly after?: string
+  readonly limit?: number
+}
+
+const seqPattern = /^(0|[1-9][0-9]{0,18})$/
+
+/** Checks a feed query; throws INVALID_REQUEST naming the parameter. */
+export function eventQuery(query: EventQuery): { after: string; limit: number } {
+  const after = query.after ?? '0'
+  if (!seqPattern.test(after) || BigInt(after) > 9223372036854775807n) throw new GatewayError('INVALID_REQUEST', 'after must be an event seq: a whole number from 0')
+  const limit = query.limit ?? 100
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
+  return { after, limit }
+}
+
+/**
+ * The events after `after` of the documents the caller may see now (the same rule as the documents: its own
+ * filings, and those of employers it may file that type for today), oldest first.
+ */
+export async function readEvents(db: Db, caller: Caller, query: EventQuery, now: Date): Promise<EventPage> {
+  const { after, limit } = eventQuery(query)
+  const rows = await db.selectFrom('events')
+    .innerJoin('documents', 'documents.id', 'events.document_id')
+    .select(['events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason',
+      'documents.id as document_id', 'documents.number', 'documents.type as document_type', 'documents.employer', 'documents.external_id'])
+    .where('events.seq', '>', after)
+    .where(visibleTo(caller, localDate(now)))
+    .orderBy('events.seq').limit(limit)
+    .execute()
+  const items = rows.map(r => ({
+    id: r.id, seq: String(r.seq), at: r.at.toISOString(), type: r.type as EventView['type'],
+    document: { id: r.document_id, number: r.number, type: r.document_type, employer: r.employer, ...(r.external_id ? { externalId: r.external_id } : {}) },
+    acceptance: r.acceptance as Acceptance, processing: r.processing as Processing, reason: r.reason,
+  }))
+  return { items, nextAfter: items.length > 0 ? items[items.length - 1]!.seq : after }
+}
