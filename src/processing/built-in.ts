@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecycle/index.js'
 import { formOf, findForm, type CodeLists, type FormModule, type FormRegister } from '../forms/index.js'
@@ -67,7 +68,9 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
     async process(requests) {
       const answers = new Map<string, ProcessingResult>()
       await db.transaction().execute(async trx => {
-        // Answers already given (and withdrawals) are locked, so that two callers never apply one document twice.
+        // One batch at a time across gateway instances: a second caller with the same documents waits, then finds
+        // their answers given, and never applies a document twice.
+        await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':back-office'))`.execute(trx)
         const given = await trx.selectFrom('back_office_answers').selectAll()
           .where('document_id', 'in', requests.map(r => r.id)).forUpdate().execute()
         for (const a of given) answers.set(a.document_id, { processing: a.processing as ProcessingResult['processing'], findings: a.findings as Finding[] })
