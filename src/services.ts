@@ -8,7 +8,8 @@ import { schemaDir, xsdOptions } from './forms/index.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
 import { createCertificateLookup } from './identity/index.js'
-import { createLifecycle, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
+import { createLifecycle, eventsTopic, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
+import { createEventFeed, createEventSignal, latestSeq, type EventFeed } from './events/index.js'
 import { createBuiltInBackOffice } from './processing/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
@@ -25,6 +26,8 @@ export interface Services {
   readonly intake: Intake
   /** Timed transitions, processing and storno. */
   readonly lifecycle: Lifecycle
+  /** The clients' event feed with long-polling (SPEC.md §4b). */
+  readonly events: EventFeed
   /** Signs receipts with SIGNING_KEY (SPEC.md §6). */
   readonly receipts: ReceiptSigner
   readonly metrics: Metrics
@@ -67,6 +70,11 @@ export interface ServiceOptions {
   readonly formModules?: readonly string[]
   readonly onCheckpointError?: (error: unknown) => void
 }
+
+/** How often waiting feed readers look for new events while no notification is heard (LISTEN down, PGlite reopening). */
+const eventPollMs = 500
+/** Long-polls one client may hold at once (README "Following documents without polling"); more are answered at once. */
+export const maxWaitsPerClient = 4
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
   const receipts = createReceiptSigner(options.signing)
@@ -121,11 +129,17 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     ...(options.onCheckpoint ? { onWritten: options.onCheckpoint } : {}),
     ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
   })
+  const events = createEventFeed(db, clock, createEventSignal({
+    listen: hooks => dbHandle.listen(eventsTopic, hooks),
+    latestSeq: () => latestSeq(db),
+    pollMs: eventPollMs,
+  }), { maxWaitsPerClient })
   return {
-    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events,
     certificates: createCertificateLookup(db),
     operator: { anchorDir: checkpoints.dir, checkpoint: checkpoints.write, trustedPem: () => receipts.certificatePem },
     async close() {
+      await events.endWaits()
       dbHandle.faults.off('fault', onFault)
       await lifecycle.timers.stop()
       // After the last timed transition, so that the final checkpoint covers every entry of this run.

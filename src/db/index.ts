@@ -4,12 +4,16 @@ import { resolve } from 'node:path'
 import { Kysely, PostgresDialect, type Transaction } from 'kysely'
 import pg from 'pg'
 import { PGliteDialect } from './pglite-dialect.js'
+import { listenEmbedded, listenPostgres, type ListenHooks, type Listener } from './notify.js'
 import type { Database } from './schema.js'
 
 export type { Database } from './schema.js'
 export * from './schema.js'
 export { migrateToLatest, pendingMigrations } from './migrate.js'
 export { databaseFaultCause, DatabaseUnavailableError } from './faults.js'
+/** NOTIFY in a transaction, heard by `DbHandle.listen` of every gateway on the same database and schema. */
+export { notify } from './notify.js'
+export type { Listener, ListenHooks } from './notify.js'
 /** Health of the database as its queries and probes see it: one outage, each cause reported once. */
 export { createDatabaseMonitor } from './monitor.js'
 export type { DatabaseMonitor, DatabaseMonitorHooks } from './monitor.js'
@@ -30,6 +34,11 @@ export interface DbHandle {
    * new connection.
    */
   readonly faults: EventEmitter<{ fault: [DbFault] }>
+  /**
+   * Hears the `notify` calls of `topic` once their transactions commit, from this process and (PostgreSQL) every
+   * other one on the same schema, on one connection of its own that is opened again after a fault.
+   */
+  listen(topic: string, hooks: ListenHooks): Listener
   close(): Promise<void>
 }
 
@@ -66,14 +75,17 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
   if (options.databaseUrl) {
     const faults = new EventEmitter<{ fault: [DbFault] }>()
     const timeoutMs = options.statementTimeoutMs
-    const pool = new pg.Pool({
+    const connection = {
       connectionString: options.databaseUrl,
-      max: options.poolSize ?? 10,
       application_name: options.applicationName ?? (options.schema ? `ehrs-gateway/${options.schema}` : 'ehrs-gateway'),
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
       // A dead peer (a fail-over, a cut network) is noticed by TCP keepalive instead of after the kernel's hours.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+    }
+    const pool = new pg.Pool({
+      ...connection,
+      max: options.poolSize ?? 10,
       ...(timeoutMs !== undefined ? {
         // The server cancels a statement past the limit (57014); its time waiting for a lock counts.
         statement_timeout: timeoutMs,
@@ -98,7 +110,19 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
       })
     })
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
-    return { db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), faults, close: () => db.destroy() }
+    const listeners = new Set<Listener>()
+    return {
+      db, kind: 'postgres', ...(options.schema ? { schema: options.schema } : {}), faults,
+      listen(topic, hooks) {
+        const listener = listenPostgres({ ...connection, application_name: `${connection.application_name}/listen` }, topic, hooks, faults)
+        listeners.add(listener)
+        return { close: async () => { listeners.delete(listener); await listener.close() } }
+      },
+      async close() {
+        await Promise.all([...listeners].map(l => l.close()))
+        await db.destroy()
+      },
+    }
   }
   requireEmbeddedDatabase()
   let dataDir: string | undefined
@@ -107,14 +131,28 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
     mkdirSync(dataDir, { recursive: true })
   }
   const faults = new EventEmitter<{ fault: [DbFault] }>()
+  const notifications = new EventEmitter<{ notification: [string] }>()
   const db = new Kysely<Database>({
     dialect: new PGliteDialect({
       ...(dataDir ? { dataDir } : {}),
       ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
       onRestart: error => faults.emit('fault', { error }),
+      onNotification: channel => notifications.emit('notification', channel),
     }),
   })
-  return { db, kind: 'pglite', faults, close: () => db.destroy() }
+  const listeners = new Set<Listener>()
+  return {
+    db, kind: 'pglite', faults,
+    listen(topic, hooks) {
+      const listener = listenEmbedded(db, topic, hooks, notifications, faults)
+      listeners.add(listener)
+      return { close: async () => { listeners.delete(listener); await listener.close() } }
+    },
+    async close() {
+      await Promise.all([...listeners].map(l => l.close()))
+      await db.destroy()
+    },
+  }
 }
 
 /**

@@ -12,6 +12,8 @@ export interface PGliteOptions {
   readonly statementTimeoutMs?: number
   /** Called when the embedded database is given up and reopened (a statement ran too long, the thread died). */
   readonly onRestart?: (error: Error) => void
+  /** A NOTIFY heard on a channel this connection LISTENs on, once its transaction committed. */
+  readonly onNotification?: (channel: string) => void
 }
 
 /**
@@ -44,7 +46,7 @@ export class PGliteError extends Error {
 }
 
 type Reply = {
-  id: number; rows?: unknown[]; affectedRows?: number
+  id: number; rows?: unknown[]; affectedRows?: number; notification?: string
   error?: { message: string; code?: string; detail?: string; constraint?: string; fatal?: boolean }
 }
 
@@ -89,6 +91,10 @@ class PGliteDriver implements Driver {
     const instance: Instance = { worker, ready, pending }
     ready.catch(error => this.abandon(instance, error))
     worker.on('message', (reply: Reply) => {
+      if (reply.notification !== undefined) {
+        this.options.onNotification?.(reply.notification)
+        return
+      }
       const waiter = pending.get(reply.id)
       if (!waiter) return
       pending.delete(reply.id)

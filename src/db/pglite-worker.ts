@@ -30,6 +30,8 @@ const pglite = await PGlite.create(dataDir, {
   parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: hexToBytea },
   serializers: { [BYTEA_OID]: byteaToHex },
 })
+// Notifications of the channels LISTENed to (as statements of the caller's), after their transactions commit.
+pglite.onNotification(channel => parentPort!.postMessage({ notification: channel }))
 parentPort!.postMessage({ ready: true })
 
 parentPort!.on('message', async (message: Request | { close: true }) => {

@@ -8,6 +8,8 @@ import type { Finding } from '../validation/index.js'
 import { countryOf } from '../forms/index.js'
 export { stateLabel, acceptanceLabels, processingLabels } from './states.js'
 export type { Acceptance, Processing, DocumentState } from './states.js'
+/** Polling conventions of the document view (SPEC.md §4): final states, ETag and If-None-Match, Retry-After. */
+export { isFinal, documentEtag, retryAfterSeconds, matchesIfNoneMatch } from './polling.js'
 import { uuidPattern, isPeriod, localDate, parseInstant } from '../lib/index.js'
 
 /** The document as clients see it (SPEC.md §4). */
@@ -71,7 +73,12 @@ export interface DocumentFilter {
   readonly since?: Date
   readonly limit?: number
   readonly cursor?: string
+  /** The program's own reference (ZunanjiId / ExternyId): 1 to 64 characters, as the forms' schemas allow. */
+  readonly externalId?: string
 }
+
+/** The longest ZunanjiId / ExternyId the forms' schemas allow (xsd/common.xsd, type Ref). */
+export const maxExternalIdLength = 64
 
 /** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter or cursor. */
 export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilter, now: Date): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
@@ -80,11 +87,13 @@ export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilt
   if (filter.acceptance && !Object.hasOwn(acceptanceLabels, filter.acceptance)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
   if (filter.processing && !Object.hasOwn(processingLabels, filter.processing)) throw new GatewayError('INVALID_REQUEST', `processing must be one of ${Object.keys(processingLabels).join(', ')}`)
   if (filter.period && !isPeriod(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM, of the years 1900 to 9999')
+  if (filter.externalId !== undefined && filter.externalId.length > maxExternalIdLength) throw new GatewayError('INVALID_REQUEST', `externalId must be 1 to ${maxExternalIdLength} characters`)
   let q = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
   if (filter.type) q = q.where('type', '=', filter.type)
   if (filter.employer) q = q.where('employer', '=', filter.employer)
   if (filter.period) q = q.where('period', '=', filter.period)
   if (filter.since) q = q.where('received_at', '>=', filter.since)
+  if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId)
   const latest = (column: 'acceptance' | 'processing') =>
     sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
   if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)

@@ -61,3 +61,9 @@ export async function readEvents(db: Db, caller: Caller, query: EventQuery, now:
   }))
   return { items, nextAfter: items.length > 0 ? items[items.length - 1]!.seq : after }
 }
+
+/** The highest `seq` committed (0 when there is none). */
+export async function latestSeq(db: Db): Promise<number> {
+  const row = await db.selectFrom('events').select(eb => eb.fn.max('seq').as('seq')).executeTakeFirst()
+  return Number(row?.seq ?? 0)
+}

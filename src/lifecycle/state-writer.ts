@@ -1,8 +1,11 @@
-import type { Db } from '../db/index.js'
+import { notify, type Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
 import { newId } from '../lib/index.js'
 import { lockAuditChain } from '../audit/index.js'
+
+/** What `appendStates` notifies (NOTIFY) once its transaction commits: the event feed's waiters listen for it. */
+export const eventsTopic = 'ehrs_events'
 
 export interface NewState extends DocumentState {
   readonly documentId: string
@@ -30,6 +33,7 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
     id: newId((s.at ?? at).getTime()), at: s.at ?? at, type: 'document.state_changed', document_id: s.documentId,
     acceptance: s.acceptance, processing: s.processing, reason: s.reason,
   }))).execute()
+  await notify(trx, eventsTopic)
 }
 
 /** The current state of each document, by id. */

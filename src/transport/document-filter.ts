@@ -22,7 +22,7 @@ export function documentFilter(value: (name: keyof DocumentFilter) => string | u
   if (limit !== undefined && !/^\d{1,9}$/.test(limit)) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
   return {
     type: text('type'), employer: text('employer'), period: text('period'),
-    acceptance: text('acceptance'), processing: text('processing'), cursor: text('cursor'),
+    acceptance: text('acceptance'), processing: text('processing'), cursor: text('cursor'), externalId: text('externalId'),
     ...(sinceDate ? { since: sinceDate } : {}), ...(limit !== undefined ? { limit: Number(limit) } : {}),
   }
 }

@@ -10,6 +10,7 @@ import { healthRoutes } from './rest/health.js'
 import { docsRoutes } from './rest/docs.js'
 import { documentRoutes } from './rest/documents.js'
 import { insuranceRoutes } from './rest/insurances.js'
+import { eventRoutes } from './rest/events.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
 import { readBody } from './body.js'
 
@@ -52,7 +53,11 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   observeRequests(app, services)
 
   let closing = false
-  app.addHook('preClose', async () => { closing = true })
+  app.addHook('preClose', async () => {
+    closing = true
+    // Long-polls would hold the close for up to 30 s: each is answered now with what it has (an empty page).
+    await services.events.endWaits()
+  })
   app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return
     reply.header('connection', 'close')
@@ -90,6 +95,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     admissionHooks(scope, services)
     await scope.register(documentRoutes(services), { prefix: '/api/v1' })
     await scope.register(insuranceRoutes(services), { prefix: '/api/v1' })
+    await scope.register(eventRoutes(services), { prefix: '/api/v1' })
     await scope.register(soapEndpoint(services))
   })
   return app

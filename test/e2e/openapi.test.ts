@@ -248,6 +248,14 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
     await check(t, gw, 'get', `/api/v1/documents/{id}${sub}`, { path: `/api/v1/documents/${MISSING}${sub}`, as, status: 404, code: 'DOCUMENT_NOT_FOUND' })
     await check(t, gw, 'get', `/api/v1/documents/{id}${sub}`, { path: `/api/v1/documents/%zz${sub}`, as, status: 400 })
   }
+  const viewed = await check(t, gw, 'get', '/api/v1/documents/{id}', { path: `/api/v1/documents/${id}`, as, status: 200 })
+  await check(t, gw, 'get', '/api/v1/documents/{id}', { path: `/api/v1/documents/${id}`, as, headers: { 'if-none-match': String(viewed.headers.etag) }, status: 304 })
+  await check(t, gw, 'get', '/api/v1/documents', { path: '/api/v1/documents?externalId=HR-2025-0117', as, status: 200 })
+  const events = await check(t, gw, 'get', '/api/v1/events', { path: '/api/v1/events?limit=2', as, status: 200 })
+  await check(t, gw, 'get', '/api/v1/events', { path: `/api/v1/events?after=${events.json.nextAfter}&wait=0`, as, status: 200 })
+  for (const bad of ['after=-1', 'limit=501', 'wait=31s', 'wait=soon']) {
+    await check(t, gw, 'get', '/api/v1/events', { path: `/api/v1/events?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })
+  }
   await check(t, gw, 'get', '/api/v1/insurances', { path: `/api/v1/insurances?employer=${PRIMER}&period=2025-03`, as, status: 200 })
   for (const bad of ['status=maybe', 'period=March', 'limit=x', 'person=1&person=2']) {
     await check(t, gw, 'get', '/api/v1/insurances', { path: `/api/v1/insurances?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })

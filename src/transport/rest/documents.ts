@@ -7,7 +7,7 @@ import { documentFilter } from '../document-filter.js'
 import { bodyBytes, submitCounted } from '../submit.js'
 import { bodySha256 } from '../body.js'
 import { renderReceipt } from '../../receipts/index.js'
-import { getDocumentContent, getDocumentView, listDocuments } from '../../documents/index.js'
+import { documentEtag, getDocumentContent, getDocumentView, listDocuments, matchesIfNoneMatch, retryAfterSeconds } from '../../documents/index.js'
 import { noteDocument } from '../observe.js'
 
 const callerOf = (request: FastifyRequest): Caller => request.caller!
@@ -33,10 +33,19 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
       return listDocuments(services.db, callerOf(request), filter, services.clock.now())
     })
 
-    app.get('/documents/:id', async request => {
+    // SPEC.md §4: an ETag for conditional polling, and Retry-After (seconds) while the document is not final.
+    app.get('/documents/:id', async (request, reply) => {
       const { id } = request.params as { id: string }
       noteDocument(request, id)
-      return getDocumentView(services.db, callerOf(request), id, services.clock.now())
+      const now = services.clock.now()
+      const view = await getDocumentView(services.db, callerOf(request), id, now)
+      const etag = documentEtag(view)
+      reply.header('etag', etag)
+      const retryAfter = retryAfterSeconds(view, now)
+      if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
+      const ifNoneMatch = request.headers['if-none-match']
+      if (matchesIfNoneMatch(Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch, etag)) return reply.code(304).send()
+      return view
     })
 
     app.post('/documents/:id/storno', async request => {

@@ -11,7 +11,7 @@ import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
-import { documentView, element, envelope, fault, response, text } from './write.js'
+import { documentView, element, envelope, eventView, fault, response, text } from './write.js'
 import { noteDocument, problemInstance } from '../observe.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
@@ -52,10 +52,18 @@ const operations: Readonly<Record<string, Operation>> = {
   async ListDocuments(request, caller, services) {
     const p = readParameters(request, {
       type: { kind: 'text' }, employer: { kind: 'text' }, period: { kind: 'text' }, acceptance: { kind: 'text' },
-      processing: { kind: 'text' }, since: { kind: 'text' }, limit: { kind: 'text' }, cursor: { kind: 'text' },
+      processing: { kind: 'text' }, since: { kind: 'text' }, limit: { kind: 'text' }, cursor: { kind: 'text' }, externalId: { kind: 'text' },
     })
     const page = await listDocuments(services.db, caller, documentFilter(name => p[name]), services.clock.now())
     return element('items', page.items.map(view => documentView('document', view)).join('')) + text('nextCursor', page.nextCursor ?? undefined)
+  },
+
+  // The feed without `wait`: a SOAP client polls it (SPEC.md §5).
+  async GetEvents(request, caller, services) {
+    const p = readParameters(request, { after: { kind: 'text' }, limit: { kind: 'text' } })
+    if (p.limit !== undefined && !/^\d{1,9}$/.test(p.limit)) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
+    const page = await services.events.read(caller, { ...(p.after !== undefined ? { after: p.after } : {}), ...(p.limit !== undefined ? { limit: Number(p.limit) } : {}) })
+    return element('items', page.items.map(event => eventView('event', event)).join('')) + text('nextAfter', page.nextAfter)
   },
 
   async GetReceipt(request, caller, services, about) {

@@ -1,4 +1,5 @@
 import type { DocumentView } from '../../documents/index.js'
+import type { EventView } from '../../events/index.js'
 import type { Finding } from '../../validation/index.js'
 import type { ProblemBody } from '../problem.js'
 import { GATEWAY_NS, SOAP11_NS } from './envelope.js'
@@ -39,6 +40,15 @@ export function documentView(name: string, view: DocumentView): string {
     ).join('')),
     view.scheduled ? element('scheduled', text('transition', view.scheduled.transition) + text('at', view.scheduled.at)) : '',
     text('duplicateOf', view.duplicateOf),
+  ].join(''))
+}
+
+export function eventView(name: string, event: EventView): string {
+  const d = event.document
+  return element(name, [
+    text('id', event.id), text('seq', event.seq), text('at', event.at), text('type', event.type),
+    element('document', text('id', d.id) + text('number', d.number) + text('type', d.type) + text('employer', d.employer) + text('externalId', d.externalId)),
+    text('acceptance', event.acceptance), text('processing', event.processing), text('reason', event.reason ?? undefined),
   ].join(''))
 }
 
