@@ -13,6 +13,7 @@ import { createBuiltInBackOffice } from './processing/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
 import type { OperatorContext } from './operator/index.js'
+import { createWebhookWorker, type AttemptOutcome, type WebhookWorker } from './webhooks/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -36,6 +37,8 @@ export interface Services {
   readonly checkpoints: Checkpointer
   /** What operator actions through the admin socket need besides the database. */
   readonly operator: OperatorContext
+  /** Webhook deliveries (SPEC.md §4b), off the request path; the server starts it, `close` stops it. */
+  readonly webhooks: WebhookWorker
   close(): Promise<void>
 }
 
@@ -66,6 +69,11 @@ export interface ServiceOptions {
    */
   readonly formModules?: readonly string[]
   readonly onCheckpointError?: (error: unknown) => void
+  /** Each webhook delivery attempt, once recorded (the server's logger): ids, status and outcome only. */
+  readonly onWebhookAttempt?: (outcome: AttemptOutcome) => void
+  /** A webhook subscription marked failing, or recovered. */
+  readonly onWebhookFailing?: (subscriptionId: string, clientId: string, isFailing: boolean) => void
+  readonly onWebhookError?: (error: unknown) => void
 }
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
@@ -121,12 +129,25 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     ...(options.onCheckpoint ? { onWritten: options.onCheckpoint } : {}),
     ...(options.onCheckpointError ? { onError: options.onCheckpointError } : {}),
   })
+  const webhooks = createWebhookWorker(db, clock, {
+    timeoutMs: config.WEBHOOK_TIMEOUT, maxAgeMs: config.WEBHOOK_MAX_AGE,
+    onAttempt: outcome => {
+      metrics.webhookDelivery(outcome.outcome)
+      options.onWebhookAttempt?.(outcome)
+    },
+    ...(options.onWebhookFailing ? { onFailing: options.onWebhookFailing } : {}),
+    ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    onDbFault: error => { database.fault(error) },
+    // PGlite has one connection: submissions go first, deliveries catch up within a few seconds.
+    ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 5_000 } } : {}),
+  })
   return {
-    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, webhooks,
     certificates: createCertificateLookup(db),
     operator: { anchorDir: checkpoints.dir, checkpoint: checkpoints.write, trustedPem: () => receipts.certificatePem },
     async close() {
       dbHandle.faults.off('fault', onFault)
+      await webhooks.stop()
       await lifecycle.timers.stop()
       // After the last timed transition, so that the final checkpoint covers every entry of this run.
       await checkpoints.stop()

@@ -10,6 +10,7 @@ import { healthRoutes } from './rest/health.js'
 import { docsRoutes } from './rest/docs.js'
 import { documentRoutes } from './rest/documents.js'
 import { insuranceRoutes } from './rest/insurances.js'
+import { webhookRoutes } from './rest/webhooks.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
 import { readBody } from './body.js'
 
@@ -90,6 +91,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     admissionHooks(scope, services)
     await scope.register(documentRoutes(services), { prefix: '/api/v1' })
     await scope.register(insuranceRoutes(services), { prefix: '/api/v1' })
+    await scope.register(webhookRoutes(services), { prefix: '/api/v1' })
     await scope.register(soapEndpoint(services))
   })
   return app
