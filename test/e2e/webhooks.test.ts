@@ -356,3 +356,25 @@ t.test('subscriptions: URL and types checked, the secret shown once, 10 per clie
   t.equal((await post({ url: 'https://receiver.example/again' })).status, 201, 'a disabled subscription leaves room for another')
   t.same((await gw.call({ path: '/api/v1/webhooks', as: pki.otherClient })).json.items, [], 'each client sees its own')
 })
+
+t.test('two gateway instances on one PostgreSQL: each event is delivered once', async t => {
+  const database = await reopenableDb(t)
+  if (!database.shared) {
+    t.comment('runs with DATABASE_URL: PGlite serves one process')
+    return
+  }
+  const [a, b] = [await database.open(), await database.open()]
+  t.teardown(() => Promise.all([a.close(), b.close()]))
+  const one = await startGateway(t, { db: a, env: { PROCESSING_DELAY: '1h' } })
+  const two = await startGateway(t, { db: b, env: { PROCESSING_DELAY: '1h' } })
+  const as = pki.client
+  await one.register(as, { taxNumber: PRIMER })
+  const receiver = await startReceiver(t)
+  const { secret } = await subscribe(one, as, receiver.url)
+  const filed = []
+  for (let i = 0; i < 12; i++) filed.push(await file(i % 2 === 0 ? one : two, as, m1As(`HR-two-${i}`)))
+  await Promise.all([one.services.webhooks.runDue(), two.services.webhooks.runDue(), one.services.webhooks.runDue(), two.services.webhooks.runDue()])
+  await Promise.all([one.services.webhooks.runDue(), two.services.webhooks.runDue()])
+  const ids = receiver.verified(secret).map(e => e.document.id)
+  t.same([...ids].sort(), filed.map(d => d.id).sort(), 'each event once, by whichever instance claimed it')
+})
