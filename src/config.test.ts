@@ -19,6 +19,8 @@ t.test('defaults follow SPEC §2', async t => {
   t.equal(c.MAX_INFLIGHT_PER_CLIENT, 16)
   t.equal(c.MAX_INFLIGHT_BYTES, 256 * 1024 * 1024)
   t.equal(c.CERT_EXPIRY_WARN, 30 * 86_400_000)
+  t.equal(c.WEBHOOK_TIMEOUT, 10_000)
+  t.equal(c.WEBHOOK_MAX_AGE, 72 * 3600_000)
   t.equal(c.AUDIT_ANCHOR_DIR, 'data/audit-anchors')
 })
 
@@ -60,7 +62,8 @@ t.test('a bad value is refused with the name of the variable', async t => {
   for (const [name, value] of [['PORT', '70000'], ['PORT', 'abc'], ['FORWARD_DELAY', '5 hours'], ['MAX_BODY', 'lots'],
     ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging'], ['RATE_LIMIT', 'fast'],
     ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots'],
-    ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30'], ['CERT_EXPIRY_WARN', '30 days']] as const) {
+    ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30'], ['CERT_EXPIRY_WARN', '30 days'],
+    ['WEBHOOK_TIMEOUT', '10'], ['WEBHOOK_TIMEOUT', '0s'], ['WEBHOOK_TIMEOUT', '1h'], ['WEBHOOK_MAX_AGE', '3 days'], ['WEBHOOK_MAX_AGE', '0s']] as const) {
     try {
       loadConfig({ [name]: value })
       t.fail(`${name}=${value} accepted`)

@@ -41,6 +41,9 @@ const Env = z.object({
   // Unset: DATA_DIR/audit-anchors (filled in below, once DATA_DIR is known).
   AUDIT_ANCHOR_DIR: z.string().trim().min(1).refine(path => !path.includes('\0'), 'must be a folder path').optional(),
   CERT_EXPIRY_WARN: duration('30d'),
+  // One webhook attempt's limit, and how long an event's failed deliveries are retried (SPEC.md §4b).
+  WEBHOOK_TIMEOUT: duration('10s').refine(ms => ms >= 100 && ms <= 300_000, 'must be from 100ms to 5m'),
+  WEBHOOK_MAX_AGE: duration('72h').refine(ms => ms >= 1000, 'must be at least 1s'),
 }).superRefine((env, ctx) => {
   if (env.AUDIT_ANCHOR_DIR && !isFolderOrAbsent(env.AUDIT_ANCHOR_DIR)) {
     ctx.addIssue({ code: 'custom', path: ['AUDIT_ANCHOR_DIR'], message: 'must be a folder (it names something else)' })

@@ -1,6 +1,7 @@
 import type { Logger, LoggerOptions } from 'pino'
 import type { UnrecordedSubmission } from './intake/index.js'
 import type { TimedTransition } from './lifecycle/index.js'
+import type { AttemptOutcome } from './webhooks/index.js'
 
 /**
  * Logs carry ids and codes, never content: no XML, no query strings (`?person=` is personal data), no
@@ -50,6 +51,24 @@ export function lifecycleLogging(logger: Pick<Logger, 'info' | 'error'>) {
       logger.info({ documentId: t.documentId, type: t.type, timer: t.kind, from: stateText(t.from), to: stateText(t.to) }, 'timed transition'),
     onError: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) =>
       logger.error({ err: error, ...(timer ? { documentId: timer.documentId, timer: timer.kind } : {}) }, 'timed transition failed'),
+  }
+}
+
+/**
+ * The log lines of webhook deliveries (SPEC.md §4b): subscription, client, event and document ids, the attempt, its
+ * status or failure code and outcome; never the receiver's URL (its query may hold a token) or the body.
+ */
+export function webhookLogging(logger: Pick<Logger, 'info' | 'warn' | 'error'>) {
+  return {
+    onWebhookAttempt: (a: AttemptOutcome) => {
+      const line = { subscriptionId: a.subscriptionId, clientId: a.clientId, eventId: a.eventId, documentId: a.documentId, attempt: a.attempt, status: a.status, ms: a.ms, ...(a.error ? { failure: a.error } : {}) }
+      if (a.outcome === 'delivered') logger.info(line, 'webhook delivered')
+      else if (a.outcome === 'failed') logger.info(line, 'webhook attempt failed: retried later')
+      else logger.warn(line, 'webhook delivery given up: the event is older than WEBHOOK_MAX_AGE')
+    },
+    onWebhookFailing: (subscriptionId: string, clientId: string, isFailing: boolean) =>
+      (isFailing ? logger.warn({ subscriptionId, clientId }, 'webhook subscription failing') : logger.info({ subscriptionId, clientId }, 'webhook subscription recovered')),
+    onWebhookError: (error: unknown) => logger.error({ err: error }, 'webhook worker failed'),
   }
 }
 

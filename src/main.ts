@@ -5,7 +5,7 @@ import { openDb, migrateToLatest, lockDataDir } from './db/index.js'
 import { createServices } from './services.js'
 import { buildServer, listenAdmin } from './transport/index.js'
 import { adminSocketPath } from './operator/index.js'
-import { databaseLogging, lifecycleLogging, loggerOptions } from './logger.js'
+import { databaseLogging, lifecycleLogging, loggerOptions, webhookLogging } from './logger.js'
 import { systemClock } from './lib/index.js'
 import { resolveTls, registerDemoClient } from './dev-setup.js'
 
@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const services = createServices(config, dbHandle, systemClock, {
     signing: { certPem: tls.signingCert, keyPem: tls.signingKey },
     ...lifecycleLogging(logger),
+    ...webhookLogging(logger),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     onCheckpoint: c => logger.info({ seq: c.seq, file: c.file }, 'audit checkpoint written'),
     onCheckpointError: error => logger.error({ err: error }, 'audit checkpoint could not be written'),
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const app = await buildServer(services, tls, logger)
   await app.listen({ host: config.HOST, port: config.PORT })
   services.lifecycle.timers.start()
+  services.webhooks.start()
   // Only the embedded database needs the admin socket; on PostgreSQL the CLI connects to the database itself.
   const admin = dbHandle.kind === 'pglite' ? await listenAdmin(services, adminSocketPath(dataDir), logger) : undefined
   const address = app.server.address()

@@ -14,6 +14,7 @@ import { createBuiltInBackOffice } from './processing/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
 import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
 import type { OperatorContext } from './operator/index.js'
+import { createWebhookWorker, type AttemptOutcome, type WebhookWorker } from './webhooks/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -39,6 +40,8 @@ export interface Services {
   readonly checkpoints: Checkpointer
   /** What operator actions through the admin socket need besides the database. */
   readonly operator: OperatorContext
+  /** Webhook deliveries (SPEC.md §4b), off the request path; the server starts it, `close` stops it. */
+  readonly webhooks: WebhookWorker
   close(): Promise<void>
 }
 
@@ -69,6 +72,11 @@ export interface ServiceOptions {
    */
   readonly formModules?: readonly string[]
   readonly onCheckpointError?: (error: unknown) => void
+  /** Each webhook delivery attempt, once recorded (the server's logger): ids, status and outcome only. */
+  readonly onWebhookAttempt?: (outcome: AttemptOutcome) => void
+  /** A webhook subscription marked failing, or recovered. */
+  readonly onWebhookFailing?: (subscriptionId: string, clientId: string, isFailing: boolean) => void
+  readonly onWebhookError?: (error: unknown) => void
 }
 
 /** How often waiting feed readers look for new events while no notification is heard (LISTEN down, PGlite reopening). */
@@ -134,13 +142,26 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     latestSeq: () => latestSeq(db),
     pollMs: eventPollMs,
   }), { maxWaitsPerClient })
+  const webhooks = createWebhookWorker(db, clock, {
+    timeoutMs: config.WEBHOOK_TIMEOUT, maxAgeMs: config.WEBHOOK_MAX_AGE,
+    onAttempt: outcome => {
+      metrics.webhookDelivery(outcome.outcome)
+      options.onWebhookAttempt?.(outcome)
+    },
+    ...(options.onWebhookFailing ? { onFailing: options.onWebhookFailing } : {}),
+    ...(options.onWebhookError ? { onError: options.onWebhookError } : {}),
+    onDbFault: error => { database.fault(error) },
+    // PGlite has one connection: submissions go first, deliveries catch up within a few seconds.
+    ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 5_000 } } : {}),
+  })
   return {
-    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events, webhooks,
     certificates: createCertificateLookup(db),
     operator: { anchorDir: checkpoints.dir, checkpoint: checkpoints.write, trustedPem: () => receipts.certificatePem },
     async close() {
       await events.endWaits()
       dbHandle.faults.off('fault', onFault)
+      await webhooks.stop()
       await lifecycle.timers.stop()
       // After the last timed transition, so that the final checkpoint covers every entry of this run.
       await checkpoints.stop()

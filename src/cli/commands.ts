@@ -158,6 +158,20 @@ export const commands: readonly Command[] = [
     plan: () => ({ operation: 'software.list', params: {} }),
   },
   {
+    name: 'webhooks list',
+    summary: 'every client\'s webhook subscriptions: receiver (without its query), status, deliveries owed',
+    positionals: [],
+    options: {},
+    plan: () => ({ operation: 'webhooks.list', params: {} }),
+  },
+  {
+    name: 'webhooks disable',
+    summary: 'stop a webhook subscription: nothing more is delivered to it (the client\'s event feed still has every event)',
+    positionals: [{ name: 'ID' }],
+    options: {},
+    plan: input => ({ operation: 'webhooks.disable', params: { id: check.id('ID', input.positionals[0]!) } }),
+  },
+  {
     name: 'validate',
     summary: 'offline validation with the server\'s XSD and stateless rules; exit 0 valid, 1 invalid, 2 unusable input',
     positionals: [{ name: 'FILE...', variadic: true }],

@@ -7,6 +7,7 @@ export function formatResult(operation: string, result: unknown): string {
     case 'clients.cert-add': return `certificate ${r.fingerprint} added\n`
     case 'clients.cert-revoke': return `certificate revoked (client ${r.clientId})\n`
     case 'mandates.revoke': return `mandate ${r.revoked} revoked\n`
+    case 'webhooks.disable': return `webhook subscription ${r.disabled} disabled\n`
     case 'software.certify': return `certified ${r.vendor}/${r.product} ${r.version}\n`
     case 'migrate': {
       const applied = r.applied as string[]
@@ -24,6 +25,11 @@ export function formatResult(operation: string, result: unknown): string {
       (result as MandateRow[]).map(m => [m.id, m.employer, m.clientId, m.types?.join(',') ?? 'all', m.from ?? '…', m.to ?? '…', m.active ? 'active' : 'revoked']),
       'no mandates',
     )
+    case 'webhooks.list': return table(
+      ['id', 'client', 'status', 'owed', 'types', 'url'],
+      (result as WebhookRow[]).map(w => [w.id, w.clientId, w.status, String(w.pending), w.types?.join(',') ?? 'all', w.url]),
+      'no webhook subscriptions',
+    )
     case 'software.list': return table(
       ['software', 'certified at', 'on client'],
       (result as SoftwareRow[]).map(s => [`${s.vendor}/${s.product}/${s.version}`, new Date(s.certifiedAt).toISOString(), s.clientId]),
@@ -38,6 +44,7 @@ interface ClientRow {
   certificates: { revoked: boolean; daysLeft: number }[]
 }
 interface MandateRow { id: string; employer: string; clientId: string; types: string[] | null; from: string | null; to: string | null; active: boolean }
+interface WebhookRow { id: string; clientId: string; status: string; pending: number; types: string[] | null; url: string }
 interface SoftwareRow { vendor: string; product: string; version: string; certifiedAt: string | Date; clientId: string }
 
 /** `412, 30` for two active certificates, `-3 (expired)`, `none active` when every one is revoked. */

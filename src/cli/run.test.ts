@@ -182,6 +182,14 @@ t.test('every command refuses a misspelt option, a missing value and a bad value
     [['software', 'list', '--json=true'], /--json takes no value/],
     [['software', 'list', 'Acme'], /unexpected argument "Acme"/],
 
+    [['webhooks', 'list', '--client', client], /unknown option --client/],
+    [['webhooks', 'list', '--json=1'], /--json takes no value/],
+    [['webhooks', 'list', 'all'], /unexpected argument "all"/],
+
+    [['webhooks', 'disable', client, '--froce'], /unknown option --froce/],
+    [['webhooks', 'disable'], /missing ID/],
+    [['webhooks', 'disable', 'https://example.com/hook'], /ID https:\/\/example.com\/hook: not an id/],
+
     [['validate', m1, '--jsno'], /unknown option --jsno \(did you mean --json\?\)/],
     [['validate'], /missing FILE\.\.\./],
     [['validate', m1, '--json=no'], /--json takes no value/],

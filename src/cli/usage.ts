@@ -5,6 +5,7 @@ const sections: readonly [string, readonly string[]][] = [
   ['Clients and certificates', ['clients']],
   ['Mandates', ['mandates']],
   ['Software', ['software']],
+  ['Webhooks', ['webhooks']],
   ['Documents', ['validate']],
   ['Operations', ['migrate', 'certs', 'audit']],
 ]

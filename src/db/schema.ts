@@ -203,6 +203,41 @@ export interface RegisterChecksTable {
   accepted: boolean
 }
 
+/** A client's webhook subscription (SPEC.md §4b); `last_seq` is the dispatcher's cursor over `events`. */
+export interface WebhookSubscriptionsTable {
+  id: string
+  client_id: string
+  url: string
+  types: string[] | null
+  /** `whsec_` + base64 of the signing key (Standard Webhooks). */
+  secret: string
+  created_at: Date
+  last_seq: number
+  failing_since: Date | null
+  disabled_at: Date | null
+  /** `client:ID` or `operator`. */
+  disabled_by: string | null
+}
+
+/** One event owed to one subscription, with the exact body every attempt sends. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>
+  subscription_id: string
+  event_id: string
+  event_seq: number
+  event_at: Date
+  document_id: string
+  body: string
+  created_at: Date
+  due_at: Date
+  attempts: Generated<number>
+  last_attempt_at: Date | null
+  last_status: number | null
+  last_error: string | null
+  delivered_at: Date | null
+  given_up_at: Date | null
+}
+
 /** The tables. Each is written only from the folder of src/ that owns it (test/architecture.test.ts). */
 export interface Database {
   /** Owned by operator/. */
@@ -239,10 +274,16 @@ export interface Database {
   timers: TimersTable
   /** Owned by lifecycle/. */
   register_checks: RegisterChecksTable
+  /** Owned by webhooks/. */
+  webhook_subscriptions: WebhookSubscriptionsTable
+  /** Owned by webhooks/. */
+  webhook_deliveries: WebhookDeliveriesTable
 }
 
 export type ClientRow = Selectable<ClientsTable>
 export type DocumentRow = Selectable<DocumentsTable>
 export type TimerRow = Selectable<TimersTable>
+export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
 export type InsuranceRow = Selectable<InsurancesTable>
 export type NewMessage = Insertable<MessageLogTable>

@@ -21,6 +21,8 @@ export interface Metrics {
   messageLogFailure(): void
   databaseFault(cause: string): void
   databaseAvailable(isAvailable: boolean): void
+  /** A webhook delivery attempt: `delivered`, `failed` (tried again later) or `given_up` (older than WEBHOOK_MAX_AGE). */
+  webhookDelivery(outcome: 'delivered' | 'failed' | 'given_up'): void
   /** Where the admission control's in-flight requests and bytes are read when scraped. */
   readInFlight(read: () => { readonly requests: number; readonly bytes: number }): void
   /** The exposition text: this gateway's metrics and the process's (CPU, memory, event loop, GC, handles). */
@@ -88,6 +90,11 @@ export function createMetrics(db: Db, clock: Clock, options: MetricsOptions): Me
     help: 'Whether the database answers: 1, or 0 from its first fault until a probe passes after 2 s without one',
   })
   databaseAvailable.set(1)
+  const webhookDeliveries = new Counter({
+    name: 'ehrs_webhook_deliveries_total', registers, labelNames: ['outcome'],
+    help: 'Webhook delivery attempts by outcome (delivered; failed: tried again later; given_up: the event was older than WEBHOOK_MAX_AGE)',
+  })
+  for (const outcome of ['delivered', 'failed', 'given_up']) webhookDeliveries.inc({ outcome }, 0)
 
   let inFlight: () => { readonly requests: number; readonly bytes: number } = () => ({ requests: 0, bytes: 0 })
   new Gauge({
@@ -149,6 +156,23 @@ export function createMetrics(db: Db, clock: Clock, options: MetricsOptions): Me
     },
   })
 
+  new Gauge({
+    name: 'ehrs_webhook_subscriptions_failing', registers,
+    help: 'Webhook subscriptions marked failing (a delivery given up after WEBHOOK_MAX_AGE, none delivered since), not disabled',
+    async collect() {
+      const state = await scrape()
+      if (state) this.set(state.webhooks.failing)
+    },
+  })
+  new Gauge({
+    name: 'ehrs_webhook_deliveries_pending', registers,
+    help: 'Webhook deliveries owed to active subscriptions: not yet delivered, not given up',
+    async collect() {
+      const state = await scrape()
+      if (state) this.set(state.webhooks.pending)
+    },
+  })
+
   return {
     request(route, method, status, seconds) {
       requests.inc({ method, route, status: String(status) })
@@ -162,6 +186,7 @@ export function createMetrics(db: Db, clock: Clock, options: MetricsOptions): Me
     messageLogFailure: () => messageLogFailures.inc(),
     databaseFault: cause => databaseFaults.inc({ cause }),
     databaseAvailable: isAvailable => databaseAvailable.set(isAvailable ? 1 : 0),
+    webhookDelivery: outcome => webhookDeliveries.inc({ outcome }),
     readInFlight(read) { inFlight = read },
     async render() {
       const [own, process] = await Promise.all([registry.metrics(), processMetrics().metrics()])

@@ -18,6 +18,8 @@ export interface ScrapeState {
   readonly certificates: readonly CertificateExpiry[]
   /** Certificates expiring within the warning time whose client has no certificate valid beyond it. */
   readonly expiringCertificates: Partial<Record<Environment, number>>
+  /** Subscriptions marked failing (not disabled), and deliveries owed to active subscriptions. */
+  readonly webhooks: { readonly failing: number; readonly pending: number }
 }
 
 export interface CertificateExpiry {
@@ -31,9 +33,9 @@ export interface CertificateExpiry {
 export class ScrapeTimeoutError extends Error {}
 
 /**
- * Three small queries, each bounded by an index or a small table: due timers (the partial index `timers_next`,
+ * Five small queries, each bounded by an index or a small table: due timers (the partial index `timers_next`,
  * from the oldest due time up to now), documents with a timer pending (the same index, joined by primary key),
- * and the unrevoked client certificates. Rejects after `timeoutMs`; the query itself goes on.
+ * the unrevoked client certificates, failing webhook subscriptions, and pending deliveries (their partial index). Rejects after `timeoutMs`; the query itself goes on.
  */
 export function readScrapeState(db: Db, now: Date, options: { readonly certificateWarnMs: number; readonly timeoutMs: number }): Promise<ScrapeState> {
   return within(read(db, now, options.certificateWarnMs), options.timeoutMs,
@@ -67,7 +69,16 @@ async function read(db: Db, now: Date, certificateWarnMs: number): Promise<Scrap
     if (end > now.getTime() && end <= warnUntil && !renewed.has(c.clientId)) expiringCertificates[c.environment] = (expiringCertificates[c.environment] ?? 0) + 1
   }
 
+  const failing = await db.selectFrom('webhook_subscriptions').select(eb => eb.fn.countAll<number>().as('count'))
+    .where('disabled_at', 'is', null).where('failing_since', 'is not', null).executeTakeFirst()
+  // The partial index of due deliveries holds exactly the pending ones.
+  const pending = await db.selectFrom('webhook_deliveries').innerJoin('webhook_subscriptions', 'webhook_subscriptions.id', 'webhook_deliveries.subscription_id')
+    .select(eb => eb.fn.countAll<number>().as('count'))
+    .where('webhook_deliveries.delivered_at', 'is', null).where('webhook_deliveries.given_up_at', 'is', null)
+    .where('webhook_subscriptions.disabled_at', 'is', null).executeTakeFirst()
+
   return {
+    webhooks: { failing: Number(failing?.count ?? 0), pending: Number(pending?.count ?? 0) },
     timers: Object.fromEntries(timers.map(t => [t.kind, { due: Number(t.due), overdue: Number(t.overdue) }])),
     oldestUnprocessedSeconds: Object.fromEntries(oldest.map(o => [o.environment, Math.max(0, (now.getTime() - new Date(o.receivedAt).getTime()) / 1000)])),
     certificates: certificates.map(c => ({

@@ -10,6 +10,7 @@ import type { Environment } from '../identity/index.js'
 import { verifyAudit, type Checkpointer } from '../audit/index.js'
 import { verifyStoredBodies } from '../messagelog/index.js'
 import { normalizeFingerprint } from '../pki/index.js'
+import { disableSubscription, listAllSubscriptions, shownUrl } from '../webhooks/index.js'
 
 /**
  * The operator's actions, by name, with JSON arguments and results: the CLI runs them directly on the
@@ -88,6 +89,15 @@ export const operations: Record<string, Operation> = {
   'mandates.list': db => listMandates(db),
   'software.certify': (db, clock, a) => certifySoftware(db, text(a, 'id'), clock.now()),
   'software.list': db => listCertifiedSoftware(db),
+  // The operator sees each receiver as scheme, host and path: a query string may hold the receiver's own token.
+  'webhooks.list': async db => (await listAllSubscriptions(db)).map(s => ({ ...s, url: shownUrl(s.url) })),
+  'webhooks.disable': async (db, clock, a) => {
+    const id = text(a, 'id')
+    const result = await disableSubscription(db, id, clock.now())
+    if (result === 'unknown') throw new OperatorError(`No webhook subscription ${id}`)
+    if (result === 'already') throw new OperatorError('The webhook subscription is already disabled')
+    return { disabled: id }
+  },
   'migrate': async db => ({ applied: await migrateToLatest(db as never) }),
   'audit.verify': (db, _clock, a, context) => verifyAll(db, optional(a, 'anchors') ?? context.anchorDir, context),
   'audit.checkpoint': (_db, _clock, _a, context) => context.checkpoint('operator', 'operator'),

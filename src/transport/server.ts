@@ -11,6 +11,7 @@ import { docsRoutes } from './rest/docs.js'
 import { documentRoutes } from './rest/documents.js'
 import { insuranceRoutes } from './rest/insurances.js'
 import { eventRoutes } from './rest/events.js'
+import { webhookRoutes } from './rest/webhooks.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
 import { readBody } from './body.js'
 
@@ -96,6 +97,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     await scope.register(documentRoutes(services), { prefix: '/api/v1' })
     await scope.register(insuranceRoutes(services), { prefix: '/api/v1' })
     await scope.register(eventRoutes(services), { prefix: '/api/v1' })
+    await scope.register(webhookRoutes(services), { prefix: '/api/v1' })
     await scope.register(soapEndpoint(services))
   })
   return app

@@ -104,6 +104,27 @@ t.test('the operator CLI works on a running gateway with the embedded database, 
   t.match(JSON.parse(list.stdout), { id: clientId, taxNumber: '45678138', mandates: [{ employer: '38172658', types: ['M1', 'M2'] }] })
   t.equal((await ehrs('mandates', 'add', '--employer', '38172658', '--client', clientId, '--types', 'X9')).code, 2, 'a helpful usage error')
 
+  // Webhook subscriptions: the client subscribes over REST, the operator lists and stops them through the admin socket.
+  const subscribed = await call(url, caCert, {
+    path: '/api/v1/webhooks', as: pki.outsideClient, body: JSON.stringify({ url: 'https://receiver.example/hooks/ehrs?token=s3cret' }),
+    headers: { 'content-type': 'application/json' },
+  })
+  t.equal(subscribed.status, 201, subscribed.text)
+  const hooks = await ehrs('webhooks', 'list')
+  t.equal(hooks.code, 0, hooks.stderr)
+  t.match(hooks.stdout, new RegExp(`${subscribed.json.id}\\s+${clientId}\\s+active\\s+0\\s+all\\s+https://receiver.example/hooks/ehrs\\?…`))
+  t.notMatch(hooks.stdout, /s3cret/, 'the query string of a receiver is not shown')
+  const disabled = await ehrs('webhooks', 'disable', subscribed.json.id)
+  t.equal(disabled.code, 0, disabled.stderr)
+  t.equal(disabled.stdout, `webhook subscription ${subscribed.json.id} disabled\n`)
+  t.match(JSON.parse((await ehrs('webhooks', 'list', '--json')).stdout), [{ id: subscribed.json.id, status: 'disabled' }])
+  const mine = await call(url, caCert, { path: '/api/v1/webhooks', as: pki.outsideClient })
+  t.match(mine.json.items, [{ id: subscribed.json.id, status: 'disabled' }], 'the client sees its subscription disabled')
+  const again = await ehrs('webhooks', 'disable', subscribed.json.id)
+  t.equal(again.code, 2)
+  t.match(again.stderr, /already disabled/)
+  t.match((await ehrs('webhooks', 'disable', '01a1fcbf-f440-7e95-9732-aa93878a22dd')).stderr, /No webhook subscription/)
+
   t.equal((await ehrs('clients', 'cert-revoke', fingerprint(pki.outsideClient.cert))).code, 0)
   t.equal((await post(fixture('si/m1/valid-foreigner.xml'))).json.code, 'CLIENT_CERT_REVOKED')
 

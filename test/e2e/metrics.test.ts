@@ -57,6 +57,7 @@ t.test('/metrics: every series of the gateway, the process metrics, and promtool
     'ehrs_admission_refused_total', 'ehrs_inflight_requests', 'ehrs_inflight_bytes', 'ehrs_timed_transitions_total', 'ehrs_message_log_failures_total',
     'ehrs_database_faults_total', 'ehrs_database_available', 'ehrs_timers_due', 'ehrs_timers_overdue', 'ehrs_oldest_unprocessed_document_age_seconds',
     'ehrs_client_certificate_expiry_seconds', 'ehrs_client_certificates_expiring',
+    'ehrs_webhook_deliveries_total', 'ehrs_webhook_subscriptions_failing', 'ehrs_webhook_deliveries_pending',
     'process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'nodejs_eventloop_lag_seconds', 'nodejs_heap_size_used_bytes', 'nodejs_gc_duration_seconds',
   ]) t.match(text, new RegExp(`^# TYPE ${name} `, 'm'), `${name} is exposed`)
 
@@ -64,6 +65,8 @@ t.test('/metrics: every series of the gateway, the process metrics, and promtool
   t.equal(value(text, 'ehrs_submissions_total{outcome="XML_MALFORMED",type="unknown"}'), 1)
   t.equal(value(text, 'ehrs_storno_total{type="M1"}'), 1)
   t.equal(value(text, 'ehrs_database_available'), 1)
+  t.equal(value(text, 'ehrs_webhook_deliveries_total{outcome="given_up"}'), 0, 'each outcome has its series from the start')
+  t.equal(value(text, 'ehrs_webhook_subscriptions_failing'), 0)
   // GET and POST of one route are timed apart.
   t.equal(value(text, 'ehrs_http_request_duration_seconds_count{method="POST",route="/api/v1/documents"}'), 2)
   t.equal(value(text, 'ehrs_http_request_duration_seconds_count{method="GET",route="/api/v1/documents/:id"}'), 1)

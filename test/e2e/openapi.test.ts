@@ -261,6 +261,14 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
     await check(t, gw, 'get', '/api/v1/insurances', { path: `/api/v1/insurances?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })
   }
 
+  // Webhook subscriptions.
+  const hookBody = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+  const hook = await check(t, gw, 'post', '/api/v1/webhooks', { path: '/api/v1/webhooks', as, ...hookBody({ url: 'https://payroll.example/ehrs/events' }), status: 201 })
+  await check(t, gw, 'post', '/api/v1/webhooks', { path: '/api/v1/webhooks', as, ...hookBody({ url: 'http://payroll.example/ehrs/events' }), status: 400, code: 'INVALID_REQUEST' })
+  await check(t, gw, 'get', '/api/v1/webhooks', { path: '/api/v1/webhooks', as, status: 200 })
+  await check(t, gw, 'delete', '/api/v1/webhooks/{id}', { path: `/api/v1/webhooks/${hook.json.id}`, as, status: 204 })
+  await check(t, gw, 'delete', '/api/v1/webhooks/{id}', { path: `/api/v1/webhooks/${MISSING}`, as, status: 404, code: 'ROUTE_NOT_FOUND' })
+
   // Storno and the repeated register check.
   const storno = '/api/v1/documents/{id}/storno'
   const recheck = '/api/v1/documents/{id}/register-check'

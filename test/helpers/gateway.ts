@@ -4,7 +4,7 @@ import { pino } from 'pino'
 import { loadConfig } from '../../src/config.js'
 import { createServices, type Services } from '../../src/services.js'
 import { buildServer } from '../../src/transport/index.js'
-import { databaseLogging, lifecycleLogging, loggerOptions } from '../../src/logger.js'
+import { databaseLogging, lifecycleLogging, loggerOptions, webhookLogging } from '../../src/logger.js'
 import { systemClock, type Clock } from '../../src/lib/index.js'
 import { addClient, type NewClient } from '../../src/operator/index.js'
 import type { Pem } from '../../src/pki/index.js'
@@ -56,7 +56,7 @@ export async function startGateway(
   const sink = new Writable({ write(chunk, _enc, done) { logText += chunk.toString(); done() } })
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
   const services = createServices(config, handle, clock, {
-    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, ...lifecycleLogging(logger),
+    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, ...lifecycleLogging(logger), ...webhookLogging(logger),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     ...databaseLogging(logger),
   })
@@ -64,6 +64,7 @@ export async function startGateway(
   const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
   await app.listen({ host: '127.0.0.1', port: 0 })
   services.lifecycle.timers.start()
+  services.webhooks.start()
   let stopped: Promise<void> | undefined
   const stop = (): Promise<void> => (stopped ??= (async () => {
     await app.close()
