@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely'
 
 /**
  * Every state change of a document is also an event (SPEC.md §4b), written with the state in one transaction:
- * `seq` orders them gateway-wide. The document's number, type, employer and external id are read from `documents`
+ * `seq` orders them gateway-wide. An event of a client rather than a document (a webhook subscription failing)
+ * names the client, and carries what it says in `data`. The document's number, type, employer and external id are read from `documents`
  * (they never change). The feed reads by `seq` alone: an event's `id` is a fresh UUIDv7, unique without an index,
  * and no other index costs every state change its upkeep.
  *
@@ -16,10 +17,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     id text not null,
     at timestamptz not null,
     type text not null,
-    document_id text not null references documents (id),
-    acceptance text not null,
-    processing text not null,
-    reason text
+    document_id text references documents (id),
+    acceptance text,
+    processing text,
+    reason text,
+    client_id text references clients (id),
+    data jsonb,
+    check ((document_id is null) <> (client_id is null))
   )`.execute(db)
   await sql`insert into events (id, at, type, document_id, acceptance, processing, reason)
     select gen_random_uuid()::text, at, 'document.state_changed', document_id, acceptance, processing, reason

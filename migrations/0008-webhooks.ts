@@ -26,7 +26,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     event_id text not null,
     event_seq bigint not null,
     event_at timestamptz not null,
-    document_id text not null,
+    document_id text,
     body text not null,
     created_at timestamptz not null,
     due_at timestamptz not null,

@@ -98,16 +98,19 @@ export interface DocumentStatesTable {
   findings: Json
 }
 
-/** A document's state change as an event (SPEC.md §4b); `seq` orders them gateway-wide. */
+/** A document's state change, or an event of a client, as an event (SPEC.md §4b); `seq` orders them gateway-wide. */
 export interface EventsTable {
   seq: Generated<string>
   id: string
   at: Date
   type: string
-  document_id: string
-  acceptance: string
-  processing: string
+  /** The document whose state changed; null for an event of a client (`client_id`). */
+  document_id: string | null
+  acceptance: string | null
+  processing: string | null
   reason: string | null
+  client_id: string | null
+  data: ColumnType<Record<string, unknown> | null, string | null, string | null>
 }
 
 /** The built-in back office's answer per document: `processed`, `refused`, `faulty`, or `withdrawn` by a storno. */
@@ -226,7 +229,8 @@ export interface WebhookDeliveriesTable {
   event_id: string
   event_seq: number
   event_at: Date
-  document_id: string
+  /** Null for an event of a client, which waits for no other. */
+  document_id: string | null
   body: string
   created_at: Date
   due_at: Date
@@ -254,7 +258,7 @@ export interface Database {
   documents: DocumentsTable
   /** Owned by lifecycle/. */
   document_states: DocumentStatesTable
-  /** Owned by lifecycle/. */
+  /** Owned by events/. */
   events: EventsTable
   /** Owned by processing/. */
   back_office_answers: BackOfficeAnswersTable

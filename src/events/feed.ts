@@ -4,8 +4,8 @@ import { visibleTo, type Acceptance, type Processing } from '../documents/index.
 import { GatewayError } from '../problems.js'
 import { localDate } from '../lib/index.js'
 
-/** An event as clients see it (SPEC.md §4b): a document's state change, by gateway-wide `seq`. */
-export interface EventView {
+/** A document's state change as clients see it (SPEC.md §4b), by gateway-wide `seq`. */
+export interface DocumentEventView {
   readonly id: string
   /** Decimal text: a bigint, ordered gateway-wide. */
   readonly seq: string
@@ -16,6 +16,17 @@ export interface EventView {
   readonly processing: Processing
   readonly reason: string | null
 }
+
+/** An event of the client itself: one of its webhook subscriptions became failing, or delivers again. */
+export interface ClientEventView {
+  readonly id: string
+  readonly seq: string
+  readonly at: string
+  readonly type: 'webhook.subscription_failing' | 'webhook.subscription_recovered'
+  readonly subscription: { readonly id: string }
+}
+
+export type EventView = DocumentEventView | ClientEventView
 
 export interface EventPage {
   readonly items: readonly EventView[]
@@ -41,24 +52,30 @@ export function eventQuery(query: EventQuery): { after: string; limit: number } 
 }
 
 /**
- * The events after `after` of the documents the caller may see now (the same rule as the documents: its own
- * filings, and those of employers it may file that type for today), oldest first.
+ * The events after `after` that the caller may see now, oldest first: those of the documents it may see (the
+ * documents' own rule: its filings, and those of employers it may file that type for today), and its own.
  */
 export async function readEvents(db: Db, caller: Caller, query: EventQuery, now: Date): Promise<EventPage> {
   const { after, limit } = eventQuery(query)
+  const documentVisible = visibleTo(caller, localDate(now))
   const rows = await db.selectFrom('events')
-    .innerJoin('documents', 'documents.id', 'events.document_id')
-    .select(['events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason',
+    .leftJoin('documents', 'documents.id', 'events.document_id')
+    .select(['events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason', 'events.data',
       'documents.id as document_id', 'documents.number', 'documents.type as document_type', 'documents.employer', 'documents.external_id'])
     .where('events.seq', '>', after)
-    .where(visibleTo(caller, localDate(now)))
+    // A client's own events have no document: the left join leaves its columns null, and the rule on them false.
+    .where(eb => eb.or([eb('events.client_id', '=', caller.clientId), documentVisible(eb as unknown as Parameters<typeof documentVisible>[0])]))
     .orderBy('events.seq').limit(limit)
     .execute()
-  const items = rows.map(r => ({
-    id: r.id, seq: String(r.seq), at: r.at.toISOString(), type: r.type as EventView['type'],
-    document: { id: r.document_id, number: r.number, type: r.document_type, employer: r.employer, ...(r.external_id ? { externalId: r.external_id } : {}) },
-    acceptance: r.acceptance as Acceptance, processing: r.processing as Processing, reason: r.reason,
-  }))
+  const items = rows.map((r): EventView => {
+    const head = { id: r.id, seq: String(r.seq), at: r.at.toISOString() }
+    if (r.document_id === null) return { ...head, type: r.type as ClientEventView['type'], subscription: { id: String(r.data?.subscriptionId) } }
+    return {
+      ...head, type: 'document.state_changed',
+      document: { id: r.document_id, number: r.number!, type: r.document_type!, employer: r.employer!, ...(r.external_id ? { externalId: r.external_id } : {}) },
+      acceptance: r.acceptance as Acceptance, processing: r.processing as Processing, reason: r.reason,
+    }
+  })
   return { items, nextAfter: items.length > 0 ? items[items.length - 1]!.seq : after }
 }
 

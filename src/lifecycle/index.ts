@@ -1,6 +1,6 @@
 export { createLifecycle, initialState } from './lifecycle.js'
 export type { Lifecycle, LifecycleOptions, TimedTransition } from './lifecycle.js'
-export { appendStates, currentStates, eventsTopic } from './state-writer.js'
+export { appendStates, currentStates } from './state-writer.js'
 export type { NewState } from './state-writer.js'
 export { scheduleTimers } from './timers.js'
 export type { NewTimer, TimerRunner } from './timers.js'

@@ -1,11 +1,8 @@
-import { notify, type Db } from '../db/index.js'
+import type { Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
-import { newId } from '../lib/index.js'
 import { lockAuditChain } from '../audit/index.js'
-
-/** What `appendStates` notifies (NOTIFY) once its transaction commits: the event feed's waiters listen for it. */
-export const eventsTopic = 'ehrs_events'
+import { appendEvents } from '../events/index.js'
 
 export interface NewState extends DocumentState {
   readonly documentId: string
@@ -22,18 +19,15 @@ export interface NewState extends DocumentState {
  */
 export async function appendStates(trx: Db, at: Date, states: readonly NewState[]): Promise<void> {
   if (states.length === 0) return
-  // Every transaction that changes a state also appends to the audit chain; holding its lock from here on makes
-  // `seq` follow the order of commits, so a reader of the events after one `seq` never misses one committed later.
+  // The audit chain's lock first, as appendEvents takes it: states and events keep one order of commits.
   await lockAuditChain(trx)
   await trx.insertInto('document_states').values(states.map(s => ({
     document_id: s.documentId, at: s.at ?? at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
     findings: JSON.stringify(s.findings ?? []),
   }))).execute()
-  await trx.insertInto('events').values(states.map(s => ({
-    id: newId((s.at ?? at).getTime()), at: s.at ?? at, type: 'document.state_changed', document_id: s.documentId,
-    acceptance: s.acceptance, processing: s.processing, reason: s.reason,
-  }))).execute()
-  await notify(trx, eventsTopic)
+  await appendEvents(trx, states.map(s => ({
+    at: s.at ?? at, type: 'document.state_changed', documentId: s.documentId, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
+  })))
 }
 
 /** The current state of each document, by id. */

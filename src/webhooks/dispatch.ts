@@ -42,10 +42,11 @@ async function dispatchPage(db: Db, subscriptionId: string, now: Date): Promise<
     // lifecycle's state writer), so a cursor moved up to it never passes an event the page could not see.
     const head = await trx.selectFrom('events').select(eb => eb.fn.max('seq').as('seq')).executeTakeFirst()
     const page = await readEvents(trx, callerOf(sub), { after: String(sub.last_seq), limit: pageSize }, now)
-    const wanted = page.items.filter(e => sub.types === null || sub.types.includes(e.type))
+    // A subscription's own failing (or recovery) is told to the client's feed and other receivers, not to itself.
+    const wanted = page.items.filter(e => (sub.types === null || sub.types.includes(e.type)) && !('subscription' in e && e.subscription.id === sub.id))
     if (wanted.length > 0) {
       await trx.insertInto('webhook_deliveries').values(wanted.map(e => ({
-        subscription_id: sub.id, event_id: e.id, event_seq: Number(e.seq), event_at: new Date(e.at), document_id: e.document.id,
+        subscription_id: sub.id, event_id: e.id, event_seq: Number(e.seq), event_at: new Date(e.at), document_id: 'document' in e ? e.document.id : null,
         body: JSON.stringify(e), created_at: now, due_at: now,
       }))).onConflict(oc => oc.columns(['subscription_id', 'event_id']).doNothing()).execute()
     }

@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import { databaseFaultCause, type Db } from '../db/index.js'
 import type { Clock } from '../lib/index.js'
 import { appendAudit } from '../audit/index.js'
+import { appendEvents } from '../events/index.js'
 import { dispatchEvents } from './dispatch.js'
 import { postMessage, type AttemptResult } from './send.js'
 
@@ -10,7 +11,8 @@ export interface AttemptOutcome {
   readonly subscriptionId: string
   readonly clientId: string
   readonly eventId: string
-  readonly documentId: string
+  /** Null for an event of the client itself. */
+  readonly documentId: string | null
   readonly attempt: number
   /** `failed`: it is tried again later; `given_up`: the event is older than WEBHOOK_MAX_AGE. */
   readonly outcome: 'delivered' | 'failed' | 'given_up'
@@ -56,7 +58,7 @@ interface Claimed {
   readonly subscription_id: string
   readonly event_id: string
   readonly event_at: Date
-  readonly document_id: string
+  readonly document_id: string | null
   readonly body: string
   readonly attempts: number
   readonly url: string
@@ -160,6 +162,7 @@ export function createWebhookWorker(db: Db, clock: Clock, options: WebhookWorker
         if (recovered.length > 0) {
           failing = false
           await appendAudit(trx, now, { actor: 'system', action: 'webhook.recovered', subject: d.subscription_id, details: { clientId: d.client_id } })
+          await appendEvents(trx, [{ at: now, type: 'webhook.subscription_recovered', clientId: d.client_id, data: { subscriptionId: d.subscription_id } }])
         }
       } else if (outcome === 'given_up') {
         const { numUpdatedRows } = await mine.set({ ...last, given_up_at: now }).executeTakeFirst()
@@ -172,6 +175,8 @@ export function createWebhookWorker(db: Db, clock: Clock, options: WebhookWorker
             actor: 'system', action: 'webhook.failing', subject: d.subscription_id,
             details: { clientId: d.client_id, eventId: d.event_id, attempts: d.attempts, lastError: last.last_error },
           })
+          // The client hears of it in its event feed (and at its other receivers): the feed still has every event.
+          await appendEvents(trx, [{ at: now, type: 'webhook.subscription_failing', clientId: d.client_id, data: { subscriptionId: d.subscription_id } }])
         }
       } else {
         // An attempt cut short by a stop is due again at once; a failure waits, at the latest until WEBHOOK_MAX_AGE.

@@ -271,6 +271,9 @@ t.test('an event undelivered after WEBHOOK_MAX_AGE is given up: the subscription
   t.equal(await metric(gw, 'ehrs_webhook_deliveries_total{outcome="given_up"}'), 1)
   const audit = await gw.services.db.selectFrom('audit_log').select(['action', 'subject']).where('action', 'like', 'webhook.%').orderBy('seq').execute()
   t.same(audit, [{ action: 'webhook.subscribed', subject: hook.id }, { action: 'webhook.failing', subject: hook.id }])
+  const feed = await gw.call({ path: '/api/v1/events?limit=500', as })
+  t.match(feed.json.items.filter((e: { type: string }) => e.type !== 'document.state_changed'),
+    [{ type: 'webhook.subscription_failing', subscription: { id: hook.id } }], 'the client\'s feed has the failing event')
 
   // A later event delivered: the subscription is active again.
   receiver.answer(() => 200)
@@ -278,6 +281,11 @@ t.test('an event undelivered after WEBHOOK_MAX_AGE is given up: the subscription
   await gw.services.webhooks.runDue()
   t.match((await gw.call({ path: '/api/v1/webhooks', as })).json.items, [{ id: hook.id, status: 'active' }])
   t.equal(await metric(gw, 'ehrs_webhook_subscriptions_failing'), 0)
+  const after = await gw.call({ path: '/api/v1/events?limit=500', as })
+  t.match(after.json.items.filter((e: { type: string }) => e.type !== 'document.state_changed').map((e: { type: string }) => e.type),
+    ['webhook.subscription_failing', 'webhook.subscription_recovered'])
+  await gw.register(pki.otherClient, { taxNumber: SOLE_TRADER })
+  t.same((await gw.call({ path: '/api/v1/events?limit=500', as: pki.otherClient })).json.items, [], 'another client never sees them')
 })
 
 t.test('a redirect is not followed: a 3xx is a failed attempt', async t => {

@@ -44,9 +44,11 @@ export function documentView(name: string, view: DocumentView): string {
 }
 
 export function eventView(name: string, event: EventView): string {
+  const head = text('id', event.id) + text('seq', event.seq) + text('at', event.at) + text('type', event.type)
+  if (!('document' in event)) return element(name, head + element('subscription', text('id', event.subscription.id)))
   const d = event.document
   return element(name, [
-    text('id', event.id), text('seq', event.seq), text('at', event.at), text('type', event.type),
+    head,
     element('document', text('id', d.id) + text('number', d.number) + text('type', d.type) + text('employer', d.employer) + text('externalId', d.externalId)),
     text('acceptance', event.acceptance), text('processing', event.processing), text('reason', event.reason ?? undefined),
   ].join(''))
