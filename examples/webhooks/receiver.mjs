@@ -10,16 +10,15 @@ createServer((req, res) => {
   const chunks = []
   req.on('data', chunk => chunks.push(chunk))
   req.on('end', () => {
-    let event
+    let e
     try {
-      // The exact bytes received, and the webhook-id, webhook-timestamp and webhook-signature headers.
-      event = webhook.verify(Buffer.concat(chunks).toString('utf8'), req.headers)
+      e = webhook.verify(Buffer.concat(chunks).toString('utf8'), req.headers) // the exact bytes and webhook-* headers
     } catch {
       return res.writeHead(400).end() // not from the gateway, or altered: refuse it
     }
-    if (!seen.has(event.id)) {
-      seen.add(event.id)
-      console.log(`${event.seq} ${event.document.type} ${event.document.id}: ${event.acceptance} / ${event.processing} (${event.reason})`)
+    if (!seen.has(e.id)) {
+      seen.add(e.id)
+      console.log(e.document ? `${e.seq} ${e.document.type} ${e.document.id}: ${e.acceptance} / ${e.processing} (${e.reason})` : `${e.seq} ${e.type} ${e.subscription.id}`)
     }
     res.writeHead(204).end() // any 2xx within WEBHOOK_TIMEOUT acknowledges the event
   })
