@@ -1,7 +1,6 @@
 import type { Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
-import { lockAuditChain } from '../audit/index.js'
 import { appendEvents } from '../events/index.js'
 
 export interface NewState extends DocumentState {
@@ -19,8 +18,6 @@ export interface NewState extends DocumentState {
  */
 export async function appendStates(trx: Db, at: Date, states: readonly NewState[]): Promise<void> {
   if (states.length === 0) return
-  // The audit chain's lock first, as appendEvents takes it: states and events keep one order of commits.
-  await lockAuditChain(trx)
   await trx.insertInto('document_states').values(states.map(s => ({
     document_id: s.documentId, at: s.at ?? at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
     findings: JSON.stringify(s.findings ?? []),
