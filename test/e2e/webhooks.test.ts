@@ -187,6 +187,30 @@ t.test('a receiver that never answers slows neither submissions nor another rece
   t.equal(new Set(alive.received.map(r => r.headers['webhook-id'])).size, rounds, 'the other receiver got every event, once')
 })
 
+t.test('a delivery claimed by a gateway killed mid-attempt is attempted again once its lease is over', async t => {
+  const clock = settableClock()
+  const gw = await startGateway(t, { clock, env: { PROCESSING_DELAY: '1h', WEBHOOK_TIMEOUT: '5s' } })
+  await gw.services.webhooks.stop()
+  const as = pki.client
+  await gw.register(as, { taxNumber: PRIMER })
+  const receiver = await startReceiver(t, () => 503)
+  const { secret } = await subscribe(gw, as, receiver.url)
+  const doc = await file(gw, as, m1)
+  await gw.services.webhooks.runDue()
+  t.equal(receiver.received.length, 1, 'attempted once, refused')
+  // What a claim leaves when its gateway dies before the outcome is written: the lease, and one attempt more.
+  const leaseEnd = new Date(clock.now().getTime() + 5_000 + 60_000)
+  await gw.services.db.updateTable('webhook_deliveries').set(eb => ({ due_at: leaseEnd, attempts: eb('attempts', '+', 1) })).execute()
+  receiver.answer(() => 200)
+  clock.advance(60_000)
+  t.equal(await gw.services.webhooks.runDue(), 0, 'not while another gateway may still be attempting it')
+  clock.advance(5_000)
+  t.equal(await gw.services.webhooks.runDue(), 1, 'attempted once the lease is over')
+  t.same(receiver.verified(secret).map(e => e.document.id), [doc.id, doc.id], 'the same event, refused before the kill and accepted after the lease')
+  const [row] = await gw.services.db.selectFrom('webhook_deliveries').select(['delivered_at', 'attempts']).execute()
+  t.ok(row!.delivered_at, 'delivered')
+})
+
 t.test('deliveries pending when the gateway stops are delivered after it starts again', async t => {
   const clock = settableClock()
   const database = await reopenableDb(t)
