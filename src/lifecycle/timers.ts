@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { databaseFaultCause, type Db, type TimerRow } from '../db/index.js'
-import type { Clock } from '../lib/index.js'
+import type { BackgroundWork, Clock } from '../lib/index.js'
 
 /** A timed transition to schedule (SPEC.md §8). */
 export interface NewTimer {
@@ -31,15 +31,8 @@ export type TimerHandler = (
  */
 export type TimerPreparer = (db: Db, timers: readonly TimerRow[]) => Promise<unknown>
 
-export interface TimerRunner {
-  /** Runs every timer due now; resolves with how many ran. Calls made meanwhile share one run. */
-  runDue(): Promise<number>
-  /** Asks for a run soon (after a commit that made a timer due). */
-  nudge(): void
-  start(): void
-  /** Stops polling and waits for the run in progress. */
-  stop(): Promise<void>
-}
+/** The timers as background work: `runDue` resolves with how many timers ran. */
+export type TimerRunner = BackgroundWork
 
 export interface TimerRunnerOptions {
   readonly pollMs?: number

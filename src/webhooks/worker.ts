@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { databaseFaultCause, type Db } from '../db/index.js'
-import type { Clock } from '../lib/index.js'
+import type { BackgroundWork, Clock } from '../lib/index.js'
 import { appendAudit } from '../audit/index.js'
 import { appendEvents } from '../events/index.js'
 import { dispatchEvents } from './dispatch.js'
@@ -21,19 +21,12 @@ export interface AttemptOutcome {
   readonly ms: number
 }
 
-export interface WebhookWorker {
-  /**
-   * Dispatches new events, attempts every delivery due now (as far as the limits let it, then again as attempts end),
-   * and resolves once none is due and none under way, with the number of attempts made. Calls made meanwhile share
-   * the work. Tests drive the worker with it; the poll runs the same passes without waiting for the receivers.
-   */
-  runDue(): Promise<number>
-  /** Asks for a pass soon. */
-  nudge(): void
-  start(): void
-  /** Stops polling, aborts the attempts under way (each is due again at once, for the next run) and waits for them. */
-  stop(): Promise<void>
-}
+/**
+ * The delivery worker as background work: `runDue` dispatches new events, attempts every delivery due now (as far
+ * as the limits let it, then again as attempts end) and resolves, with the number of attempts, once none is due
+ * and none under way; `stop` aborts the attempts under way (each is due again at once).
+ */
+export type WebhookWorker = BackgroundWork
 
 export interface WebhookWorkerOptions {
   /** WEBHOOK_TIMEOUT: one attempt's limit. */
