@@ -9,11 +9,12 @@ import type { TlsMaterial } from './transport/index.js'
 export const devPkiDir = resolve('certs-dev')
 
 /**
- * The demo client registered on first start: a test client of the example employer Primer d.o.o., with a
- * mandate from the Slovak example employer Vzor s.r.o. (DOCUMENTS.md §1.8), so that every example files.
+ * The demo client registered on first start: a test client of the example employer Primer d.o.o., with mandates
+ * from the Slovak example employer Vzor s.r.o. (DOCUMENTS.md §1.8) and from the sole trader of the M12 example
+ * (Marko Novak s.p.), so that every example files.
  */
 export const demoClient = { name: 'Demo payroll d.o.o.', taxNumber: '45678138', software: { vendor: 'ehrs', product: 'demo-client', version: '1.0' } }
-export const demoMandator = '2021234501'
+export const demoMandators = ['2021234501', '38172658'] as const
 
 export interface TlsSetup extends TlsMaterial {
   readonly devPki?: DevPki
@@ -69,6 +70,6 @@ export async function registerDemoClient(db: Db, dev: DevPki, now: Date): Promis
   const known = await db.selectFrom('client_certificates').select('fingerprint').where('fingerprint', '=', fingerprint(pem)).executeTakeFirst()
   if (known) return false
   const { id } = await addClient(db, { ...demoClient, environment: 'test', certPem: pem }, now)
-  await addMandate(db, { employer: demoMandator, clientId: id }, now)
+  for (const employer of demoMandators) await addMandate(db, { employer, clientId: id }, now)
   return true
 }

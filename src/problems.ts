@@ -11,6 +11,7 @@ export const problems = {
   CLIENT_CERT_EXPIRED: { status: 403, title: 'The client certificate is outside its validity period' },
   NOT_AUTHORIZED_FOR_EMPLOYER: { status: 403, title: 'The client may not file this document for this employer' },
   SOFTWARE_NOT_CERTIFIED: { status: 403, title: 'The client software version is not certified for production' },
+  TEST_CLIENTS_ONLY: { status: 403, title: 'Only test clients have a certification sandbox' },
   XML_MALFORMED: { status: 400, title: 'The body is not well-formed UTF-8 XML' },
   XML_DOCTYPE_FORBIDDEN: { status: 400, title: 'A DOCTYPE is not allowed' },
   INVALID_REQUEST: { status: 400, title: 'The request is not valid' },

@@ -15,6 +15,7 @@ import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from '.
 import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from './audit/index.js'
 import type { OperatorContext } from './operator/index.js'
 import { createWebhookWorker, type AttemptOutcome, type WebhookWorker } from './webhooks/index.js'
+import { createSandbox, type Sandbox } from './certification/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -42,6 +43,8 @@ export interface Services {
   readonly operator: OperatorContext
   /** Webhook deliveries (SPEC.md §4b), off the request path; the server starts it, `close` stops it. */
   readonly webhooks: WebhookWorker
+  /** Test clients' certification sandboxes: reset, advance, and what the report observes besides documents (SPEC.md §7). */
+  readonly sandbox: Sandbox
   close(): Promise<void>
 }
 
@@ -156,6 +159,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   })
   return {
     config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events, webhooks,
+    sandbox: createSandbox(db, clock, lifecycle.timers),
     certificates: createCertificateLookup(db),
     operator: { anchorDir: checkpoints.dir, checkpoint: checkpoints.write, trustedPem: () => receipts.certificatePem },
     async close() {

@@ -210,6 +210,7 @@ const tableOwners: Record<string, string> = {
   audit_log: 'audit', audit_head: 'audit',
   insurances: 'register', insurance_events: 'register',
   webhook_subscriptions: 'webhooks', webhook_deliveries: 'webhooks',
+  sandbox_resets: 'certification', sandbox_observations: 'certification',
 }
 
 /** The tables of `Database` in src/db/schema.ts, read from its text. */

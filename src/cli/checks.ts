@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { checkDavcna, checkDic, forms } from '../forms/index.js'
 import { isCalendarDate, uuidPattern } from '../lib/index.js'
@@ -82,5 +82,20 @@ export function directory(option: string, path: string, cwd: string): string {
     throw new UsageError(`${option} ${path}: no such folder`)
   }
   if (!isDirectory) throw new UsageError(`${option} ${path}: not a folder`)
+  return absolute
+}
+
+/** A folder to write into: one that does not exist yet (it is created), or an empty one; returns its absolute path. */
+export function emptyOrNewDirectory(name: string, path: string, cwd: string): string {
+  const absolute = resolve(cwd, path)
+  let entries: string[]
+  try {
+    entries = readdirSync(absolute)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return absolute
+    throw new UsageError(`${name} ${path}: ${code === 'ENOTDIR' ? 'not a folder' : 'cannot be read'}`)
+  }
+  if (entries.length > 0) throw new UsageError(`${name} ${path}: the folder is not empty; give a new or empty folder`)
   return absolute
 }

@@ -5,6 +5,7 @@ import { UsageError, type OptionSpec, type ParsedCommand, type PositionalSpec } 
 import * as check from './checks.js'
 import { checkCertificate, readCertificateFile } from './certificate.js'
 import { formatVerdicts, validateFiles } from './validate.js'
+import { exportKit } from './kit.js'
 
 /** What a command needs besides its arguments; config is read only by the commands that use it. */
 export interface CommandContext {
@@ -145,14 +146,14 @@ export const commands: readonly Command[] = [
   },
   {
     name: 'software certify',
-    summary: 'mark the (test) client\'s software version certified; production clients on that version may then file',
+    summary: 'certify the test client\'s software version once its certification report is complete (exit 1 naming the pending scenarios); production clients on that version may then file',
     positionals: [{ name: 'ID' }],
     options: {},
     plan: input => ({ operation: 'software.certify', params: { id: check.id('ID', input.positionals[0]!) } }),
   },
   {
     name: 'software list',
-    summary: 'certified software versions, with the test client they were certified on',
+    summary: 'certified software versions, with the test client and report they were certified on',
     positionals: [],
     options: {},
     plan: () => ({ operation: 'software.list', params: {} }),
@@ -175,13 +176,29 @@ export const commands: readonly Command[] = [
     name: 'validate',
     summary: 'offline validation with the server\'s XSD and stateless rules; exit 0 valid, 1 invalid, 2 unusable input',
     positionals: [{ name: 'FILE...', variadic: true }],
+    options: {
+      'filing-date': { type: 'string', value: 'YYYY-MM-DD', help: 'judge the documents as filed on that day (default: today), as the conformance kit records it' },
+    },
+    plan: (input, ctx) => {
+      const date = str(input, 'filing-date')
+      const filingDate = date === undefined ? undefined : check.calendarDate('--filing-date', date)
+      return {
+        local: async () => {
+          const { verdicts, exitCode } = await validateFiles(input.positionals, ctx.cwd, filingDate)
+          return { result: verdicts, text: formatVerdicts(verdicts), exitCode }
+        },
+      }
+    },
+  },
+  {
+    name: 'kit export',
+    summary: 'write the conformance kit to DIR (a new or empty folder): every example and fixture document with its expected.json',
+    positionals: [{ name: 'DIR' }],
     options: {},
-    plan: (input, ctx) => ({
-      local: async () => {
-        const { verdicts, exitCode } = await validateFiles(input.positionals, ctx.cwd)
-        return { result: verdicts, text: formatVerdicts(verdicts), exitCode }
-      },
-    }),
+    plan: (input, ctx) => {
+      const dir = check.emptyOrNewDirectory('DIR', input.positionals[0]!, ctx.cwd)
+      return { local: () => exportKit(dir, ctx.now) }
+    },
   },
   {
     name: 'migrate',

@@ -8,7 +8,12 @@ export function formatResult(operation: string, result: unknown): string {
     case 'clients.cert-revoke': return `certificate revoked (client ${r.clientId})\n`
     case 'mandates.revoke': return `mandate ${r.revoked} revoked\n`
     case 'webhooks.disable': return `webhook subscription ${r.disabled} disabled\n`
-    case 'software.certify': return `certified ${r.vendor}/${r.product} ${r.version}\n`
+    case 'software.certify': {
+      const { certified, software: s, pending } = r as unknown as { certified: boolean; software: { vendor: string; product: string; version: string }; pending: string[] }
+      return certified
+        ? `certified ${s.vendor}/${s.product}/${s.version}\n`
+        : `not certified: ${s.vendor}/${s.product}/${s.version} has ${pending.length} scenario(s) pending: ${pending.join(', ')}\n`
+    }
     case 'migrate': {
       const applied = r.applied as string[]
       return applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n'
@@ -31,8 +36,9 @@ export function formatResult(operation: string, result: unknown): string {
       'no webhook subscriptions',
     )
     case 'software.list': return table(
-      ['software', 'certified at', 'on client'],
-      (result as SoftwareRow[]).map(s => [`${s.vendor}/${s.product}/${s.version}`, new Date(s.certifiedAt).toISOString(), s.clientId]),
+      ['software', 'certified at', 'on client', 'scenarios passed'],
+      (result as SoftwareRow[]).map(s => [`${s.vendor}/${s.product}/${s.version}`, new Date(s.certifiedAt).toISOString(), s.clientId,
+        s.report ? String(s.report.scenarios.length) : 'no report kept']),
       'no certified software',
     )
     default: return JSON.stringify(result, null, 2) + '\n'
@@ -45,7 +51,10 @@ interface ClientRow {
 }
 interface MandateRow { id: string; employer: string; clientId: string; types: string[] | null; from: string | null; to: string | null; active: boolean }
 interface WebhookRow { id: string; clientId: string; status: string; pending: number; types: string[] | null; url: string }
-interface SoftwareRow { vendor: string; product: string; version: string; certifiedAt: string | Date; clientId: string }
+interface SoftwareRow {
+  vendor: string; product: string; version: string; certifiedAt: string | Date; clientId: string
+  report: { scenarios: unknown[] } | null
+}
 
 /** `412, 30` for two active certificates, `-3 (expired)`, `none active` when every one is revoked. */
 function certificateDays(certificates: ClientRow['certificates']): string {

@@ -193,6 +193,13 @@ t.test('every command refuses a misspelt option, a missing value and a bad value
     [['validate', m1, '--jsno'], /unknown option --jsno \(did you mean --json\?\)/],
     [['validate'], /missing FILE\.\.\./],
     [['validate', m1, '--json=no'], /--json takes no value/],
+    [['validate', m1, '--filing-date', '2025-02-30'], /--filing-date 2025-02-30/],
+    [['validate', m1, '--filing-date'], /--filing-date needs a value/],
+
+    [['kit', 'export'], /missing DIR/],
+    [['kit', 'export', 'ca.pem'], /DIR ca.pem: not a folder/],
+    [['kit', 'export', 'data', '--force'], /unknown option --force/],
+    [['kit', 'export', h.dir], /the folder is not empty/],
 
     [['migrate', '--dry-run'], /unknown option --dry-run/],
     [['migrate', '--json=1'], /--json takes no value/],
@@ -280,10 +287,16 @@ t.test('listings in text and --json: clients with the days until each certificat
   t.match(mandates, [{ employer: '2021234501', clientId: client, types: ['MVP', 'RLFO'], from: '2025-01-01', to: null, active: true }])
   t.match((await h.ehrs('mandates', 'list')).stdout, new RegExp(`2021234501 +${client} +MVP,RLFO +2025-01-01 +… +active`))
 
-  t.equal((await h.ehrs('software', 'certify', client)).code, 0)
+  // A client that filed nothing has passed no scenario: nothing is certified, and every pending scenario is named.
+  const certify = await h.ehrs('software', 'certify', client)
+  t.equal(certify.code, 1, certify.stderr)
+  t.match(certify.stdout, /^not certified: Acme\/Plače\/4\.2-listing has \d+ scenario\(s\) pending: file-M1, file-M2, .*recover-malformed, .*storno-too-late, .*events\n$/)
+  const pending = JSON.parse((await h.ehrs('software', 'certify', client, '--json')).stdout)
+  t.match(pending, { certified: false, software: { vendor: 'Acme', product: 'Plače', version: '4.2-listing' }, report: { complete: false } })
+  t.ok(pending.pending.includes('soap') && pending.pending.includes('file-ELDP'), 'the pending scenarios, by id')
   const software = JSON.parse((await h.ehrs('software', 'list', '--json')).stdout)
-  t.match(software.filter((s: { clientId: string }) => s.clientId === client), [{ vendor: 'Acme', product: 'Plače', version: '4.2-listing', clientId: client }])
-  t.match((await h.ehrs('software', 'list')).stdout, new RegExp(`Acme/Plače/4.2-listing +\\d{4}-\\d{2}-\\d{2}T\\S+ +${client}`))
+  t.same(software.filter((s: { clientId: string }) => s.clientId === client), [], 'nothing certified')
+  t.equal((await h.rows()).audit_log!.map(r => JSON.parse(r as string) as { action: string }).filter(e => e.action === 'software.certified').length, 0)
 })
 
 t.test('a certificate that cannot authenticate is registered only with --force, and the audit log names the checks overridden', async t => {

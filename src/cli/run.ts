@@ -103,6 +103,7 @@ async function execute(command: Command, argv: readonly string[], io: CliIo): Pr
   const result = await runRemoteOrLocal({ ...base, DATA_DIR: resolve(io.cwd, base.DATA_DIR) }, plan.operation, plan.params)
   io.stdout(json ? JSON.stringify(result, null, 2) + '\n' : formatResult(plan.operation, result))
   if (plan.operation === 'audit.verify' && !(result as { ok: boolean }).ok) return 1
+  if (plan.operation === 'software.certify' && !(result as { certified: boolean }).certified) return 1
   return 0
 }
 

@@ -6,7 +6,7 @@ const sections: readonly [string, readonly string[]][] = [
   ['Mandates', ['mandates']],
   ['Software', ['software']],
   ['Webhooks', ['webhooks']],
-  ['Documents', ['validate']],
+  ['Documents', ['validate', 'kit']],
   ['Operations', ['migrate', 'certs', 'audit']],
 ]
 

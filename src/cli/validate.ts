@@ -15,12 +15,13 @@ export interface FileVerdict {
 }
 
 /**
- * `ehrs validate`: the server's own parser, XSD and plain rules, with today as the filing date.
+ * `ehrs validate`: the server's own parser, XSD and plain rules, with today (or `filingDate`) as the filing date.
  * Exit 0 when every file is valid, 1 when a document has errors, 2 when a file cannot be validated at all.
  */
-export async function validateFiles(files: readonly string[], cwd = process.cwd()): Promise<{ verdicts: FileVerdict[]; exitCode: number }> {
+export async function validateFiles(
+  files: readonly string[], cwd = process.cwd(), filingDate = localDate(new Date()),
+): Promise<{ verdicts: FileVerdict[]; exitCode: number }> {
   const validator = createValidator(loadCodeLists(), { workers: 1 })
-  const filingDate = localDate(new Date())
   const verdicts: FileVerdict[] = []
   let exitCode = 0
   try {

@@ -44,6 +44,8 @@ export interface SoftwareCertificationsTable {
   version: string
   certified_at: Date
   client_id: string
+  /** The certification report as it stood when the version was certified (migration 0010). */
+  report: ColumnType<Record<string, unknown> | null, string | null, never>
 }
 
 export interface MessageLogTable {
@@ -86,6 +88,8 @@ export interface DocumentsTable {
   findings: Json
   /** What R/O rules compare (migration 0003): a report's period, an ELDP's person and relationship start. */
   series: string | null
+  /** The test client's sandbox the document was filed into (migration 0010); null in production. */
+  sandbox: string | null
 }
 
 export interface DocumentStatesTable {
@@ -242,6 +246,25 @@ export interface WebhookDeliveriesTable {
   given_up_at: Date | null
 }
 
+/** A test client's sandbox started afresh (SPEC.md §7): `ended_sandbox` is retired, `id` is the new one. */
+export interface SandboxResetsTable {
+  id: string
+  client_id: string
+  ended_sandbox: string
+  at: Date
+}
+
+/** Something a test client did in its sandbox that leaves no document behind, as certification evidence. */
+export interface SandboxObservationsTable {
+  id: Generated<string>
+  client_id: string
+  sandbox: string
+  at: Date
+  kind: string
+  document_id: string | null
+  request_id: string | null
+}
+
 /** The tables. Each is written only from the folder of src/ that owns it (test/architecture.test.ts). */
 export interface Database {
   /** Owned by operator/. */
@@ -282,6 +305,10 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable
   /** Owned by webhooks/. */
   webhook_deliveries: WebhookDeliveriesTable
+  /** Owned by certification/. */
+  sandbox_resets: SandboxResetsTable
+  /** Owned by certification/. */
+  sandbox_observations: SandboxObservationsTable
 }
 
 export type ClientRow = Selectable<ClientsTable>

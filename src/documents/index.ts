@@ -36,12 +36,16 @@ export interface DocumentView {
 /**
  * A client sees, in its own environment, every document it submitted itself (its proof of filing, also after a
  * mandate ended: SPEC.md §3) and the documents of the employers it may file that type for today: its own tax
- * number, or an active mandate covering the type.
+ * number, or an active mandate covering the type. A document of a test client's sandbox that was reset is gone
+ * (SPEC.md §7): only the message log keeps it.
  */
 export function visibleTo(caller: Caller, today: string) {
   return (eb: ExpressionBuilder<Database, 'documents'>) => eb.and([
     eb('documents.environment', '=', caller.environment),
     eb.or([eb('documents.client_id', '=', caller.clientId), mayActFor(caller, 'documents.employer', today, sql`array[documents.type]`)]),
+    ...(caller.environment === 'test'
+      ? [eb.not(eb.exists(eb.selectFrom('sandbox_resets as retired').select('retired.id').whereRef('retired.ended_sandbox', '=', 'documents.sandbox')))]
+      : []),
   ])
 }
 

@@ -34,7 +34,8 @@ export interface InsuranceEvent {
 export interface RegisterDocument {
   readonly id: string
   readonly type: string
-  readonly environment: 'test' | 'production'
+  /** The register it belongs to: `production`, or a test client's sandbox (`sandbox:<id>`, SPEC.md §7). */
+  readonly environment: string
   readonly employer: string
 }
 

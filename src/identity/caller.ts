@@ -15,6 +15,21 @@ export interface Caller {
   readonly environment: Environment
   readonly fingerprint: string
   readonly software: Software | null
+  /** A test client's current sandbox (SPEC.md §7); absent until its first reset, when its sandbox has the client's id. */
+  readonly sandbox?: string
+}
+
+/** The sandbox a test client files into now; null in production. */
+export function sandboxOf(caller: Pick<Caller, 'environment' | 'clientId' | 'sandbox'>): string | null {
+  return caller.environment === 'production' ? null : caller.sandbox ?? caller.clientId
+}
+
+/**
+ * The register (and series of R/O reports) a document belongs to: `production`, or the test client's sandbox, so
+ * that no test client sees or changes another's, and a reset leaves the old one behind (migration 0010).
+ */
+export function registerOf(document: { readonly environment: string; readonly sandbox: string | null }): string {
+  return document.sandbox === null ? document.environment : `sandbox:${document.sandbox}`
 }
 
 export interface Software { readonly vendor: string; readonly product: string; readonly version: string }
@@ -38,5 +53,6 @@ export async function resolveCaller(lookup: CertificateLookup, fingerprint: stri
     software: row.software_vendor && row.software_product && row.software_version
       ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version }
       : null,
+    ...(row.sandbox ? { sandbox: row.sandbox } : {}),
   }
 }

@@ -7,6 +7,8 @@ export interface CertificateRow {
   fingerprint: string; id: string; name: string; tax_number: string; environment: Environment
   software_vendor: string | null; software_product: string | null; software_version: string | null
   revoked_at: Date | null; not_before: Date; not_after: Date
+  /** The client's sandbox since its last reset; null before the first (SPEC.md §7). */
+  sandbox: string | null
 }
 
 export type CertificateLookup = (fingerprint: string) => Promise<CertificateRow | undefined>
@@ -17,7 +19,9 @@ export function createCertificateLookup(db: Db): CertificateLookup {
     const rows = await db.selectFrom('client_certificates as cc')
       .innerJoin('clients as c', 'c.id', 'cc.client_id')
       .select(['cc.fingerprint', 'c.id', 'c.name', 'c.tax_number', 'c.environment', 'c.software_vendor', 'c.software_product',
-        'c.software_version', 'cc.revoked_at', 'cc.not_before', 'cc.not_after'])
+        'c.software_version', 'cc.revoked_at', 'cc.not_before', 'cc.not_after',
+        eb => eb.selectFrom('sandbox_resets as r').select('r.id').whereRef('r.client_id', '=', 'c.id')
+          .orderBy('r.at', 'desc').orderBy('r.id', 'desc').limit(1).as('sandbox')])
       .where('cc.fingerprint', 'in', [...new Set(fingerprints)])
       .execute()
     return fingerprints.map(f => rows.find(r => r.fingerprint === f))

@@ -3,6 +3,6 @@
 /** The identified caller of one request, its environment and its registered software version. */
 export type { Caller, Environment, Software } from './caller.js'
 /** Certificate fingerprint → client; throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED or CLIENT_CERT_EXPIRED. */
-export { resolveCaller } from './caller.js'
+export { resolveCaller, sandboxOf, registerOf } from './caller.js'
 /** Batched lookup of registered certificates by fingerprint, read on every request. */
 export { createCertificateLookup, type CertificateLookup, type CertificateRow } from './certificate-lookup.js'

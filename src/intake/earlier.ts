@@ -6,7 +6,9 @@ import { wasForwarded } from '../forms/index.js'
 
 /** The documents a "documents" rule compares a new one with (DOCUMENTS.md §1.6). */
 export interface SeriesKey {
-  readonly environment: string
+  readonly environment: 'test' | 'production'
+  /** The test client's sandbox: a series is judged within it (SPEC.md §7); null in production. */
+  readonly sandbox: string | null
   readonly employer: string
   readonly type: string
   readonly series: string
@@ -19,7 +21,7 @@ export interface SeriesKey {
  */
 export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: boolean): Promise<EarlierSource[]> {
   const rows = await db.selectFrom('documents').select(['id', 'number', 'kind', 'message_id'])
-    .where('environment', '=', key.environment as 'test').where('employer', '=', key.employer)
+    .where('environment', '=', key.environment).where('sandbox', key.sandbox === null ? 'is' : '=', key.sandbox).where('employer', '=', key.employer)
     .where('type', '=', key.type).where('series', '=', key.series)
     .orderBy('received_at').orderBy('id').execute()
   const states = await currentStates(db, rows.map(r => r.id))
@@ -39,5 +41,5 @@ export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: bool
 
 /** Serialises the admission of a series' documents across transactions and gateway instances. */
 export async function lockSeries(trx: Db, key: SeriesKey): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':series:' || ${`${key.environment}|${key.employer}|${key.type}|${key.series}`}))`.execute(trx)
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':series:' || ${`${key.sandbox ?? key.environment}|${key.employer}|${key.type}|${key.series}`}))`.execute(trx)
 }

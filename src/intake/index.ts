@@ -2,7 +2,7 @@ import { GatewayError } from '../problems.js'
 import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/index.js'
 import { within, createBatcher, sha256Hex, newId, localDate, type Clock } from '../lib/index.js'
 import { authorizeFiling } from '../authorization/index.js'
-import type { Caller } from '../identity/index.js'
+import { sandboxOf, type Caller } from '../identity/index.js'
 import { messageRow, recordMessage, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
 import { initialState, type Lifecycle } from '../lifecycle/index.js'
@@ -88,18 +88,19 @@ export function createIntake(
   })
   const logged = (write: Promise<unknown>): Promise<void> => write.then(() => undefined, error => options.onMessageLogError?.(error))
   // One query per table answers "seen before?" for every submission that arrives meanwhile.
-  const earlierLookup = createBatcher<{ clientId: string; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
+  // A test client's repeats are looked for in its current sandbox only: after a reset, the same file is filed anew.
+  const earlierLookup = createBatcher<{ clientId: string; sandbox: string | null; sha256: string; key: string | null }, Earlier | undefined>(async asks => {
     const clientIds = [...new Set(asks.map(a => a.clientId))]
     const keys = [...new Set(asks.flatMap(a => (a.key !== null ? [a.key] : [])))]
     const [sameBytes, sameKeys] = await Promise.all([
-      db.selectFrom('documents').select(['id', 'client_id', 'sha256'])
+      db.selectFrom('documents').select(['id', 'client_id', 'sha256', 'sandbox'])
         .where('client_id', 'in', clientIds).where('sha256', 'in', [...new Set(asks.map(a => a.sha256))]).execute(),
       keys.length === 0 ? [] : db.selectFrom('idempotency_keys').select(['document_id as id', 'client_id', 'sha256', 'key'])
         .where('client_id', 'in', clientIds).where('key', 'in', keys).execute(),
     ])
     return asks.map(ask => {
       const byKey = ask.key !== null ? sameKeys.find(r => r.client_id === ask.clientId && r.key === ask.key) : undefined
-      const found = byKey ?? sameBytes.find(r => r.client_id === ask.clientId && r.sha256 === ask.sha256)
+      const found = byKey ?? sameBytes.find(r => r.client_id === ask.clientId && r.sha256 === ask.sha256 && r.sandbox === ask.sandbox)
       return found ? { id: found.id, sha256: found.sha256, viaKey: byKey !== undefined } : undefined
     })
   }, undefined, { isFault: error => databaseFaultCause(error) !== undefined })
@@ -183,7 +184,7 @@ export function createIntake(
     if (s.idempotencyKey !== undefined && !idempotencyKeyPattern.test(s.idempotencyKey)) {
       throw new GatewayError('INVALID_REQUEST', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
     }
-    const earlier = await findEarlier(arrival)
+    const earlier = await findEarlier(arrival, s.caller)
     if (earlier) return repeat(arrival, s.caller, earlier)
 
     const identified = await documents.identify(s.bytes)
@@ -200,7 +201,9 @@ export function createIntake(
     // Authorization comes before validation, so a caller learns nothing about documents it may not file.
     if (employer) await authorizeFiling(db, s.caller, employer, identified.form.type, filingDate)
     const series = employer !== undefined ? identified.series : undefined
-    const seriesKey = series !== undefined ? { environment: s.caller.environment, employer: employer!, type: identified.form.type, series } : undefined
+    const seriesKey = series !== undefined
+      ? { environment: s.caller.environment, sandbox: sandboxOf(s.caller), employer: employer!, type: identified.form.type, series }
+      : undefined
     const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.needsEarlierContent) : undefined
     const findings = await documents.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}) })
     if (hasErrors(findings) || !employer) throw invalid(identified, findings)
@@ -220,7 +223,7 @@ export function createIntake(
     } catch (error) {
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
-        const winner = await findEarlier(arrival)
+        const winner = await findEarlier(arrival, s.caller)
         if (winner) return repeat(arrival, s.caller, winner)
       }
       throw error
@@ -228,8 +231,8 @@ export function createIntake(
   }
 
   /** An earlier document of this client with the same Idempotency-Key (preferred) or the same bytes. */
-  async function findEarlier(arrival: Arrival): Promise<Earlier | undefined> {
-    return earlierLookup.load({ clientId: arrival.clientId, sha256: arrival.sha256, key: arrival.idempotencyKey })
+  async function findEarlier(arrival: Arrival, caller: Caller): Promise<Earlier | undefined> {
+    return earlierLookup.load({ clientId: arrival.clientId, sandbox: sandboxOf(caller), sha256: arrival.sha256, key: arrival.idempotencyKey })
   }
 
   /**
@@ -259,15 +262,16 @@ export function createIntake(
     const { form, facts, numberPrefix } = identified
     const id = newId(arrival.receivedAt.getTime())
     const state = initialState(form.type)
+    const sandbox = sandboxOf(caller)
     const row = {
-      id, client_id: caller.clientId, environment: caller.environment, type: form.type, employer,
+      id, client_id: caller.clientId, environment: caller.environment, sandbox, type: form.type, employer,
       period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
       received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength,
       idempotency_key: arrival.idempotencyKey, findings, series,
     }
-    const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, receivedAt: arrival.receivedAt })
+    const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, sandbox, receivedAt: arrival.receivedAt })
     const number = await writer.write({
-      id, arrival, clientId: caller.clientId, environment: caller.environment, type: form.type,
+      id, arrival, clientId: caller.clientId, environment: caller.environment, sandbox, type: form.type,
       numberPrefix, hasReceiptNumber: form.country === 'SI', employer,
       period: row.period, kind: row.kind, externalId: row.external_id, series, findings, state,
       timers,
@@ -311,4 +315,5 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export { createDocumentPool } from './document-pool.js'
+export { releaseIdempotencyKeys } from './writer.js'
 export type { DocumentPool, DocumentPoolOptions, PooledDocument, EarlierSource, CheckOptions } from './document-pool.js'

@@ -13,6 +13,8 @@ export interface NewDocument {
   readonly arrival: Arrival
   readonly clientId: string
   readonly environment: 'test' | 'production'
+  /** The test client's sandbox (SPEC.md §7); null in production. */
+  readonly sandbox: string | null
   readonly type: string
   readonly numberPrefix: string
   readonly hasReceiptNumber: boolean
@@ -78,7 +80,7 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
     const messageIds = docs.map(d => newId(d.arrival.receivedAt.getTime()))
     await recordMessageRows(trx, docs.map((d, i) => messageRow(messageIds[i]!, d.arrival, { status: 201, findings: d.findings, documentId: d.id })))
     await trx.insertInto('documents').values(docs.map((d, i) => ({
-      id: d.id, client_id: d.clientId, environment: d.environment, type: d.type, number: numbers[i]!,
+      id: d.id, client_id: d.clientId, environment: d.environment, sandbox: d.sandbox, type: d.type, number: numbers[i]!,
       receipt_number: d.hasReceiptNumber ? numbers[i]! : null, employer: d.employer, period: d.period, kind: d.kind,
       external_id: d.externalId, received_at: d.arrival.receivedAt, sha256: d.arrival.sha256, size: d.arrival.bytes.byteLength,
       message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings), series: d.series,
@@ -131,4 +133,14 @@ async function allocateNumbers(trx: Db, docs: readonly NewDocument[]): Promise<s
 function yearMonth(at: Date): string {
   const date = localDate(at)
   return `${date.slice(2, 4)}${date.slice(5, 7)}`
+}
+
+/**
+ * A test client's sandbox was reset (SPEC.md §7): its keys are free again for the new sandbox. The documents keep
+ * the keys they were filed with; only the look-up that binds a key to a document forgets them.
+ */
+export async function releaseIdempotencyKeys(trx: Db, clientId: string, sandbox: string): Promise<void> {
+  await trx.deleteFrom('idempotency_keys').where('client_id', '=', clientId)
+    .where('document_id', 'in', eb => eb.selectFrom('documents').select('id').where('client_id', '=', clientId).where('sandbox', '=', sandbox))
+    .execute()
 }

@@ -1,4 +1,3 @@
-import type { Environment } from '../identity/index.js'
 import type { Finding } from '../validation/index.js'
 
 /** One document handed to the back office: plain facts and the bytes as submitted; no database, no rows. */
@@ -6,7 +5,12 @@ export interface ProcessingRequest {
   readonly id: string
   readonly number: string
   readonly type: string
-  readonly environment: Environment
+  /** The register the document belongs to: `production`, or a test client's sandbox (`sandbox:<id>`). */
+  readonly register: string
+  /** Filed by a test client into its certification sandbox, where fault injection applies (SPEC.md §7). */
+  readonly sandbox: boolean
+  /** The program's own reference (ZunanjiId / ExternyId), if it gave one. */
+  readonly externalId: string | null
   /** The employer's tax number. */
   readonly employer: string
   readonly content: Uint8Array

@@ -1,6 +1,6 @@
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
 import { authorizeActing } from '../authorization/index.js'
-import type { Caller, Environment } from '../identity/index.js'
+import { registerOf, type Caller, type Environment } from '../identity/index.js'
 import { formOf, forms, type Country } from '../forms/index.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
@@ -46,7 +46,7 @@ export interface TimedTransition {
 
 export interface Lifecycle {
   /** The timers a newly stored document starts with; the writer commits them with the document. */
-  firstTimers(document: { id: string; type: string; environment: Environment; receivedAt: Date }): NewTimer[]
+  firstTimers(document: { id: string; type: string; environment: Environment; sandbox: string | null; receivedAt: Date }): NewTimer[]
   /** SPEC.md §4 storno: cancels a document that is still unprocessed, else STORNO_NOT_ALLOWED. */
   storno(caller: Caller, id: string): Promise<DocumentView>
   /** SPEC.md §4 register-check: schedules a repeated register check of a report, else REGISTER_CHECK_NOT_ALLOWED. */
@@ -85,10 +85,12 @@ function registerCheckRefusal(state: DocumentState): string {
 }
 
 /**
- * All timers of one country's register in one environment share a lane, so they run one at a time in due
- * order: a document is processed, and a report checked, against the register as the documents before it left it.
+ * All timers of one country's register (production, or one test client's sandbox) share a lane, so they run one at
+ * a time in due order: a document is processed, and a report checked, against the register as the documents before
+ * it left it.
  */
-const registerLane = (country: Country, environment: string): string => `register:${country.toLowerCase()}:${environment}`
+const registerLane = (country: Country, document: { environment: string; sandbox: string | null }): string =>
+  `register:${country.toLowerCase()}:${registerOf(document)}`
 
 /** A report's lifecycle starts with a register check (sk-ezu §5); it alone may ask for a repeated one. */
 const isReport = (type: string): boolean => formOf(type).lifecycle === 'register-check'
@@ -142,7 +144,10 @@ async function requestsFor(db: Db, documents: readonly DocumentRow[]): Promise<P
   if (documents.length === 0) return []
   const bodies = new Map((await db.selectFrom('message_log').select(['document_id', 'body'])
     .where('id', 'in', documents.map(d => d.message_id)).execute()).map(m => [m.document_id, m.body ?? new Uint8Array()]))
-  return documents.map(d => ({ id: d.id, number: d.number, type: d.type, environment: d.environment, employer: d.employer, content: bodies.get(d.id) ?? new Uint8Array() }))
+  return documents.map(d => ({
+    id: d.id, number: d.number, type: d.type, register: registerOf(d), sandbox: d.sandbox !== null, externalId: d.external_id,
+    employer: d.employer, content: bodies.get(d.id) ?? new Uint8Array(),
+  }))
 }
 
 /**
@@ -223,7 +228,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     const ready = due.filter(d => d !== undefined)
     if (ready.length > 0) {
       await appendStates(trx, now, ready.map(d => ({ documentId: d.id, acceptance: 'accepted', processing: 'forwarded', reason: 'forwarded' })))
-      await scheduleTimers(trx, now, ready.map(d => ({ lane: registerLane('SK', d.environment), kind: 'process', documentId: d.id, dueAt: processingDue(now) })))
+      await scheduleTimers(trx, now, ready.map(d => ({ lane: registerLane('SK', d), kind: 'process', documentId: d.id, dueAt: processingDue(now) })))
       await appendAudit(trx, now, { actor: 'system', action: 'documents.forwarded', details: { documents: ready.map(d => d.id) } })
       report(afterCommit, 'forward', states, ready.map(document => ({ document, to: { acceptance: 'accepted', processing: 'forwarded' } })))
     }
@@ -268,7 +273,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     await appendStates(trx, now, appended)
     await trx.insertInto('register_checks').values(checks).execute()
     const accepted = ready.filter((_, i) => checks[i]!.accepted)
-    await scheduleTimers(trx, now, accepted.map(d => ({ lane: registerLane('SK', d.environment), kind: 'forward', documentId: d.id, dueAt: forwardingDue(d.environment, now) })))
+    await scheduleTimers(trx, now, accepted.map(d => ({ lane: registerLane('SK', d), kind: 'forward', documentId: d.id, dueAt: forwardingDue(d.environment, now) })))
     await appendAudit(trx, now, {
       actor: 'system', action: 'documents.register_checked',
       details: { documents: checks.map(c => ({ id: c.document_id, errors: c.errors, accepted: c.accepted })) },
@@ -300,9 +305,9 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
   return {
     timers,
 
-    firstTimers({ id, type, environment, receivedAt }) {
+    firstTimers({ id, type, environment, sandbox, receivedAt }) {
       const form = formOf(type)
-      const lane = registerLane(form.country, environment)
+      const lane = registerLane(form.country, { environment, sandbox })
       if (form.lifecycle === 'process') return [{ lane, kind: 'process', documentId: id, dueAt: processingDue(receivedAt) }]
       // A report is checked against the register right after it is saved (sk-ezu §5.3 A); the others are accepted at once.
       if (form.lifecycle === 'register-check') return [{ lane, kind: 'register-check', documentId: id, dueAt: receivedAt }]
@@ -349,7 +354,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
         }
         const dueAt = repeatedCheckDue(now, options.recheckDelayMs[document.environment])
         await appendStates(trx, now, [{ documentId: id, acceptance: 'awaiting_repeated_register_check', processing: 'unprocessed', reason: 'register_check_requested' }])
-        await scheduleTimers(trx, now, [{ lane: registerLane('SK', document.environment), kind: 'register-check', documentId: id, dueAt }])
+        await scheduleTimers(trx, now, [{ lane: registerLane('SK', document), kind: 'register-check', documentId: id, dueAt }])
         await appendAudit(trx, now, { actor: `client:${caller.clientId}`, action: 'document.register_check_requested', subject: id, details: { dueAt: dueAt.toISOString() } })
       })
       return getDocumentView(db, caller, id, now)

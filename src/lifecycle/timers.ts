@@ -32,7 +32,10 @@ export type TimerHandler = (
 export type TimerPreparer = (db: Db, timers: readonly TimerRow[]) => Promise<unknown>
 
 /** The timers as background work: `runDue` resolves with how many timers ran. */
-export type TimerRunner = BackgroundWork
+export interface TimerRunner extends BackgroundWork {
+  /** Runs what is due now even while submissions are under way (a sandbox's `advance` waits for it). */
+  runDueNow(): Promise<number>
+}
 
 export interface TimerRunnerOptions {
   readonly pollMs?: number
@@ -73,6 +76,29 @@ export async function cancelTimers(trx: Db, documentId: string, now: Date): Prom
     .where('document_id', '=', documentId).where('done_at', 'is', null).execute()
 }
 
+/** The pending timers of a test client's sandbox (SPEC.md §7), soonest first. */
+export async function sandboxTimers(db: Db, clientId: string, sandbox: string): Promise<TimerRow[]> {
+  return db.selectFrom('timers').selectAll()
+    .where('done_at', 'is', null)
+    .where('document_id', 'in', eb => eb.selectFrom('documents').select('documents.id').where('documents.client_id', '=', clientId).where('documents.sandbox', '=', sandbox))
+    .orderBy('due_at').orderBy('id').execute()
+}
+
+/** Brings pending timers `ms` closer, as if that much time had passed for them alone (a sandbox's `advance`). */
+export async function bringTimersForward(db: Db, ids: readonly number[], ms: number): Promise<void> {
+  if (ids.length === 0 || ms <= 0) return
+  await db.updateTable('timers').set({ due_at: sql`due_at - make_interval(secs => ${ms / 1000})` })
+    .where('id', 'in', ids).where('done_at', 'is', null).execute()
+}
+
+/** Marks the pending timers of a reset sandbox done without running them: its documents are gone. */
+export async function cancelSandboxTimers(trx: Db, clientId: string, sandbox: string, now: Date): Promise<void> {
+  await trx.updateTable('timers').set({ done_at: now, outcome: 'sandbox_reset' })
+    .where('done_at', 'is', null)
+    .where('document_id', 'in', eb => eb.selectFrom('documents').select('documents.id').where('documents.client_id', '=', clientId).where('documents.sandbox', '=', sandbox))
+    .execute()
+}
+
 /**
  * Polls the timers table. Each lane runs under a transaction-scoped advisory lock (per schema) taken with try-lock, so
  * with several gateway instances on one PostgreSQL exactly one of them runs a lane at a time; the others
@@ -89,6 +115,7 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
   let stopped = false
   let pausedUntil = 0
   let pauseMs = faultPauseMs.first
+  let urgent = 0
 
   /**
    * Prepares the lane's leading timers: the first run of one kind that has a preparer, or the timers before the next
@@ -205,7 +232,7 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
   async function runOnce(): Promise<number> {
     const now = clock.now()
     const yieldTo = options.yieldTo
-    if (yieldTo?.busy()) {
+    if (yieldTo?.busy() && urgent === 0) {
       // A cheap look at the oldest pending timer (an index lookup), so that a busy gateway is not slowed down.
       const next = await db.selectFrom('timers').select(eb => eb.fn.min('due_at').as('oldest')).where('done_at', 'is', null).executeTakeFirst()
       if (!next?.oldest || new Date(next.oldest).getTime() > now.getTime() - yieldTo.maxLagMs) return 0
@@ -252,6 +279,14 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
 
   return {
     runDue,
+    async runDueNow() {
+      urgent++
+      try {
+        return await runDue()
+      } finally {
+        urgent--
+      }
+    },
     // Submissions arrive in bursts: one run shortly after the first nudge serves the whole burst.
     nudge: () => {
       // A gateway busy with submissions leaves its timers to the poll.

@@ -31,7 +31,7 @@ async function gateway(t: Parameters<typeof testDb>[0]) {
     advance: (ms: number) => { now = new Date(now.getTime() + ms) },
     async file(path: string): Promise<ProcessingRequest> {
       const { view } = await services.intake.submit({ caller, transport: 'rest', bytes: fixture(path), contentType: 'application/xml' })
-      return { id: view.id, number: view.number, type: view.type, environment: 'test', employer: view.employer, content: fixture(path) }
+      return { id: view.id, number: view.number, type: view.type, register: `sandbox:${caller.clientId}`, sandbox: true, externalId: null, employer: view.employer, content: fixture(path) }
     },
     events: (documentId: string) => db.selectFrom('insurance_events').select('event').where('document_id', '=', documentId).execute(),
   }

@@ -1,11 +1,12 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecycle/index.js'
-import { formOf, findForm, type CodeLists, type FormModule, type FormRegister } from '../forms/index.js'
+import { formOf, findForm, type CodeLists, type FormModule, type FormRegister, type RegisterDocument } from '../forms/index.js'
 import { parseXmlBytes, type XmlElement } from '../xml/index.js'
 import { RegisterSession } from '../register/index.js'
 import type { Clock } from '../lib/index.js'
 import type { Finding } from '../validation/index.js'
+import { injectedFailure } from './fault-injection.js'
 
 /**
  * Reads a stored document for the back office: whole, or (a report, whose register check reads only the header
@@ -16,7 +17,7 @@ export type DocumentReader = (content: Uint8Array, keep?: readonly string[]) => 
 
 const parseHere: DocumentReader = async content => parseXmlBytes(content).root
 
-interface Parsed { readonly request: ProcessingRequest; readonly form: FormModule; readonly register: FormRegister; readonly root: XmlElement }
+interface Parsed { readonly request: ProcessingRequest; readonly document: RegisterDocument; readonly form: FormModule; readonly register: FormRegister; readonly root: XmlElement }
 
 /** Reads the documents whose form has register behaviour; one at a time, so a batch of large reports never holds two trees. */
 async function parse(requests: readonly ProcessingRequest[], read: DocumentReader): Promise<Parsed[]> {
@@ -27,7 +28,7 @@ async function parse(requests: readonly ProcessingRequest[], read: DocumentReade
     const root = await read(request.content, register.outline)
     const form = findForm(root.ns, root.name)
     if (form?.type !== request.type) throw new Error(`document ${request.id} is not an ${request.type}`)
-    parsed.push({ request, form, register, root })
+    parsed.push({ request, document: { id: request.id, type: request.type, environment: request.register, employer: request.employer }, form, register, root })
   }
   return parsed
 }
@@ -40,7 +41,7 @@ async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: bool
   const sessions = new Map<string, RegisterSession>()
   for (const country of new Set(parsed.map(p => p.form.country))) {
     const ofCountry = parsed.filter(p => p.form.country === country)
-    const scopes = ofCountry.map(p => ({ document: p.request, scope: p.register.scope(p.request, p.root) }))
+    const scopes = ofCountry.map(p => ({ document: p.document, scope: p.register.scope(p.document, p.root) }))
     // One document reading a whole employer's register loads every employer of the batch whole.
     const employers = scopes.some(s => s.scope.person === undefined) ? scopes.map(s => s.document) : []
     const persons = scopes.filter(s => s.scope.person !== undefined)
@@ -77,13 +78,18 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
         const fresh = requests.filter(r => !answers.has(r.id))
         if (fresh.length === 0) return
         const now = clock.now()
+        for (const request of fresh) {
+          const form = formOf(request.type)
+          const injected = injectedFailure(request, form)
+          if (injected) answers.set(request.id, { processing: form.register?.failedAs ?? 'refused', findings: injected })
+        }
         // Forms without `apply` (reports) are processed as filed and not read again here.
-        const parsed = await parse(fresh.filter(r => formOf(r.type).register?.apply), read)
+        const parsed = await parse(fresh.filter(r => !answers.has(r.id) && formOf(r.type).register?.apply), read)
         const registers = await loadRegisters(trx, parsed, true)
-        for (const { request, form, register, root } of parsed) {
+        for (const { request, document, form, register, root } of parsed) {
           const session = registers.get(form.country)!
           const mark = session.mark()
-          const findings = register.apply!(session, request, root, now)
+          const findings = register.apply!(session, document, root, now)
           const failed = findings.some(f => f.severity === 'error')
           // A refused document changes nothing: whatever it did before its error is taken back.
           if (failed) session.rollbackTo(mark)
@@ -104,8 +110,8 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
       const now = clock.now()
       // A check only reads the register: its relationships are not locked against the processing of an RLFO.
       const registers = await loadRegisters(db, parsed, false)
-      const results = new Map(parsed.filter(p => p.register.check).map(({ request, form, register, root }) =>
-        [request.id, register.check!(registers.get(form.country)!, request, root, codeLists, now)]))
+      const results = new Map(parsed.filter(p => p.register.check).map(({ request, document, form, register, root }) =>
+        [request.id, register.check!(registers.get(form.country)!, document, root, codeLists, now)]))
       return requests.map(r => results.get(r.id) ?? { errors: [], warnings: [] })
     },
 

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
 import { mayActFor } from '../authorization/index.js'
-import type { Caller } from '../identity/index.js'
+import { registerOf, sandboxOf, type Caller } from '../identity/index.js'
 import { GatewayError } from '../problems.js'
 import { forms } from '../forms/index.js'
 import { isPeriod, lastDayOfMonth, localDate, uuidPattern } from '../lib/index.js'
@@ -51,7 +51,8 @@ function visibleTo(caller: Caller, today: string) {
   const typesOfRow = sql<string[]>`case insurances.kind ${sql.join([...typesOfKind()]
     .map(([kind, types]) => sql`when ${kind} then ${sql.val(types)}::text[]`), sql` `)} else array[]::text[] end`
   return (eb: ExpressionBuilder<Database, 'insurances'>) => eb.and([
-    eb('insurances.environment', '=', caller.environment),
+    // A test client sees the register of its own sandbox (SPEC.md §7).
+    eb('insurances.environment', '=', registerOf({ environment: caller.environment, sandbox: sandboxOf(caller) })),
     mayActFor(caller, 'insurances.employer', today, typesOfRow),
   ])
 }

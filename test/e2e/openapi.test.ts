@@ -28,6 +28,7 @@ const since2024 = (commonName: string): Pem => issueCertificate(pki.ca, {
 const payroll = since2024('payroll program')
 const production = since2024('production payroll program')
 const retired = since2024('retired payroll program')
+const sandboxed = since2024('another test client')
 const m1 = readFileSync(join(projectRoot, 'examples', 'si', 'm1.xml'))
 const example = (name: string): any => openapi.components.examples![name].value
 
@@ -268,6 +269,16 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
   await check(t, gw, 'get', '/api/v1/webhooks', { path: '/api/v1/webhooks', as, status: 200 })
   await check(t, gw, 'delete', '/api/v1/webhooks/{id}', { path: `/api/v1/webhooks/${hook.json.id}`, as, status: 204 })
   await check(t, gw, 'delete', '/api/v1/webhooks/{id}', { path: `/api/v1/webhooks/${MISSING}`, as, status: 404, code: 'ROUTE_NOT_FOUND' })
+
+  // The certification sandbox: test clients only; another test client's reset leaves this one's documents alone.
+  await check(t, gw, 'get', '/api/v1/certification', { path: '/api/v1/certification', as, status: 200 })
+  await check(t, gw, 'get', '/api/v1/certification', { path: '/api/v1/certification', as: production, status: 403, code: 'TEST_CLIENTS_ONLY' })
+  await check(t, gw, 'post', '/api/v1/sandbox/advance', { path: '/api/v1/sandbox/advance', as, ...hookBody({ by: '1s' }), status: 200 })
+  await check(t, gw, 'post', '/api/v1/sandbox/advance', { path: '/api/v1/sandbox/advance', as, ...hookBody({ by: 'soon' }), status: 400, code: 'INVALID_REQUEST' })
+  await check(t, gw, 'post', '/api/v1/sandbox/advance', { path: '/api/v1/sandbox/advance', as: production, ...hookBody({ by: '1s' }), status: 403, code: 'TEST_CLIENTS_ONLY' })
+  await gw.register(sandboxed, { taxNumber: PRIMER })
+  await check(t, gw, 'post', '/api/v1/sandbox/reset', { path: '/api/v1/sandbox/reset', as: sandboxed, status: 204 })
+  await check(t, gw, 'post', '/api/v1/sandbox/reset', { path: '/api/v1/sandbox/reset', as: production, status: 403, code: 'TEST_CLIENTS_ONLY' })
 
   // Storno and the repeated register check.
   const storno = '/api/v1/documents/{id}/storno'

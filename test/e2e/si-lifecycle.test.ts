@@ -180,7 +180,10 @@ t.test('mandates restricted by document type hold for every SI form, and for the
   await gw.services.lifecycle.timers.runDue()
   const seen = (await gw.call({ path: '/api/v1/insurances', as: accountant })).json.items.map((i: any) => [i.employer, i.type]).sort()
   t.same(seen, [['38172658', 'M12'], [PRIMER, 'M1']], 'the register as far as the mandate reaches')
-  t.same((await gw.call({ path: `/api/v1/insurances?employer=${PRIMER}`, as })).json.items.map((i: any) => i.type), ['M1'])
+  // In the test environment each test client files into a sandbox of its own (SPEC.md §7): the employer's own
+  // test client sees the accountant's filings in its lists, and its own sandbox's register, which is empty.
+  t.equal((await gw.call({ path: `/api/v1/documents?employer=${PRIMER}`, as })).json.items.length, 2)
+  t.same((await gw.call({ path: `/api/v1/insurances?employer=${PRIMER}`, as })).json.items, [])
   const bad = await gw.call({ path: '/api/v1/insurances?period=2025-13', as })
   t.same([bad.status, bad.json.code], [400, 'INVALID_REQUEST'])
 })

@@ -51,7 +51,7 @@ t.test('the WSDL is served without a client certificate, with the address it was
   t.match(res.text, `<soap:address location="https://127.0.0.1:${port}/soap"/>`)
   const wsdl = parseXml(res.text)
   const operations = wsdl.root.children.find(c => c.name === 'portType')!.children.filter(c => c.name === 'operation').map(c => c.attributes.name)
-  t.same(operations, ['SubmitDocument', 'GetDocumentStatus', 'ListDocuments', 'GetReceipt', 'StornoDocument', 'RequestRegisterCheck', 'GetEvents'])
+  t.same(operations, ['SubmitDocument', 'GetDocumentStatus', 'ListDocuments', 'GetReceipt', 'StornoDocument', 'RequestRegisterCheck', 'GetEvents', 'GetCertificationReport'])
 })
 
 t.test('a valid M1 over SOAP: stored as sent, status, list, receipt, storno; the same views as REST', async t => {

@@ -44,6 +44,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
       const retryAfter = retryAfterSeconds(view, now)
       if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter))
       const ifNoneMatch = request.headers['if-none-match']
+      await services.sandbox.statusRead(callerOf(request), view, request.id)
       if (matchesIfNoneMatch(Array.isArray(ifNoneMatch) ? ifNoneMatch.join(',') : ifNoneMatch, etag)) return reply.code(304).send()
       return view
     })
@@ -51,7 +52,8 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
     app.post('/documents/:id/storno', async request => {
       const { id } = request.params as { id: string }
       noteDocument(request, id)
-      const view = await services.lifecycle.storno(callerOf(request), id)
+      const caller = callerOf(request)
+      const view = await services.sandbox.watchStorno(caller, id, request.id, () => services.lifecycle.storno(caller, id))
       services.metrics.storno(view.type)
       return view
     })
@@ -67,6 +69,7 @@ export function documentRoutes(services: Services): FastifyPluginAsync {
       noteDocument(request, id)
       const now = services.clock.now()
       const view = await getDocumentView(services.db, callerOf(request), id, now)
+      await services.sandbox.receiptRead(callerOf(request), view, request.id)
       return reply.type('application/xml; charset=utf-8').send(services.receipts.sign(renderReceipt(view, now)))
     })
 

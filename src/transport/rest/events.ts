@@ -16,9 +16,11 @@ export function eventRoutes(services: Services): FastifyPluginAsync {
       // A caller that hangs up ends its wait, and gives its place back.
       const gone = new AbortController()
       reply.raw.once('close', () => gone.abort())
-      return services.events.read(request.caller!, {
+      const page = await services.events.read(request.caller!, {
         ...(after !== undefined ? { after } : {}), ...(limit !== undefined ? { limit: Number(limit) } : {}),
       }, { ms, signal: gone.signal })
+      await services.sandbox.eventsRead(request.caller!, page, request.id)
+      return page
     })
   }
 }

@@ -11,15 +11,17 @@ import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
-import { documentView, element, envelope, eventView, fault, response, text } from './write.js'
+import { certificationReportView, documentView, element, envelope, eventView, fault, response, text } from './write.js'
+import { certificationReport, testOnly } from '../../certification/index.js'
 import { noteDocument, problemInstance } from '../observe.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
 const documentRef = { id: { kind: 'text', required: true } } as const
 
-/** `about` records the document the call filed or asks for, for the request's log line. */
+/** `about` records the document the call filed or asks for, for the request's log line; `requestId` is the call's X-Request-Id. */
 type Operation = (
   request: SoapRequest & { contentType: string; bytes: Uint8Array }, caller: Caller, services: Services, about: (documentId: string) => void,
+  requestId: string,
 ) => Promise<string>
 
 const submitParameters = { document: { kind: 'document', required: true }, idempotencyKey: { kind: 'text' } } as const
@@ -43,10 +45,12 @@ const operations: Readonly<Record<string, Operation>> = {
     return documentView('document', result.view)
   },
 
-  async GetDocumentStatus(request, caller, services, about) {
+  async GetDocumentStatus(request, caller, services, about, requestId) {
     const { id } = readParameters(request, documentRef)
     about(id!)
-    return documentView('document', await getDocumentView(services.db, caller, id!, services.clock.now()))
+    const view = await getDocumentView(services.db, caller, id!, services.clock.now())
+    await services.sandbox.statusRead(caller, view, requestId)
+    return documentView('document', view)
   },
 
   async ListDocuments(request, caller, services) {
@@ -59,25 +63,34 @@ const operations: Readonly<Record<string, Operation>> = {
   },
 
   // The feed without `wait`: a SOAP client polls it (SPEC.md §5).
-  async GetEvents(request, caller, services) {
+  async GetEvents(request, caller, services, _about, requestId) {
     const p = readParameters(request, { after: { kind: 'text' }, limit: { kind: 'text' } })
     if (p.limit !== undefined && !/^\d{1,9}$/.test(p.limit)) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
     const page = await services.events.read(caller, { ...(p.after !== undefined ? { after: p.after } : {}), ...(p.limit !== undefined ? { limit: Number(p.limit) } : {}) })
+    await services.sandbox.eventsRead(caller, page, requestId)
     return element('items', page.items.map(event => eventView('event', event)).join('')) + text('nextAfter', page.nextAfter)
   },
 
-  async GetReceipt(request, caller, services, about) {
+  async GetCertificationReport(request, caller, services) {
+    readParameters(request, {})
+    testOnly(caller)
+    return certificationReportView(await certificationReport(services.db, caller.clientId))
+  },
+
+  async GetReceipt(request, caller, services, about, requestId) {
     const { id } = readParameters(request, documentRef)
     about(id!)
     const now = services.clock.now()
-    const receipt = services.receipts.sign(renderReceipt(await getDocumentView(services.db, caller, id!, now), now))
+    const view = await getDocumentView(services.db, caller, id!, now)
+    await services.sandbox.receiptRead(caller, view, requestId)
+    const receipt = services.receipts.sign(renderReceipt(view, now))
     return text('receipt', Buffer.from(receipt, 'utf8').toString('base64'))
   },
 
-  async StornoDocument(request, caller, services, about) {
+  async StornoDocument(request, caller, services, about, requestId) {
     const { id } = readParameters(request, documentRef)
     about(id!)
-    const view = await services.lifecycle.storno(caller, id!)
+    const view = await services.sandbox.watchStorno(caller, id!, requestId, () => services.lifecycle.storno(caller, id!))
     services.metrics.storno(view.type)
     return documentView('document', view)
   },
@@ -149,7 +162,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       // Own properties only: an element named `constructor` is no operation.
       const operation = Object.hasOwn(operations, soapRequest.operation) ? operations[soapRequest.operation] : undefined
       if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
-      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services, id => noteDocument(request, id))
+      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services, id => noteDocument(request, id), request.id)
       return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
     })
   }

@@ -1,5 +1,6 @@
 import type { DocumentView } from '../../documents/index.js'
 import type { EventView } from '../../events/index.js'
+import type { CertificationReport } from '../../certification/index.js'
 import type { Finding } from '../../validation/index.js'
 import type { ProblemBody } from '../problem.js'
 import { GATEWAY_NS, SOAP11_NS } from './envelope.js'
@@ -52,6 +53,18 @@ export function eventView(name: string, event: EventView): string {
     element('document', text('id', d.id) + text('number', d.number) + text('type', d.type) + text('employer', d.employer) + text('externalId', d.externalId)),
     text('acceptance', event.acceptance), text('processing', event.processing), text('reason', event.reason ?? undefined),
   ].join(''))
+}
+
+export function certificationReportView(report: CertificationReport): string {
+  const software = report.software
+  return [
+    software ? element('software', text('vendor', software.vendor) + text('product', software.product) + text('version', software.version)) : '',
+    text('complete', String(report.complete)), text('since', report.since ?? undefined),
+    element('scenarios', report.scenarios.map(s => element('scenario', [
+      text('id', s.id), label('title', s.title), text('status', s.status),
+      element('evidence', s.evidence.map(id => text('id', id)).join('')), text('passedAt', s.passedAt ?? undefined),
+    ].join(''))).join('')),
+  ].join('')
 }
 
 function findings(list: readonly Finding[]): string {
