@@ -45,9 +45,12 @@ async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: bool
     const employers = scopes.some(s => s.scope.person === undefined) ? scopes.map(s => s.document) : []
     const persons = scopes.filter(s => s.scope.person !== undefined)
       .map(({ document, scope }) => ({ environment: document.environment, employer: document.employer, person: scope.person!, kind: scope.kind }))
-    sessions.set(country, employers.length > 0
+    const session = employers.length > 0
       ? await RegisterSession.loadEmployers(trx, country, employers, forUpdate)
-      : await RegisterSession.load(trx, country, persons))
+      : await RegisterSession.load(trx, country, persons)
+    await session.loadClaims(scopes.filter(s => s.scope.claims !== undefined)
+      .map(({ document, scope }) => ({ environment: document.environment, employer: document.employer, ...scope.claims! })))
+    sessions.set(country, session)
   }
   return sessions
 }
