@@ -94,6 +94,11 @@ export interface FormModule {
    * `payment.expectedBy`.
    */
   readonly paymentDays?: number
+  /**
+   * What to do instead of a storno once a document of this form is processed: the `STORNO_NOT_ALLOWED` detail.
+   * Absent: the country's advice (SI: an M3, or M2 + M1; SK: a corrective document).
+   */
+  readonly afterProcessing?: string
   /** Field name for an element path, used to label XSD findings ("rubrika 18"). */
   readonly fieldOf: (path: string) => string
   /**

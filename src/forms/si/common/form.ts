@@ -18,6 +18,8 @@ export interface SiFormSpec {
   readonly insuranceKind: 'M1' | 'M12'
   /** When the authority pays after processing a document of it (`FormModule.paymentDays`). */
   readonly paymentDays?: number
+  /** What to do instead of a storno once processed (`FormModule.afterProcessing`). */
+  readonly afterProcessing?: string
 }
 
 /**
@@ -43,5 +45,6 @@ export function siForm(spec: SiFormSpec & SiFormRegister): FormModule {
     facts: siFacts,
     fieldOf: spec.fieldOf,
     ...(spec.paymentDays !== undefined ? { paymentDays: spec.paymentDays } : {}),
+    ...(spec.afterProcessing !== undefined ? { afterProcessing: spec.afterProcessing } : {}),
   })
 }

@@ -29,6 +29,9 @@ export const endm = siForm({
   insuranceKind: 'M1',
   register: endmRegister(endmFieldOf),
   paymentDays: PAYMENT_DAYS,
+  // How ZZZS corrects a processed eNDM claim is not in our sources (si-endm §6: the interface's methods are unknown).
+  afterProcessing: 'Only a claim that is still unprocessed can be cancelled. A processed refund claim is with ZZZS for payment: '
+    + 'ask ZZZS to correct it; a new claim for the same days or eBOL numbers would be refused.',
 })
 
 /** The 91st-day calculator (si-endm §3.3), shared by the rules, `ehrs endm day-91` and `GET /api/v1/endm/day-91`. */
