@@ -208,7 +208,7 @@ const tableOwners: Record<string, string> = {
   document_states: 'lifecycle', events: 'events', timers: 'lifecycle', register_checks: 'lifecycle',
   back_office_answers: 'processing',
   audit_log: 'audit', audit_head: 'audit',
-  insurances: 'register', insurance_events: 'register',
+  insurances: 'register', insurance_events: 'register', endm_claims: 'register',
   webhook_subscriptions: 'webhooks', webhook_deliveries: 'webhooks',
   sandbox_resets: 'certification', sandbox_observations: 'certification',
 }

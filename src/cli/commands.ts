@@ -6,6 +6,7 @@ import * as check from './checks.js'
 import { checkCertificate, readCertificateFile } from './certificate.js'
 import { formatVerdicts, validateFiles } from './validate.js'
 import { exportKit } from './kit.js'
+import { day91 } from '../forms/index.js'
 
 /** What a command needs besides its arguments; config is read only by the commands that use it. */
 export interface CommandContext {
@@ -198,6 +199,23 @@ export const commands: readonly Command[] = [
     plan: (input, ctx) => {
       const dir = check.emptyOrNewDirectory('DIR', input.positionals[0]!, ctx.cwd)
       return { local: () => exportKit(dir, ctx.now) }
+    },
+  },
+  {
+    name: 'endm day-91',
+    summary: 'the 91st calendar day of an absence starting on DATE, and the first working day after it (the higher rate of compensation)',
+    positionals: [{ name: 'DATE' }],
+    options: {},
+    plan(input) {
+      const from = check.calendarDate('DATE', input.positionals[0]!)
+      const result = day91(from)
+      if (!result) throw new UsageError(`DATE ${from}: the calculator takes the years 1900 to 9998`)
+      return {
+        local: async () => ({
+          result, exitCode: 0,
+          text: `absence from ${result.from}: day 91 is ${result.day91}; the higher rate applies from ${result.higherRateFrom}\n`,
+        }),
+      }
     },
   },
   {

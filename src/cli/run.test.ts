@@ -201,6 +201,14 @@ t.test('every command refuses a misspelt option, a missing value and a bad value
     [['kit', 'export', 'data', '--force'], /unknown option --force/],
     [['kit', 'export', h.dir], /the folder is not empty/],
 
+    [['endm', 'day-91', '2025-01-19', '--form', '2025-01-19'], /unknown option --form/],
+    [['endm', 'day-91'], /missing DATE/],
+    [['endm', 'day-91', '2025-02-29'], /DATE 2025-02-29: no such day/],
+    [['endm', 'day-91', '19.01.2025'], /DATE 19.01.2025: not a date/],
+    [['endm', 'day-91', '9999-01-01'], /DATE 9999-01-01: the calculator takes the years 1900 to 9998/],
+    [['endm', 'day-91', '2025-01-19', '2025-01-20'], /unexpected argument "2025-01-20"/],
+    [['endm', 'day-91', '2025-01-19', '--json=1'], /--json takes no value/],
+
     [['migrate', '--dry-run'], /unknown option --dry-run/],
     [['migrate', '--json=1'], /--json takes no value/],
     [['migrate', 'now'], /unexpected argument "now"/],
@@ -336,6 +344,19 @@ t.test('ehrs certs dev creates the development PKI once and replaces it only wit
   t.equal(replaced.code, 0, replaced.stderr)
   t.match(JSON.parse(replaced.stdout), { caCert: ca, created: true })
   t.not(readFileSync(ca, 'utf8'), first, 'a new CA')
+})
+
+t.test('ehrs endm day-91 gives the 91st day and the first working day after it, without a database', async t => {
+  const h = await home(t, 'none')
+  const text = await h.ehrs('endm', 'day-91', '2025-01-19')
+  t.equal(text.code, 0, text.stderr)
+  t.equal(text.stdout, 'absence from 2025-01-19: day 91 is 2025-04-19; the higher rate applies from 2025-04-22\n', 'Saturday before Easter Monday')
+  const json = await h.ehrs('endm', 'day-91', '2024-10-02', '--json')
+  t.equal(json.code, 0, json.stderr)
+  t.same(JSON.parse(json.stdout), { from: '2024-10-02', day91: '2024-12-31', higherRateFrom: '2025-01-03' }, 'over 1 and 2 January')
+  const example = await h.ehrs('validate', join(projectRoot, 'examples', 'si', 'endm.xml'))
+  t.equal(example.code, 0, 'the ENDM example validates (with warnings only)')
+  t.match(example.stdout, /SI-ENDM-019/)
 })
 
 t.test('without TRUST_CA the CLI checks against the development CA in certs-dev/, and refuses without one', async t => {

@@ -7,6 +7,7 @@ const sections: readonly [string, readonly string[]][] = [
   ['Software', ['software']],
   ['Webhooks', ['webhooks']],
   ['Documents', ['validate', 'kit']],
+  ['Refund claims (eNDM)', ['endm']],
   ['Operations', ['migrate', 'certs', 'audit']],
 ]
 

@@ -199,6 +199,18 @@ export interface TimersTable {
   last_error: string | null
 }
 
+/** A refund claim (ENDM) the built-in back office processed (migration 0011): what later claims are checked against. */
+export interface EndmClaimsTable {
+  document_id: string
+  environment: string
+  employer: string
+  person: string
+  absence_from: string
+  absence_to: string
+  ebol_numbers: string[]
+  created_at: Date
+}
+
 /** One register check (KNR) of a report and what it decided (sk-ezu §5.4). */
 export interface RegisterChecksTable {
   id: Generated<number>
@@ -297,6 +309,8 @@ export interface Database {
   insurances: InsurancesTable
   /** Owned by register/. */
   insurance_events: InsuranceEventsTable
+  /** Owned by register/. */
+  endm_claims: EndmClaimsTable
   /** Owned by lifecycle/. */
   timers: TimersTable
   /** Owned by lifecycle/. */
@@ -317,4 +331,5 @@ export type TimerRow = Selectable<TimersTable>
 export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
 export type InsuranceRow = Selectable<InsurancesTable>
+export type EndmClaimRow = Selectable<EndmClaimsTable>
 export type NewMessage = Insertable<MessageLogTable>

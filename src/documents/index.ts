@@ -5,12 +5,12 @@ import { mayActFor } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
 import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from './states.js'
 import type { Finding } from '../validation/index.js'
-import { countryOf } from '../forms/index.js'
+import { countryOf, formOf } from '../forms/index.js'
 export { stateLabel, acceptanceLabels, processingLabels } from './states.js'
 export type { Acceptance, Processing, DocumentState } from './states.js'
 /** Polling conventions of the document view (SPEC.md §4): final states, ETag and If-None-Match, Retry-After. */
 export { isFinal, documentEtag, retryAfterSeconds, matchesIfNoneMatch } from './polling.js'
-import { uuidPattern, isPeriod, localDate, parseInstant } from '../lib/index.js'
+import { addDays, uuidPattern, isPeriod, localDate, parseInstant } from '../lib/index.js'
 
 /** The document as clients see it (SPEC.md §4). */
 export interface DocumentView {
@@ -31,6 +31,23 @@ export interface DocumentView {
   /** The next timed transition and when it is due: a register check, forwarding (the end of storno) or processing. */
   readonly scheduled?: { readonly transition: 'register_check' | 'forwarding' | 'processing'; readonly at: string }
   readonly duplicateOf?: string
+  /** A processed refund claim: the day by which the authority pays (`FormModule.paymentDays` after processing). */
+  readonly payment?: Payment
+}
+
+/** When the authority pays what a processed document claims (a refund claim: ZZZS within 30 days, si-endm §5). */
+export interface Payment {
+  /** YYYY-MM-DD, Central European time: the day of processing plus the form's payment days. */
+  readonly expectedBy: string
+}
+
+/**
+ * The payment a document's form promises once it is processed at `processedAt`; undefined for a form without one.
+ * The document view, its receipt and its `processed` event all give this one date.
+ */
+export function paymentOf(type: string, processedAt: Date): Payment | undefined {
+  const days = formOf(type).paymentDays
+  return days === undefined ? undefined : { expectedBy: addDays(localDate(processedAt), days) }
 }
 
 /**
@@ -180,5 +197,11 @@ export function toView(row: DocumentRow, history: readonly StateRow[], next?: { 
     findings: currentFindings(row, history),
     history: history.map(s => ({ at: s.at.toISOString(), acceptance: s.acceptance as Acceptance, processing: s.processing as Processing, reason: s.reason })),
     ...(next && transitions[next.kind] ? { scheduled: { transition: transitions[next.kind]!, at: next.at.toISOString() } } : {}),
+    ...paymentOfState(row.type, current),
   }
+}
+
+function paymentOfState(type: string, state: StateRow): { payment?: Payment } {
+  const payment = state.processing === 'processed' ? paymentOf(type, state.at) : undefined
+  return payment ? { payment } : {}
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js'
 import type { Caller } from '../identity/index.js'
-import { visibleTo, type Acceptance, type Processing } from '../documents/index.js'
+import { paymentOf, visibleTo, type Acceptance, type Payment, type Processing } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
 import { localDate } from '../lib/index.js'
 
@@ -15,6 +15,8 @@ export interface DocumentEventView {
   readonly acceptance: Acceptance
   readonly processing: Processing
   readonly reason: string | null
+  /** On the `processed` event of a refund claim: the day by which the authority pays, as in the document view. */
+  readonly payment?: Payment
 }
 
 /** An event of the client itself: one of its webhook subscriptions became failing, or delivers again. */
@@ -74,9 +76,15 @@ export async function readEvents(db: Db, caller: Caller, query: EventQuery, now:
       ...head, type: 'document.state_changed',
       document: { id: r.document_id, number: r.number!, type: r.document_type!, employer: r.employer!, ...(r.external_id ? { externalId: r.external_id } : {}) },
       acceptance: r.acceptance as Acceptance, processing: r.processing as Processing, reason: r.reason,
+      ...withPayment(r.document_type!, r.processing, r.at),
     }
   })
   return { items, nextAfter: items.length > 0 ? items[items.length - 1]!.seq : after }
+}
+
+function withPayment(type: string, processing: string | null, at: Date): { payment?: Payment } {
+  const payment = processing === 'processed' ? paymentOf(type, at) : undefined
+  return payment ? { payment } : {}
 }
 
 /** The highest `seq` committed (0 when there is none). */

@@ -88,6 +88,17 @@ export interface FormModule {
   readonly registerFindings?: Readonly<Record<string, FindingDef>>
   readonly rules: readonly Rule[]
   readonly facts: (root: XmlElement) => DocumentFacts
+  /**
+   * Days within which the authority pays once it has processed a document of this form (a refund claim: ZZZS pays
+   * within 30 days of a complete claim, si-endm §5). Given, a processed document's view, receipt and events carry
+   * `payment.expectedBy`.
+   */
+  readonly paymentDays?: number
+  /**
+   * What to do instead of a storno once a document of this form is processed: the `STORNO_NOT_ALLOWED` detail.
+   * Absent: the country's advice (SI: an M3, or M2 + M1; SK: a corrective document).
+   */
+  readonly afterProcessing?: string
   /** Field name for an element path, used to label XSD findings ("rubrika 18"). */
   readonly fieldOf: (path: string) => string
   /**

@@ -7,6 +7,7 @@ import { m1 } from './si/m1/index.js'
 import { m2 } from './si/m2/index.js'
 import { m3 } from './si/m3/index.js'
 import { m12 } from './si/m12/index.js'
+import { endm } from './si/endm/index.js'
 import { skCommonFindings } from './sk/common/findings.js'
 import { mvp } from './sk/mvp/index.js'
 import { vpp } from './sk/vpp/index.js'
@@ -15,7 +16,7 @@ import { rlzec } from './sk/rlzec/index.js'
 import { eldp } from './sk/eldp/index.js'
 
 /** Every document type the gateway accepts: the one list of them. Each form module is whole in its own folder. */
-const builtIn: readonly FormModule[] = [m1, m2, m3, m12, mvp, vpp, rlfo, rlzec, eldp]
+const builtIn: readonly FormModule[] = [m1, m2, m3, m12, endm, mvp, vpp, rlfo, rlzec, eldp]
 for (const form of builtIn) registerForm(form)
 
 /** The types of the forms the gateway ships (OpenAPI's `DocumentType`, the WSDL's documentation, mandates' types). */
@@ -31,8 +32,10 @@ export const findingCatalogue: readonly FindingDef[] = [
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 
 export { forms, findForm, formOf, countryOf, registerForm, loadFormModules, lifecycleNeeds } from './registry.js'
-export type { FormRegister, Register, RegisterDocument, RegisterScope, RegisterCheck, Insurance, InsuranceEvent } from './register.js'
+export type { FormRegister, Register, RegisterDocument, RegisterScope, RegisterCheck, Insurance, InsuranceEvent, Claim } from './register.js'
 export { checkDavcna } from './si/common/identifiers.js'
+/** The 91st day of an absence and the first working day after it, from which the higher rate applies (si-endm §3.3). */
+export { day91, type Day91 } from './si/endm/index.js'
 export { checkDic } from './sk/common/identifiers.js'
 /** Slovak documents: whether an earlier document got as far as being forwarded to the authority (sk-ezu §3.3). */
 export { wasForwarded } from './sk/common/rules.js'

@@ -30,9 +30,24 @@ export interface InsuranceEvent {
   readonly data: string
 }
 
+/** A refund claim (ENDM) as the register keeps it once processed: whose absence it covers and the eBOL numbers it cites. */
+export interface Claim {
+  readonly document_id: string
+  /** The claim's document number, for the findings of a later claim that collides with it. */
+  readonly number: string
+  readonly environment: string
+  readonly employer: string
+  readonly person: string
+  readonly absence_from: string
+  readonly absence_to: string
+  readonly ebol_numbers: readonly string[]
+  readonly created_at: Date
+}
+
 /** The facts of a document the register needs: which register it changes, and which document changed it. */
 export interface RegisterDocument {
   readonly id: string
+  readonly number: string
   readonly type: string
   /** The register it belongs to: `production`, or a test client's sandbox (`sandbox:<id>`, SPEC.md §7). */
   readonly environment: string
@@ -51,6 +66,12 @@ export interface Register {
   insert(row: Insurance): void
   update(row: Insurance, changes: Pick<Insurance, 'status' | 'end_date' | 'data'>): Insurance
   addEvent(event: InsuranceEvent): void
+  /**
+   * The processed claims of an employer the batch loaded for its claims (`RegisterScope.claims`): those of the
+   * persons and eBOL numbers asked for, with this batch's claims so far.
+   */
+  claims(environment: string, employer: string): Claim[]
+  addClaim(claim: Claim): void
   /** A point to return to with `rollbackTo`, for a document that fails half-way. */
   mark(): number
   rollbackTo(mark: number): void
@@ -61,6 +82,8 @@ export interface RegisterScope {
   readonly kind: string
   /** Absent: every insurance of the kind of the document's employer. */
   readonly person?: string
+  /** The processed claims to load as well: of this person, and any of the employer's citing these eBOL numbers. */
+  readonly claims?: { readonly person: string; readonly ebolNumbers: readonly string[] }
 }
 
 /** What a register check (KNR, sk-ezu §5) of a report found: one error per registration error. */

@@ -1,7 +1,7 @@
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
 import { authorizeActing } from '../authorization/index.js'
 import { registerOf, type Caller, type Environment } from '../identity/index.js'
-import { formOf, forms, type Country } from '../forms/index.js'
+import { formOf, forms, type Country, type FormModule } from '../forms/index.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
@@ -58,13 +58,14 @@ export interface Lifecycle {
 const cancellable: ReadonlySet<Acceptance> = new Set(['accepted', 'awaiting_first_register_check', 'not_accepted', 'not_accepted_registration_errors'])
 
 /** Why a document cannot be cancelled, and what to do instead. */
-function stornoRefusal(country: Country, state: DocumentState): string {
+function stornoRefusal(form: FormModule, state: DocumentState): string {
   if (state.acceptance === 'cancelled') return 'The document is already cancelled.'
   if (state.acceptance === 'awaiting_repeated_register_check') {
     return 'A repeated register check is scheduled for this report: it cannot be cancelled until the check has run (sk-ezu §4.3).'
   }
   if (state.acceptance === 'register_check_running') return 'The register check of this report is running: cancel it once the check has finished.'
-  return country === 'SI'
+  if (form.afterProcessing !== undefined) return form.afterProcessing
+  return form.country === 'SI'
     ? 'Only a document that is still unprocessed can be cancelled. To correct a processed registration file an M3 '
       + '(code 01 for an open insurance; code 16 together with a new M1 and M2 for a closed one), or an M2 with a new M1 '
       + 'for data an M3 may not change.'
@@ -318,7 +319,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
       await authorizeActing(db, caller, document.employer, document.type, localDate(now))
-      const refuse = (state: DocumentState): never => { throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal(formOf(document.type).country, state)) }
+      const refuse = (state: DocumentState): never => { throw new GatewayError('STORNO_NOT_ALLOWED', stornoRefusal(formOf(document.type), state)) }
       const isCancellable = (state: DocumentState): boolean => state.processing === 'unprocessed' && cancellable.has(state.acceptance)
       // An unprocessed document the back office is given at once (SI) may be in its hands already: it decides
       // first, outside our transaction, whether the storno comes in time. A forwarded one can no longer be cancelled.

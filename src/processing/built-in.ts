@@ -28,7 +28,7 @@ async function parse(requests: readonly ProcessingRequest[], read: DocumentReade
     const root = await read(request.content, register.outline)
     const form = findForm(root.ns, root.name)
     if (form?.type !== request.type) throw new Error(`document ${request.id} is not an ${request.type}`)
-    parsed.push({ request, document: { id: request.id, type: request.type, environment: request.register, employer: request.employer }, form, register, root })
+    parsed.push({ request, document: { id: request.id, number: request.number, type: request.type, environment: request.register, employer: request.employer }, form, register, root })
   }
   return parsed
 }
@@ -46,9 +46,12 @@ async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: bool
     const employers = scopes.some(s => s.scope.person === undefined) ? scopes.map(s => s.document) : []
     const persons = scopes.filter(s => s.scope.person !== undefined)
       .map(({ document, scope }) => ({ environment: document.environment, employer: document.employer, person: scope.person!, kind: scope.kind }))
-    sessions.set(country, employers.length > 0
+    const session = employers.length > 0
       ? await RegisterSession.loadEmployers(trx, country, employers, forUpdate)
-      : await RegisterSession.load(trx, country, persons))
+      : await RegisterSession.load(trx, country, persons)
+    await session.loadClaims(scopes.filter(s => s.scope.claims !== undefined)
+      .map(({ document, scope }) => ({ environment: document.environment, employer: document.employer, ...scope.claims! })))
+    sessions.set(country, session)
   }
   return sessions
 }

@@ -51,6 +51,7 @@ export function renderReceipt(view: DocumentView, issuedAt: Date): string {
     `    <Label lang="en">${text(view.status.label.en)}</Label>`,
     `    <Label lang="${lang}">${text(localLabel)}</Label>`,
     '  </Status>',
+    ...(view.payment ? [`  <Payment expectedBy="${attr(view.payment.expectedBy)}"/>`] : []),
     ...(view.findings.length === 0 ? [] : [
       '  <Findings>',
       ...view.findings.map(f =>

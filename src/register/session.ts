@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Db, InsuranceRow } from '../db/index.js'
-import type { Insurance, InsuranceEvent, Register } from '../forms/index.js'
+import type { Claim, Insurance, InsuranceEvent, Register } from '../forms/index.js'
 
 /** The insurances of one person with one employer, of one kind (`M1`, `M12`), in one environment. */
 export interface RegisterKey {
@@ -11,6 +11,14 @@ export interface RegisterKey {
 }
 
 const keyOf = (k: RegisterKey): string => `${k.environment}|${k.employer}|${k.person}|${k.kind}`
+
+/** Which processed claims (ENDM) a document needs: of its person, and of its employer citing its eBOL numbers. */
+export interface ClaimsKey {
+  readonly environment: string
+  readonly employer: string
+  readonly person: string
+  readonly ebolNumbers: readonly string[]
+}
 
 /**
  * The part of the register one processing batch works on: read with one query before the batch, changed in
@@ -26,6 +34,9 @@ export class RegisterSession implements Register {
   private readonly employers = new Set<string>()
   /** How to take back each change, newest last, for a document that fails half-way (a batch RLFO). */
   private readonly undo: (() => void)[] = []
+  /** Processed claims by `environment|employer`, loaded and added in this batch; only employers loaded have a list. */
+  private readonly claimLists = new Map<string, Claim[]>()
+  private readonly addedClaims: Claim[] = []
 
   private constructor(private readonly trx: Db) {}
 
@@ -120,6 +131,46 @@ export class RegisterSession implements Register {
     return next
   }
 
+  /**
+   * Loads the processed claims the batch's claims are checked against: per employer, those of the persons and those
+   * citing any of the eBOL numbers asked for. Locked, as insurances are, until the batch's transaction ends.
+   */
+  async loadClaims(keys: readonly ClaimsKey[]): Promise<void> {
+    for (const k of keys) if (!this.claimLists.has(`${k.environment}|${k.employer}`)) this.claimLists.set(`${k.environment}|${k.employer}`, [])
+    if (keys.length === 0) return
+    const found = await this.trx.selectFrom('endm_claims as c').innerJoin('documents as d', 'd.id', 'c.document_id')
+      .select(['c.document_id', 'd.number', 'c.environment', 'c.employer', 'c.person', 'c.absence_from', 'c.absence_to', 'c.ebol_numbers', 'c.created_at'])
+      .where(eb => eb.or(keys.map(k => eb.and([
+        eb('c.environment', '=', k.environment),
+        eb('c.employer', '=', k.employer),
+        eb.or([eb('c.person', '=', k.person), eb(sql`c.ebol_numbers`, '&&', sql`${sql.val([...k.ebolNumbers])}::text[]`)]),
+      ]))))
+      .orderBy('c.document_id')
+      .forUpdate()
+      .execute()
+    for (const row of found) {
+      const list = this.claimLists.get(`${row.environment}|${row.employer}`)!
+      if (!list.some(c => c.document_id === row.document_id)) list.push(row)
+    }
+  }
+
+  claims(environment: string, employer: string): Claim[] {
+    const list = this.claimLists.get(`${environment}|${employer}`)
+    if (!list) throw new Error('claims not loaded for this batch')
+    return [...list]
+  }
+
+  addClaim(claim: Claim): void {
+    const list = this.claimLists.get(`${claim.environment}|${claim.employer}`)
+    if (!list) throw new Error('claims not loaded for this batch')
+    list.push(claim)
+    this.addedClaims.push(claim)
+    this.undo.push(() => {
+      list.splice(list.indexOf(claim), 1)
+      this.addedClaims.splice(this.addedClaims.indexOf(claim), 1)
+    })
+  }
+
   addEvent(event: InsuranceEvent): void {
     this.events.push(event)
     this.undo.push(() => { this.events.pop() })
@@ -134,6 +185,9 @@ export class RegisterSession implements Register {
       await this.trx.updateTable('insurances').set({ status: r.status, end_date: r.end_date, data: json(r.data) }).where('id', '=', r.id).execute()
     }
     for (const rows of chunks(this.events)) await this.trx.insertInto('insurance_events').values(rows).execute()
+    for (const rows of chunks(this.addedClaims)) {
+      await this.trx.insertInto('endm_claims').values(rows.map(({ number: _number, ...claim }) => ({ ...claim, ebol_numbers: [...claim.ebol_numbers] }))).execute()
+    }
   }
 }
 

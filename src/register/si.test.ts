@@ -79,7 +79,7 @@ for (const form of siForms) {
       t.ok(found.length > 0, `${file} gives ${code}`)
       t.equal(processing, def.severity === 'error' ? 'refused' : 'processed')
       for (const f of found) {
-        t.match(f, { severity: def.severity, field: /^(rubrika|rubrike|vrsta)/, path: new RegExp(`^/${form.type}/`), line: Number })
+        t.match(f, { severity: def.severity, field: /^(rubrika|rubrike|vrsta|zadržanost|številka eBOL)/, path: new RegExp(`^/${form.type}/`), line: Number })
       }
       t.same(findings.filter(f => f.severity === 'error' && f.code !== code).map(f => f.code), [], 'no other error')
     })

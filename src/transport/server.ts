@@ -13,6 +13,7 @@ import { insuranceRoutes } from './rest/insurances.js'
 import { eventRoutes } from './rest/events.js'
 import { webhookRoutes } from './rest/webhooks.js'
 import { certificationRoutes } from './rest/certification.js'
+import { endmRoutes } from './rest/endm.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
 import { readBody } from './body.js'
 
@@ -100,6 +101,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     await scope.register(eventRoutes(services), { prefix: '/api/v1' })
     await scope.register(webhookRoutes(services), { prefix: '/api/v1' })
     await scope.register(certificationRoutes(services), { prefix: '/api/v1' })
+    await scope.register(endmRoutes(), { prefix: '/api/v1' })
     await scope.register(soapEndpoint(services))
   })
   return app

@@ -95,7 +95,7 @@ t.test('a test client passes every scenario over mutual TLS, is certified, and i
   const late = await c.post(`/api/v1/documents/${m1Id}/storno`)
   t.same([late.status, late.json.code], [409, 'STORNO_NOT_ALLOWED'])
 
-  for (const file of ['si/m3-change.xml', 'si/m2.xml']) {
+  for (const file of ['si/m3-change.xml', 'si/m2.xml', 'si/endm.xml']) {
     const filed = created(await c.file(example(file)))
     await c.advance('1s')
     t.equal(await c.state(filed), 'accepted/processed', `${file} processed`)

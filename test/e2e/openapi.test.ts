@@ -262,6 +262,13 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
     await check(t, gw, 'get', '/api/v1/insurances', { path: `/api/v1/insurances?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })
   }
 
+  // The 91st-day calculator of refund claims.
+  const day91 = await check(t, gw, 'get', '/api/v1/endm/day-91', { path: '/api/v1/endm/day-91?from=2025-01-19', as, status: 200 })
+  t.same(day91.json, openapi.paths['/api/v1/endm/day-91']!.get!.responses['200'].content['application/json'].examples.saturdayBeforeEasterMonday.value, '200: the example')
+  for (const bad of ['from=2025-02-29', 'from=19.01.2025', 'from=', '', 'from=2025-01-19&from=2025-01-20']) {
+    await check(t, gw, 'get', '/api/v1/endm/day-91', { path: `/api/v1/endm/day-91?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })
+  }
+
   // Webhook subscriptions.
   const hookBody = (body: unknown) => ({ body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
   const hook = await check(t, gw, 'post', '/api/v1/webhooks', { path: '/api/v1/webhooks', as, ...hookBody({ url: 'https://payroll.example/ehrs/events' }), status: 201 })

@@ -41,6 +41,7 @@ export function documentView(name: string, view: DocumentView): string {
     ).join('')),
     view.scheduled ? element('scheduled', text('transition', view.scheduled.transition) + text('at', view.scheduled.at)) : '',
     text('duplicateOf', view.duplicateOf),
+    view.payment ? element('payment', text('expectedBy', view.payment.expectedBy)) : '',
   ].join(''))
 }
 
@@ -52,6 +53,7 @@ export function eventView(name: string, event: EventView): string {
     head,
     element('document', text('id', d.id) + text('number', d.number) + text('type', d.type) + text('employer', d.employer) + text('externalId', d.externalId)),
     text('acceptance', event.acceptance), text('processing', event.processing), text('reason', event.reason ?? undefined),
+    event.payment ? element('payment', text('expectedBy', event.payment.expectedBy)) : '',
   ].join(''))
 }
 
