@@ -1,7 +1,9 @@
 import t from 'tap'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Ajv2020 } from 'ajv/dist/2020.js'
+import { projectRoot } from '../lib/index.js'
 import { loadCodeLists } from './code-lists-file.js'
 
 function listDir(t: { teardown(fn: () => void): void }, files: Record<string, unknown>): string {
@@ -74,4 +76,52 @@ t.test('the shipped Slovenian lists load and answer', async t => {
   for (const empty of ['si/klasius-srv', 'si/klasius-p', 'si/skp-08', 'si/m2-vzrok']) {
     t.equal(lists.check(empty, '12345', '2025-03-01'), 'unverified', `${empty} ships empty`)
   }
+})
+
+/** The shape every file in codelists/ has (domain/codelists/README.md), as a JSON Schema. */
+const codeListSchema = {
+  type: 'object',
+  required: ['name', 'complete', 'source', 'entries'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-z]{2}/[a-z0-9-]+$' },
+    complete: { type: 'boolean' },
+    source: { type: 'string', minLength: 1 },
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['code'],
+        additionalProperties: false,
+        properties: {
+          code: { type: 'string', minLength: 1 },
+          label: { type: 'string' },
+          labelEn: { type: 'string' },
+          flags: { type: 'array', items: { type: 'string' } },
+          validFrom: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+          validTo: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+        },
+      },
+    },
+  },
+}
+
+function shippedFiles(dir = join(projectRoot, 'codelists')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(d => d.isDirectory() ? shippedFiles(join(dir, d.name)) : d.name.endsWith('.json') ? [join(dir, d.name)] : [])
+}
+
+t.test('every shipped list file matches the code-list schema, and a complete list refuses an unknown code', async t => {
+  const validate = new Ajv2020({ allErrors: true }).compile(codeListSchema)
+  const lists = loadCodeLists()
+  const files = shippedFiles()
+  t.ok(files.length >= 16, 'the Slovenian and Slovak lists')
+  for (const file of files) {
+    const list = JSON.parse(readFileSync(file, 'utf8')) as { name: string; complete: boolean; entries: { code: string; validFrom?: string; validTo?: string }[] }
+    t.ok(validate(list), `${list.name}: ${JSON.stringify(validate.errors ?? [])}`)
+    for (const e of list.entries) {
+      if (e.validFrom && e.validTo) t.ok(e.validFrom <= e.validTo, `${list.name} ${e.code}: validFrom ≤ validTo`)
+    }
+    const unknown = 'not-a-code'
+    t.equal(lists.check(list.name, unknown, '2025-03-01'), list.complete ? 'unknown' : 'unverified', `${list.name} (${list.complete ? 'complete' : 'partial'})`)
+  }
+  t.equal(lists.check('si/podlaga', '999', '2025-03-01'), 'unverified', 'the basis list stays partial: 999 is a warning')
 })

@@ -10,8 +10,8 @@ export type { Clock } from './clock.js'
 /** Calendar dates (YYYY-MM-DD) in Central European time, periods (YYYY-MM) and ISO 8601 instants. */
 export { localDate, daysBetween, lastDayOfMonth, isCalendarDate, parseInstant, isPeriod } from './dates.js'
 
-/** Working-day calendars as data with validity dates (Slovenia's public holidays), Easter computed. */
-export { addDays, easterSunday, workingDayCalendar, slovenianCalendar, slovenianHolidays } from './calendar/index.js'
+/** Working-day calendars as data with validity dates (Slovenia's public holidays, Slovakia's days of rest), Easter computed. */
+export { addDays, easterSunday, workingDayCalendar, slovakCalendar, slovakHolidays, slovenianCalendar, slovenianHolidays } from './calendar/index.js'
 export type { Holiday, WorkingDayCalendar } from './calendar/index.js'
 
 /** `30s` → milliseconds and `32MiB` → bytes, with the patterns config.ts checks against. */

@@ -25,3 +25,17 @@ t.test('a repeated check moves off the weekend; short (test) delays do not', asy
   t.equal(repeatedCheckDue(new Date('2025-03-03T09:00:00Z'), 48 * hour).toISOString(), '2025-03-05T09:00:00.000Z', 'Monday + 48 h = Wednesday')
   t.equal(repeatedCheckDue(new Date('2025-03-08T09:00:00Z'), 60_000).toISOString(), '2025-03-08T09:01:00.000Z', 'a test delay on a Saturday')
 })
+
+t.test('the repeated check moves over Slovak days of rest, not only weekends (sk-ezu §5.3 B)', async t => {
+  const hours48 = 48 * 3_600_000
+  // Tuesday 22 December 2026 + 48 h = Thursday 24 December; 24–26 December are days of rest, 27th a Sunday.
+  t.equal(repeatedCheckDue(new Date('2026-12-22T09:00:00Z'), hours48).toISOString(), '2026-12-28T09:00:00.000Z')
+  // Thursday before Easter 2026 + 48 h = Saturday; Good Friday, Easter Monday ⇒ Tuesday 7 April.
+  t.equal(repeatedCheckDue(new Date('2026-04-02T09:00:00Z'), hours48).toISOString(), '2026-04-07T09:00:00.000Z')
+  t.equal(repeatedCheckDue(new Date('2026-05-06T09:00:00Z'), hours48).toISOString(), '2026-05-08T09:00:00.000Z', '8 May is a working day in 2026')
+  t.equal(repeatedCheckDue(new Date('2025-05-06T09:00:00Z'), hours48).toISOString(), '2025-05-09T09:00:00.000Z', 'but not in 2025')
+  // 23:30 on Saturday 28 March 2026 (CET) moves to 23:30 on Monday 30 March (CEST), the same local time.
+  t.equal(repeatedCheckDue(new Date('2026-03-26T22:30:00Z'), hours48).toISOString(), '2026-03-30T21:30:00.000Z', 'across the change to summer time')
+  t.equal(repeatedCheckDue(new Date('2026-12-23T09:00:00Z'), 60_000).toISOString(), '2026-12-23T09:01:00.000Z', 'a test delay runs when due')
+  t.equal(repeatedCheckDue(new Date('2026-12-24T09:00:00Z'), 60_000).toISOString(), '2026-12-24T09:01:00.000Z', 'even on a day of rest')
+})

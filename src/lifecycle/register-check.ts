@@ -1,3 +1,5 @@
+import { daysBetween, slovakCalendar } from '../lib/index.js'
+
 /**
  * The acceptance rule of a report's register check (sk-ezu §5.4): the first check accepts only a report
  * without registration errors; a repeated one accepts it once at least half of the errors were fixed.
@@ -26,16 +28,24 @@ export function decideRegisterCheck(previousBaseline: number | undefined, errors
 }
 
 const dayMs = 86_400_000
-const weekday = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Bratislava', weekday: 'short' })
+const bratislava = 'Europe/Bratislava'
+const localDay = new Intl.DateTimeFormat('en-CA', { timeZone: bratislava, year: 'numeric', month: '2-digit', day: '2-digit' })
 
 /**
- * When a requested repeated check runs (sk-ezu §5.3 B): after the delay, "or later so that it runs on the
- * next working day" — a check that would fall on a Saturday or Sunday moves to Monday. Delays under a day
- * (test clients) run when they are due. Public holidays are not known to the gateway.
+ * When a requested repeated check runs (sk-ezu §5.3 B): after the delay, "or later so that it runs on the next
+ * working day" — a check that would fall on a Saturday, a Sunday or a Slovak day of rest moves on by whole days to
+ * the next working day in Bratislava (the calendar is data: lib/calendar/sk.ts). Delays under a day
+ * (test clients) run when they are due: §5.3 sets the working-day rule for the 48 h of production only.
  */
 export function repeatedCheckDue(requestedAt: Date, delayMs: number): Date {
   const due = new Date(requestedAt.getTime() + delayMs)
   if (delayMs < dayMs) return due
-  const day = weekday.format(due)
-  return day === 'Sat' ? new Date(due.getTime() + 2 * dayMs) : day === 'Sun' ? new Date(due.getTime() + dayMs) : due
+  const day = localDay.format(due)
+  if (slovakCalendar.isWorkingDay(day)) return due
+  const target = slovakCalendar.nextWorkingDayAfter(day)
+  const moved = new Date(due.getTime() + daysBetween(day, target) * dayMs)
+  // Across a change to or from summer time the same instant plus whole days can land an hour off the day
+  // (only near midnight); step back or on by that hour.
+  const landed = localDay.format(moved)
+  return landed < target ? new Date(moved.getTime() + 3_600_000) : landed > target ? new Date(moved.getTime() - 3_600_000) : moved
 }

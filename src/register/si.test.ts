@@ -134,3 +134,33 @@ t.test('M12: a registration with a known end is closed at once; a deregistration
   const { items } = await listInsurances(reg.services.db, reg.caller, { employer: '38172658' }, filingDay)
   t.same(items.map(i => [i.type, i.status, i.endDate]).sort(), [['M12', 'closed', '2025-03-02'], ['M12', 'closed', '2025-03-28']])
 })
+
+t.test('M3 may repeat the registered surname and name: code 16 annuls, code 01 needs another change', async t => {
+  const reg = await register(t)
+  await reg.file('si/register/m1-ana.xml')
+  const repeated = await reg.file('si/m3/register/SI-M3-026.xml')
+  t.match(repeated.findings.filter(f => f.severity === 'error'), [{ code: 'SI-M3-026', field: 'rubrika 7', path: '/M3/Zavarovanec/Priimek' }])
+  const withChange = fixture('si/m3/register/SI-M3-026.xml').toString()
+    .replace('</ZavarovanjeNespremenljivo>', '</ZavarovanjeNespremenljivo><ZavarovanjeSpremenljivo><DelovnoRazmerje>1</DelovnoRazmerje></ZavarovanjeSpremenljivo>')
+  const changed = await reg.services.intake.submit({ caller: reg.caller, transport: 'rest', bytes: Buffer.from(withChange), contentType: 'application/xml' })
+  t.equal((await settle(reg.services, changed.view.id)).processing, 'processed', 'repeated names beside a real change')
+  const renamed = withChange.replace('<Priimek>Žagar<', '<Priimek>Kovač<').replace(/<ZavarovanjeSpremenljivo>.*<\/ZavarovanjeSpremenljivo>/, '')
+  const rename = await reg.services.intake.submit({ caller: reg.caller, transport: 'rest', bytes: Buffer.from(renamed), contentType: 'application/xml' })
+  t.equal((await settle(reg.services, rename.view.id)).processing, 'processed', 'a new surname alone is a change')
+  const { items } = await listInsurances(reg.services.db, reg.caller, { person: '1204990505126' }, filingDay)
+  t.match(items[0]!.data, { Priimek: 'Kovač', Ime: 'Ana', DelovnoRazmerje: '1' })
+
+  await reg.file('si/m2/valid-basic.xml')
+  const differing = await reg.file('si/m3/valid-storno-with-names.xml')
+  t.equal(differing.processing, 'refused', 'the registered surname is now Kovač')
+  t.match(differing.findings.filter(f => f.severity === 'error'), [{ code: 'SI-M3-027', field: 'rubrika 7', path: '/M3/Zavarovanec/Priimek' }])
+})
+
+t.test('M3 code 16 with the registered surname and name annuls the insurance', async t => {
+  const reg = await register(t)
+  await reg.file('si/register/m1-ana.xml')
+  await reg.file('si/m2/valid-basic.xml')
+  const annul = await reg.file('si/m3/valid-storno-with-names.xml')
+  t.equal(annul.processing, 'processed')
+  t.same(annul.findings, [])
+})

@@ -88,7 +88,10 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
       const parent = tree.byPath.get(parentPath)
       // Only an element the form knows (it has a field of its own) can be "early"; an unknown one is just wrong.
       const isKnownElement = form.fieldOf(path) !== form.fieldOf(parentPath)
-      if (parent && isKnownElement && !tree.childNames(parent).has(required)) {
+      // An element that already came earlier is an extra one: what libxml2 expects then may be merely optional
+      // ("Expected is ( Oprava )" after a second PoistneZamestnavatel), so nothing is missing.
+      const isRepeated = parent !== undefined && parent.children.slice(0, parent.children.indexOf(element)).some(c => c.name === element.name)
+      if (parent && isKnownElement && !isRepeated && !tree.childNames(parent).has(required)) {
         kind = '002'
         path = `${parentPath}/${required}`
       }

@@ -8,6 +8,7 @@ import { projectRoot } from '../../src/lib/index.js'
 import { addMandate } from '../../src/operator/index.js'
 import { verifyReceipt } from '../../src/receipts/index.js'
 import { issueCertificate } from '../../src/pki/index.js'
+import { fixture } from '../helpers/paths.js'
 
 const pki = testPki()
 // The story is filed in 2025 on the gateway's clock, so its programs hold certificates valid since 2024.
@@ -104,6 +105,35 @@ t.test('Ana\'s insurance over mutual TLS: M1, M3/01, M2, M3/16, and each refusal
   t.equal(nobody.status.processing, 'refused', 'M2 without an open insurance')
   t.same(errors(nobody), ['SI-M2-022'])
   t.equal((await gw.call({ path: '/api/v1/documents?processing=refused', as })).json.items.length, 5)
+})
+
+t.test('M3 per the corrected DOCUMENTS §2.6 over REST: r.13 before r.14, names repeated on code 16, and their register refusals', async t => {
+  const clock = settableClock('2025-03-03T08:00:00Z')
+  const gw = await startGateway(t, { clock })
+  await gw.register(as, { taxNumber: PRIMER })
+  const text = (path: string): string => fixture(path).toString()
+
+  t.equal((await fileAndProcess(gw, text('si/register/m1-ana.xml'))).status.processing, 'processed')
+  const onlyNames = await fileAndProcess(gw, text('si/m3/register/SI-M3-026.xml'))
+  t.equal(onlyNames.status.processing, 'refused', 'code 01 repeating the registered names changes nothing')
+  t.same(errors(onlyNames), ['SI-M3-026'])
+  t.equal((await fileAndProcess(gw, text('si/m2/valid-basic.xml'))).status.processing, 'processed')
+  const renamed = await fileAndProcess(gw, text('si/m3/register/SI-M3-027.xml'))
+  t.equal(renamed.status.processing, 'refused', 'code 16 with a surname that differs from the register')
+  t.match(renamed.findings.filter((f: any) => f.severity === 'error'), [{ code: 'SI-M3-027', field: 'rubrika 7', path: '/M3/Zavarovanec/Priimek' }])
+  const annul = await fileAndProcess(gw, text('si/m3/valid-storno-with-names.xml'))
+  t.equal(annul.status.processing, 'processed', 'code 16 repeating the registered names annuls')
+  t.same(annul.findings, [])
+
+  // An M1 filed ahead for 1 April, corrected on 20 March: the correction's r.13 precedes r.14.
+  clock.set('2025-03-20T08:00:00Z')
+  const ahead = text('si/register/m1-ana.xml').replace('<DatumPricetkaZavarovanja>2024-09-02<', '<DatumPricetkaZavarovanja>2025-04-01<')
+  t.equal((await fileAndProcess(gw, ahead)).status.processing, 'processed')
+  const correction = await file(gw, text('si/m3/valid-correction-before-start.xml'))
+  t.equal(correction.status, 201, 'accepted at submission')
+  const corrected = await processed(gw, correction.json.id)
+  t.equal(corrected.status.processing, 'processed')
+  t.same(corrected.findings, [])
 })
 
 t.test('storno while unprocessed; afterwards 409 STORNO_NOT_ALLOWED saying to file an M3', async t => {

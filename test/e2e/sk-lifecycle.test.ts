@@ -200,6 +200,46 @@ t.test('Vzor s.r.o. over mutual TLS: registration lists, reports with their regi
   t.same(codes(faulty), ['SK-ELDP-020'])
 })
 
+t.test('a repeated register check of 48 h moves to the next Slovak working day, as scheduled.at shows', async t => {
+  const clock = settableClock('2026-12-21T08:00:00Z')
+  const gw = await startGateway(t, { clock, env: { TEST_RECHECK_DELAY: '48h' } })
+  await gw.register(payroll, { taxNumber: VZOR })
+  const d = driver(gw, clock)
+  const at = (iso: string) => d.pass(Date.parse(iso) - clock.now().getTime())
+  const peter: Person = { rc: PETER, priezvisko: 'Kováč', meno: 'Peter' }
+  const report = (period: string, people: readonly Person[], payday: string): string =>
+    mvp(period, 'R', people).replace('<DenVyplaty>2025-05-10<', `<DenVyplaty>${payday}<`)
+
+  // November 2026: Lucia is not registered. She is, then the check is asked for on Tuesday 22 December.
+  const november = await d.filed(report('2026-11', [LUCIA], '2026-12-10'))
+  t.equal((await d.view(november.id)).status.acceptance, 'not_accepted_registration_errors')
+  await d.filed(prihlaska(LUCIA, '2026-11-01'))
+  await at('2026-12-22T09:00:00Z')
+  const requested = await d.post(november.id, 'register-check')
+  t.equal(requested.status, 202)
+  // + 48 h = Thursday 24 December; 24–26 December are days of rest and the 27th a Sunday.
+  t.same(requested.json.scheduled, { transition: 'register_check', at: '2026-12-28T09:00:00.000Z' })
+  await at('2026-12-28T08:59:59.999Z')
+  t.equal((await d.view(november.id)).status.acceptance, 'awaiting_repeated_register_check', 'not on 24 December, nor over the holidays')
+  await at('2026-12-28T09:00:00Z')
+  t.equal((await d.view(november.id)).status.acceptance, 'accepted', 'run on Monday 28 December')
+
+  // February 2027: Peter is not registered; the check asked for on the Thursday before Easter (25 March 2027)
+  // would end on Saturday, and Good Friday and Easter Monday are days of rest: it runs on Tuesday 30 March.
+  await at('2027-03-10T08:00:00Z')
+  const february = await d.filed(report('2027-02', [LUCIA, peter], '2027-03-10'))
+  t.same(codes(await d.view(february.id)).sort(), ['SK-MVP-020', 'SK-MVP-024'])
+  await at('2027-03-25T09:00:00Z')
+  const easter = await d.post(february.id, 'register-check')
+  t.same(easter.json.scheduled, { transition: 'register_check', at: '2027-03-30T09:00:00.000Z' })
+  await at('2027-03-30T08:59:59.999Z')
+  t.equal((await d.view(february.id)).status.acceptance, 'awaiting_repeated_register_check', 'not before the Tuesday after Easter Monday')
+  await at('2027-03-30T09:00:00Z')
+  const rechecked = await d.view(february.id)
+  t.equal(rechecked.status.acceptance, 'not_accepted_registration_errors', 'run then, and Peter is still not registered')
+  t.same(reasons(rechecked).slice(-3), ['register_check_requested', 'register_check_started', 'register_check'])
+})
+
 t.test('forwarding survives a restart between acceptance and forwarding, and happens once', async t => {
   const clock = settableClock('2025-04-15T08:00:00Z')
   const database = await reopenableDb(t)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { addDays, easterSunday, slovenianCalendar as si, workingDayCalendar } from './index.js'
+import { addDays, easterSunday, slovakCalendar as sk, slovenianCalendar as si, workingDayCalendar } from './index.js'
 
 t.test('Easter Sunday by the Gregorian computus, at both ends of its range', async t => {
   const known: Record<number, string> = {
@@ -53,4 +53,25 @@ t.test('addDays crosses months, years and leap days', async t => {
   t.equal(addDays('2025-12-31', 1), '2026-01-01')
   t.equal(addDays('2025-03-03', 90), '2025-06-01')
   t.equal(addDays('2025-01-01', -1), '2024-12-31')
+})
+
+t.test('Slovak days of rest: Good Friday and Easter Monday move with Easter', async t => {
+  t.ok(sk.isHoliday('2026-04-03'), 'Good Friday 2026')
+  t.ok(sk.isHoliday('2026-04-06'), 'Easter Monday 2026')
+  t.notOk(sk.isHoliday('2026-04-05'), 'Easter Sunday is a Sunday, not a listed day')
+  t.ok(sk.isHoliday('2025-04-18') && sk.isHoliday('2025-04-21'), 'Easter 2025')
+  t.equal(sk.nextWorkingDayAfter('2026-04-02'), '2026-04-07', 'from the Thursday before Easter to the Tuesday after')
+})
+
+t.test('Slovak days of rest: the fixed days with their validity', async t => {
+  for (const d of ['2025-01-01', '2025-01-06', '2025-05-01', '2025-05-08', '2025-07-05', '2025-08-29', '2025-09-15',
+    '2025-11-01', '2025-12-24', '2025-12-25', '2025-12-26']) t.ok(sk.isHoliday(d), d)
+  t.ok(sk.isHoliday('2023-09-01'), '1 September until 2023')
+  t.notOk(sk.isHoliday('2024-09-01'))
+  t.ok(sk.isHoliday('2024-11-17'), '17 November until 2024')
+  t.notOk(sk.isHoliday('2025-11-17'))
+  t.notOk(sk.isHoliday('2026-05-08'), 'a working day in 2026')
+  t.notOk(sk.isHoliday('2026-09-15'), 'a working day in 2026')
+  t.ok(sk.isHoliday('2027-05-08') && sk.isHoliday('2027-09-15'), 'days of rest again from 2027')
+  t.equal(sk.nextWorkingDayAfter('2026-12-23'), '2026-12-28', 'over 24–26 December and a Sunday')
 })

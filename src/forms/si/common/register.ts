@@ -119,13 +119,13 @@ export function open(ctx: SiRegisterContext, kind: 'M1' | 'M12', key: object, st
 }
 
 /**
- * The values an M1 or M3 gives for what M3 code 01 may change: r.6, r.9–11 and r.18–29, and with `names`
- * r.7 and r.8 (the register keeps no names; an M3 event records a changed one).
+ * The values an M1 or M3 gives for what M3 code 01 may change: r.6–r.11 and r.18–29. The register keeps r.7 and
+ * r.8 too, since an M3 may repeat them and is checked against them (DOCUMENTS §2.6).
  */
-export function variableData(root: XmlElement, { names }: { names: boolean }): Record<string, string> {
+export function variableData(root: XmlElement): Record<string, string> {
   const values: Record<string, string> = {}
   const insured = child(root, 'Zavarovanec')
-  for (const name of names ? ['Drzavljanstvo', 'Priimek', 'Ime'] : ['Drzavljanstvo']) {
+  for (const name of ['Drzavljanstvo', 'Priimek', 'Ime']) {
     const value = childText(insured, name)
     if (value !== undefined) values[name] = value
   }

@@ -11,6 +11,6 @@ export function applyM1(ctx: SiRegisterContext): void {
       && k.Emso === key.Emso && k.DatumPricetkaZavarovanja === key.DatumPricetkaZavarovanja && k.PodlagaZaZavarovanje === key.PodlagaZaZavarovanje
   })
   if (already) return report(ctx, M1['020'], descend(ctx.root, 'ZavarovanjeNespremenljivo', 'DatumPricetkaZavarovanja')!)
-  open(ctx, 'M1', key, key.DatumPricetkaZavarovanja, variableData(ctx.root, { names: false }))
+  open(ctx, 'M1', key, key.DatumPricetkaZavarovanja, variableData(ctx.root))
 }
 

@@ -2,23 +2,19 @@ import { defineFindings } from '../../../validation/index.js'
 
 /**
  * Findings of M3's own plain rules (DOCUMENTS.md §2.6, si-forms §5); shared checks are SI-COMMON.
- * Codes 020 and above are kept for the register rules, which run when the document is processed.
+ * Codes 020 and above are kept for the register rules, which run when the document is processed. 001 (r.13 before
+ * r.14) was withdrawn when DOCUMENTS §2.6 dropped that order; it is not given to another rule.
  */
 export const m3Findings = defineFindings('SI-M3', 'sl', {
-  '001': {
-    field: 'rubrika 13', severity: 'error',
-    en: 'The date of the change is before the start of the insurance (rubrika 14). Enter a date on or after the start of the insurance; rubrika 14 is copied from the M1.',
-    sl: 'Datum spremembe zavarovanja je pred datumom pričetka zavarovanja (rubrika 14). Vpišite datum, ki ni pred pričetkom zavarovanja; rubrika 14 se prepiše iz prijave M1.',
-  },
   '002': {
     field: 'rubrika 12', severity: 'error',
     en: 'Code 01 reports a change or correction, but no rubrika that changes is filled in. Fill in the rubrike that change (6–11 or 18–29); to annul a closed insurance use code 16.',
     sl: 'Šifra 01 pomeni spremembo ali popravek, vendar ni izpolnjena nobena rubrika, ki se spreminja. Izpolnite rubrike, ki se spreminjajo (6–11 ali 18–29); za storno zaprtega zavarovanja uporabite šifro 16.',
   },
   '003': {
-    field: 'rubrike 6–11 / rubrike 18–29', severity: 'error',
-    en: 'Code 16 annuls a closed insurance as a whole and carries no changed data. Leave out rubrike 6–11 and 18–29, and at the same time file a new M1 and a new M2 with the correct data.',
-    sl: 'Šifra 16 stornira zaprto zavarovanje v celoti in ne vsebuje spremenjenih podatkov. Izpustite rubrike 6–11 in 18–29 ter hkrati vložite novo prijavo M1 in novo odjavo M2 s pravilnimi podatki.',
+    field: 'rubrike 6, 9–11 / rubrike 18–29', severity: 'error',
+    en: 'Code 16 annuls a closed insurance as a whole and carries no changed data. Leave out rubrike 6, 9–11 and 18–29 (the surname and name may be repeated as registered), and at the same time file a new M1 and a new M2 with the correct data.',
+    sl: 'Šifra 16 stornira zaprto zavarovanje v celoti in ne vsebuje spremenjenih podatkov. Izpustite rubrike 6, 9–11 in 18–29 (priimek in ime lahko navedete, kot sta prijavljena) ter hkrati vložite novo prijavo M1 in novo odjavo M2 s pravilnimi podatki.',
   },
   '004': {
     field: 'rubrika 28', severity: 'error',

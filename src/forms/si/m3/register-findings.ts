@@ -32,4 +32,14 @@ export const m3RegisterFindings = defineFindings('SI-M3', 'sl', {
     en: 'Rubrike 6 to 11 change only for a foreigner with no residence in Slovenia, and the M1 of this insurance gave no address abroad. Check that the person has no residence in Slovenia.',
     sl: 'Rubrike od 6 do 11 se spreminjajo le za tujca brez prebivališča v Sloveniji, prijava M1 tega zavarovanja pa ne navaja prebivališča v tujini. Preverite, ali oseba res nima prebivališča v Sloveniji.',
   },
+  '026': {
+    field: 'rubrika 7 / rubrika 8', severity: 'error',
+    en: 'Code 01 reports a change, but the surname and name given are those already registered and nothing else changes. Fill in the rubrike that change; the surname and name alone are a change only when they differ.',
+    sl: 'Šifra 01 pomeni spremembo, vendar sta navedena priimek in ime že prijavljena, drugih sprememb pa ni. Izpolnite rubrike, ki se spreminjajo; priimek in ime sama sta sprememba le, kadar se razlikujeta.',
+  },
+  '027': {
+    field: 'rubrika 7 / rubrika 8', severity: 'error',
+    en: 'Code 16 annuls an insurance and changes nothing, but this surname or name differs from the registered one. Give the surname and name as registered, or leave them out; report a new name on the new M1.',
+    sl: 'Šifra 16 stornira zavarovanje in ničesar ne spreminja, ta priimek ali ime pa se razlikuje od prijavljenega. Navedite priimek in ime, kot sta prijavljena, ali ju izpustite; novo ime sporočite na novi prijavi M1.',
+  },
 })

@@ -12,8 +12,14 @@ import { m3Findings as F } from './findings.js'
 const CHANGE = '01'
 const STORNO = '16'
 
-/** r.6–r.11: the insured person's rubrike that M3 carries only when they change (DOCUMENTS §2.2). */
+/** r.6–r.11: the insured person's rubrike that an M3 may carry to change them (DOCUMENTS §2.2). */
 const CHANGEABLE_INSURED = ['Drzavljanstvo', 'Priimek', 'Ime', 'PrebivalisceVTujini'] as const
+
+/**
+ * r.6 and r.9–r.11, carried only when they change; r.7 and r.8 may be given on every M3 (the M-3 instructions ask
+ * for them without a condition), so whether they changed is a register rule (DOCUMENTS §2.2, §2.6).
+ */
+const CHANGED_ONLY_INSURED = ['Drzavljanstvo', 'PrebivalisceVTujini'] as const
 
 /** Bases on which r.28 is the state of work or of the employer's seat, changed only by M2 + M1 (si-forms §5.3). */
 const SEAT_STATE_BASES: ReadonlySet<string> = new Set(['113', '114', '115', '119', '120'])
@@ -27,29 +33,30 @@ function reasonCode(root: XmlElement): string | undefined {
   return descend(root, 'Sprememba', 'VzrokSpremembeZavarovanja')?.text
 }
 
-/** Rubrike 6–11 present in the document, i.e. reported as changed. */
-function changedInsuredData(root: XmlElement): XmlElement[] {
+/** Those of `names` present under `Zavarovanec`. */
+function insuredData(root: XmlElement, names: readonly string[]): XmlElement[] {
   const insured = child(root, 'Zavarovanec')
-  return CHANGEABLE_INSURED.flatMap(name => child(insured, name) ?? [])
+  return names.flatMap(name => child(insured, name) ?? [])
 }
 
-/** DOCUMENTS §2.6: r.13 ≥ r.14, for both reasons. */
-export const checkChangeAfterStart: Rule = (root, report) => {
-  const date = descend(root, 'Sprememba', 'DatumSpremembeZavarovanja')
-  const start = descend(root, 'ZavarovanjeNespremenljivo', 'DatumPricetkaZavarovanja')
-  if (date && start && date.text < start.text) report(F['001'], date)
-}
+/*
+ * No order between r.13 and r.14 (DOCUMENTS §2.6, seed 004 §III rubrika 13): a correction's r.13 is the day the
+ * error was found, which may precede an insurance registered up to 30 days ahead. SI-M3-001, which asked for
+ * r.13 ≥ r.14, was withdrawn with that correction.
+ */
 
 /**
- * DOCUMENTS §2.6, si-forms §5.3–5.4: code 01 carries at least one change; code 16 carries none. A present but
- * empty r.18–29 block is left to SI-COMMON-016, which already tells to fill it or leave it out.
+ * DOCUMENTS §2.6, si-forms §5.3–5.4: code 01 carries at least one possible change (r.6–r.11 or r.18–29; whether
+ * a repeated r.7/r.8 is one, the register decides: SI-M3-026); code 16 carries none, but may repeat r.7/r.8
+ * (compared with the register: SI-M3-027). A present but empty r.18–29 block is left to SI-COMMON-016, which
+ * already tells to fill it or leave it out.
  */
 export const checkChangesMatchReason: Rule = (root, report) => {
   const block = child(root, 'ZavarovanjeSpremenljivo')
-  const insured = changedInsuredData(root)
   const code = descend(root, 'Sprememba', 'VzrokSpremembeZavarovanja')
-  if (code?.text === CHANGE && !block && insured.length === 0) report(F['002'], code)
+  if (code?.text === CHANGE && !block && insuredData(root, CHANGEABLE_INSURED).length === 0) report(F['002'], code)
   if (code?.text === STORNO) {
+    const insured = insuredData(root, CHANGED_ONLY_INSURED)
     for (const at of block ? [...insured, block] : insured) report(F['003'], at)
   }
 }
@@ -81,7 +88,6 @@ export const checkFilingDeadline: Rule = (root, report, ctx) => {
 
 export const m3Rules: readonly Rule[] = Object.freeze([
   ...siCommonRules(changeDate),
-  checkChangeAfterStart,
   checkChangesMatchReason,
   checkPostingChange,
   checkPreviousName,

@@ -64,8 +64,14 @@ t.test('the real validator: schema errors and the order of the input check', asy
     ['one decimal', xml.replace('<Vz>1500.00<', '<Vz>1500.0<'), 'SK-XSD-003', '/MVP/Priloha/Riadok[4]/Np/Vz', 'Vymeriavací základ – nemocenské poistenie'],
     ['no rows', xml.replace(/<Priloha>[\s\S]*<\/Priloha>/, '<Priloha></Priloha>'), 'SK-XSD-002', '/MVP/Priloha/Riadok', 'riadok prílohy'],
     ['month 13', xml.replace('<Obdobie>2025-03<', '<Obdobie>2025-13<'), 'SK-XSD-003', '/MVP/Obdobie', 'Obdobie'],
+    // libxml2 then expects the optional Oprava: the extra element is not allowed, nothing is missing.
+    ['a fund amount given twice', xml.replace('<Gp><Vz>2000.00</Vz><PoistneZamestnavatel>5.00</PoistneZamestnavatel></Gp>',
+      '<Gp><Vz>2000.00</Vz><PoistneZamestnavatel>5.00</PoistneZamestnavatel>\n<PoistneZamestnavatel>5.00</PoistneZamestnavatel></Gp>'),
+      'SK-XSD-001', '/MVP/Priloha/Riadok[1]/Gp/PoistneZamestnavatel[2]', 'Zamestnávateľ – garančné poistenie'],
   ]
   await schemaErrors(t, validate, cases)
+  const twice = cases.at(-1)![1]
+  t.notOk((await validate(twice)).some(f => f.code === 'SK-XSD-002'), 'no "missing" finding for an extra element (SK-XSD-002)')
 
   // The ordered input check (sk-ezu §6.3): a refused period hides the schema errors of later steps.
   const early = xml.replace('<Obdobie>2025-03<', '<Obdobie>2008-12<').replace(/<DenVyplaty>[^<]*<\/DenVyplaty>/, '')
