@@ -22,6 +22,8 @@ export interface IssueOptions extends ValidityOptions {
   organization?: string
   /** DNS names or IP addresses (v4 or v6) for subjectAltName; a server defaults to its common name. */
   altNames?: string[]
+  /** Further extensions as DER (a qcStatements of a qualified certificate, say), for certificates of other profiles. */
+  extensions?: readonly { oid: string; der: Uint8Array; critical?: boolean }[]
 }
 
 const HOUR_MS = 60 * 60 * 1000
@@ -78,6 +80,7 @@ export function issueCertificate(ca: Pem, opts: IssueOptions): Pem {
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames: altNames.map(toGeneralName) }] : []),
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: subjectKeyIdentifier(caCert) },
+    ...(opts.extensions ?? []).map(e => ({ id: e.oid, critical: e.critical ?? false, value: Buffer.from(e.der).toString('binary') })),
   ])
   cert.sign(forge.pki.privateKeyFromPem(ca.key), forge.md.sha256.create())
   return { cert: toPem(cert), key: privateKeyPem }
