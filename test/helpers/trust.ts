@@ -1,5 +1,6 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { createPrivateKey, X509Certificate, webcrypto } from 'node:crypto'
 import { SignedXml } from 'xml-crypto'
+import { x509 } from '../../src/pki/x509.js'
 import { GRANTED_STATUS, QUALIFIED_CA_SERVICE, type Pem } from '../../src/pki/index.js'
 
 /** One service of a trust service provider in a test trusted list. */
@@ -64,6 +65,29 @@ export function signTrustedList(xml: string, signer: Pem): string {
   })
   sig.computeSignature(xml, { prefix: 'ds', location: { reference: '/*', action: 'append' } })
   return sig.getSignedXml()
+}
+
+/** A CRL of `ca` listing `revoked` (certificates, PEM), DER; `nextUpdate` a day ahead unless given. */
+export async function createCrl(ca: Pem, revoked: readonly string[], opts: { thisUpdate?: Date; nextUpdate?: Date } = {}): Promise<Buffer> {
+  const der = createPrivateKey(ca.key).export({ format: 'der', type: 'pkcs8' })
+  const algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', der, algorithm, false, ['sign'])
+  const issuer = new x509.X509Certificate(ca.cert)
+  const thisUpdate = opts.thisUpdate ?? new Date(Date.now() - 60_000)
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: issuer.subjectName.toString(),
+    thisUpdate,
+    nextUpdate: opts.nextUpdate ?? new Date(thisUpdate.getTime() + 86_400_000),
+    signingAlgorithm: algorithm,
+    signingKey: signingKey as unknown as CryptoKey,
+    entries: revoked.map(pem => ({ serialNumber: new X509Certificate(pem).serialNumber, revocationDate: thisUpdate, reason: x509.X509CrlReason.keyCompromise })),
+  })
+  return Buffer.from(crl.rawData)
+}
+
+/** A PEM "X509 CRL" block of DER bytes. */
+export function crlPem(der: Uint8Array): string {
+  return `-----BEGIN X509 CRL-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END X509 CRL-----\n`
 }
 
 /** The qcStatements extension with the one statement QcCompliance (ETSI EN 319 412-5), as DER. */
