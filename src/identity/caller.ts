@@ -15,20 +15,35 @@ export interface Caller {
   readonly environment: Environment
   readonly fingerprint: string
   readonly software: Software | null
+  /** When the certificate in use ends; absent for a caller taken without one (a webhook's client). */
+  readonly certificateNotAfter?: Date
+}
+
+/** What the CRLs of the certificate's issuer say (pki's CRL store), and whether a CRL is required (CRL_REQUIRED). */
+export interface RevocationCheck {
+  readonly isRevoked: boolean
+  /** A current CRL of the issuer was consulted: one that is not past its nextUpdate. */
+  readonly isKnown: boolean
+  readonly isRequired: boolean
 }
 
 export interface Software { readonly vendor: string; readonly product: string; readonly version: string }
 
 /**
- * Maps a presented certificate to its client. Throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED or
- * CLIENT_CERT_EXPIRED (checked in that order, so a revoked certificate never reveals its validity).
- * Read on every request, so a new client or a revoked certificate counts from the next request on.
+ * Maps a presented certificate to its client. Throws CLIENT_CERT_UNKNOWN, CLIENT_CERT_REVOKED (by the operator, or
+ * listed in a CRL of its issuer whatever the registry says), CLIENT_CERT_EXPIRED or CLIENT_CERT_REVOCATION_UNKNOWN
+ * (checked in that order, so a revoked certificate never reveals its validity). Read on every request, so a new
+ * client or a revoked certificate counts from the next request on.
  */
-export async function resolveCaller(lookup: CertificateLookup, fingerprint: string, now: Date): Promise<Caller> {
+export async function resolveCaller(lookup: CertificateLookup, fingerprint: string, now: Date, revocation?: RevocationCheck): Promise<Caller> {
   const row = await lookup(fingerprint)
   if (!row) throw new GatewayError('CLIENT_CERT_UNKNOWN', 'The client certificate is not registered to any client')
   if (row.revoked_at && row.revoked_at <= now) throw new GatewayError('CLIENT_CERT_REVOKED')
+  if (revocation?.isRevoked) throw new GatewayError('CLIENT_CERT_REVOKED', 'The client certificate is listed in its issuer\'s certificate revocation list')
   if (now < row.not_before || now > row.not_after) throw new GatewayError('CLIENT_CERT_EXPIRED')
+  if (revocation?.isRequired && !revocation.isKnown) {
+    throw new GatewayError('CLIENT_CERT_REVOCATION_UNKNOWN', 'The gateway has no current certificate revocation list of the certificate\'s issuer')
+  }
   return {
     clientId: row.id,
     name: row.name,
@@ -38,5 +53,6 @@ export async function resolveCaller(lookup: CertificateLookup, fingerprint: stri
     software: row.software_vendor && row.software_product && row.software_version
       ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version }
       : null,
+    certificateNotAfter: row.not_after,
   }
 }
