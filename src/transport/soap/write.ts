@@ -45,6 +45,7 @@ export function documentView(name: string, view: DocumentView): string {
 
 export function eventView(name: string, event: EventView): string {
   const head = text('id', event.id) + text('seq', event.seq) + text('at', event.at) + text('type', event.type)
+  if ('certificate' in event) return element(name, head + element('certificate', text('fingerprint', event.certificate.fingerprint) + text('notAfter', event.certificate.notAfter)))
   if (!('document' in event)) return element(name, head + element('subscription', text('id', event.subscription.id)))
   const d = event.document
   return element(name, [
