@@ -9,7 +9,8 @@ export interface Pem {
   key: string
 }
 
-export type CertificateKind = 'server' | 'client' | 'signing'
+/** `ca`: an issuing (intermediate) CA under `ca`, as a national CA's issuing CA is under its root. */
+export type CertificateKind = 'server' | 'client' | 'signing' | 'ca'
 
 export interface ValidityOptions {
   notBefore?: Date
@@ -75,7 +76,7 @@ export function issueCertificate(ca: Pem, opts: IssueOptions): Pem {
 
   const altNames = opts.altNames ?? (opts.kind === 'server' ? [opts.commonName] : [])
   cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'basicConstraints', cA: opts.kind === 'ca', critical: true },
     ...usageExtensions(opts.kind),
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames: altNames.map(toGeneralName) }] : []),
     { name: 'subjectKeyIdentifier' },
@@ -103,6 +104,8 @@ function usageExtensions(kind: CertificateKind): object[] {
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
         { name: 'extKeyUsage', clientAuth: true },
       ]
+    case 'ca':
+      return [{ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]
     case 'signing':
       // No extKeyUsage: XML signature verifiers (xmlsec1) check the chain with the "any" purpose.
       return [{ name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true }]

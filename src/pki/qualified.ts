@@ -25,14 +25,14 @@ export class QcStatementsError extends Error {
  */
 export function qualification(pem: string, qualifiedCas: readonly QualifiedCa[]): Qualification {
   const cert = parseCertificate(pem)
-  const ca = issuingQualifiedCa(cert, qualifiedCas)
+  const ca = issuingQualifiedCa(new Uint8Array(cert.rawData), qualifiedCas)
   if (ca) return { qualified: true, by: 'trusted_list', ca }
   return hasQcCompliance(cert) ? { qualified: true, by: 'qc_statement' } : { qualified: false }
 }
 
-/** The qualified CA that issued `cert`: its name matches and its key verifies the certificate's signature. */
-export function issuingQualifiedCa(cert: x509.X509Certificate, qualifiedCas: readonly QualifiedCa[]): QualifiedCa | undefined {
-  const leaf = new X509Certificate(new Uint8Array(cert.rawData))
+/** The qualified CA that issued the certificate (DER): its name matches and its key verifies the certificate's signature. */
+export function issuingQualifiedCa(certDer: Uint8Array, qualifiedCas: readonly QualifiedCa[]): QualifiedCa | undefined {
+  const leaf = new X509Certificate(certDer)
   return qualifiedCas.find(ca => {
     const issuer = new X509Certificate(ca.pem)
     return leaf.checkIssued(issuer) && leaf.verify(issuer.publicKey)
