@@ -12,6 +12,9 @@ export function meRoutes(services: Services): FastifyPluginAsync {
   }
 }
 
+/** What GET /api/v1/me and SOAP GetMe answer. */
+export type CallerProfile = Awaited<ReturnType<typeof callerProfile>>
+
 /** The caller as the gateway sees it: the same facts for REST and SOAP. */
 export async function callerProfile(services: Services, caller: NonNullable<Parameters<typeof readCallerRecord>[1]>, revocation: Revocation | null) {
   const now = services.clock.now()

@@ -11,7 +11,9 @@ import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
-import { documentView, element, envelope, eventView, fault, response, text } from './write.js'
+import { documentView, element, envelope, eventView, fault, meView, response, text } from './write.js'
+import { callerProfile } from '../rest/me.js'
+import type { Revocation } from '../../pki/index.js'
 import { noteDocument, problemInstance } from '../observe.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
@@ -19,7 +21,8 @@ const documentRef = { id: { kind: 'text', required: true } } as const
 
 /** `about` records the document the call filed or asks for, for the request's log line. */
 type Operation = (
-  request: SoapRequest & { contentType: string; bytes: Uint8Array }, caller: Caller, services: Services, about: (documentId: string) => void,
+  request: SoapRequest & { contentType: string; bytes: Uint8Array; revocation: Revocation | null }, caller: Caller, services: Services,
+  about: (documentId: string) => void,
 ) => Promise<string>
 
 const submitParameters = { document: { kind: 'document', required: true }, idempotencyKey: { kind: 'text' } } as const
@@ -64,6 +67,12 @@ const operations: Readonly<Record<string, Operation>> = {
     if (p.limit !== undefined && !/^\d{1,9}$/.test(p.limit)) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
     const page = await services.events.read(caller, { ...(p.after !== undefined ? { after: p.after } : {}), ...(p.limit !== undefined ? { limit: Number(p.limit) } : {}) })
     return element('items', page.items.map(event => eventView('event', event)).join('')) + text('nextAfter', page.nextAfter)
+  },
+
+  // GET /api/v1/me over SOAP (SPEC.md §3): the same facts, from the same code.
+  async GetMe(request, caller, services) {
+    readParameters(request, {})
+    return meView(await callerProfile(services, caller, request.revocation))
   },
 
   async GetReceipt(request, caller, services, about) {
@@ -149,7 +158,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       // Own properties only: an element named `constructor` is no operation.
       const operation = Object.hasOwn(operations, soapRequest.operation) ? operations[soapRequest.operation] : undefined
       if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
-      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services, id => noteDocument(request, id))
+      const content = await operation({ ...soapRequest, contentType, bytes, revocation: request.revocation }, caller, services, id => noteDocument(request, id))
       return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
     })
   }

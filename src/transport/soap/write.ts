@@ -2,6 +2,7 @@ import type { DocumentView } from '../../documents/index.js'
 import type { EventView } from '../../events/index.js'
 import type { Finding } from '../../validation/index.js'
 import type { ProblemBody } from '../problem.js'
+import type { CallerProfile } from '../rest/me.js'
 import { GATEWAY_NS, SOAP11_NS } from './envelope.js'
 
 /*
@@ -53,6 +54,35 @@ export function eventView(name: string, event: EventView): string {
     element('document', text('id', d.id) + text('number', d.number) + text('type', d.type) + text('employer', d.employer) + text('externalId', d.externalId)),
     text('acceptance', event.acceptance), text('processing', event.processing), text('reason', event.reason ?? undefined),
   ].join(''))
+}
+
+/** GetMeResponse's content: GET /api/v1/me field by field; a null is an absent element. */
+export function meView(me: CallerProfile): string {
+  const c = me.certificate
+  const revocation = c.revocation as { status: string; crlThisUpdate?: string; crlNextUpdate?: string | null; crlIsStale?: boolean }
+  return [
+    text('clientId', me.clientId),
+    element('company', text('name', me.company.name) + text('taxNumber', me.company.taxNumber)),
+    text('environment', me.environment),
+    me.software ? element('software', [
+      text('vendor', me.software.vendor), text('product', me.software.product), text('version', me.software.version),
+      text('certified', String(me.software.certified)),
+    ].join('')) : '',
+    element('certificate', [
+      text('fingerprint', c.fingerprint), text('subject', c.subject), text('issuer', c.issuer), text('serial', c.serial),
+      text('notBefore', c.notBefore), text('notAfter', c.notAfter), text('isExpiring', String(c.isExpiring)),
+      text('qualified', String(c.qualified)), text('qualifiedBy', c.qualifiedBy ?? undefined),
+      element('revocation', [
+        text('status', revocation.status), text('crlThisUpdate', revocation.crlThisUpdate), text('crlNextUpdate', revocation.crlNextUpdate ?? undefined),
+        text('crlIsStale', revocation.crlIsStale === undefined ? undefined : String(revocation.crlIsStale)),
+      ].join('')),
+    ].join('')),
+    element('mandates', me.mandates.map(m => element('mandate', [
+      text('id', m.id), text('employer', m.employer),
+      m.types ? element('types', m.types.map(type => text('type', type)).join('')) : '',
+      text('from', m.from ?? undefined), text('to', m.to ?? undefined),
+    ].join(''))).join('')),
+  ].join('')
 }
 
 function findings(list: readonly Finding[]): string {
