@@ -6,7 +6,11 @@ import { startGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
 import { createCrl, qcComplianceStatement, signTrustedList, trustedListXml } from '../helpers/trust.js'
+import { sql } from 'kysely'
+import { testDb } from '../helpers/db.js'
 import { addMandate } from '../../src/operator/index.js'
+import { openDb } from '../../src/db/index.js'
+import { certificateExpiringType, warnExpiringCertificates } from '../../src/events/index.js'
 import { createCa, fingerprint, issueCertificate } from '../../src/pki/index.js'
 
 const DAY_MS = 86_400_000
@@ -82,6 +86,40 @@ t.test('within CERT_EXPIRY_WARN every answer carries Client-Cert-Expires, and th
   const feed = await gw.call({ path: '/api/v1/events', as: cert })
   t.match(feed.json.items, [{ type: 'client.certificate_expiring', certificate: { fingerprint: fingerprint(cert.cert), notAfter: notAfter.toISOString() } }])
   t.ok(id)
+})
+
+t.test('two instances on one PostgreSQL database append exactly one client.certificate_expiring event per client and day', {
+  skip: process.env.DATABASE_URL ? false : 'runs in the PostgreSQL pass',
+}, async t => {
+  const shared = await testDb(t)
+  const second = await openDb({ databaseUrl: process.env.DATABASE_URL!, schema: shared.schema!, poolSize: 4 })
+  t.teardown(() => second.close())
+  const env = { CERT_EXPIRY_WARN: '10d' }
+  const one = await startGateway(t, { db: shared, env })
+  const two = await startGateway(t, { db: second, env })
+  const expiring = Array.from({ length: 6 }, (_, i) => client({ notAfter: new Date(Date.now() + (i + 2) * DAY_MS) }))
+  const ids: string[] = []
+  for (const cert of expiring) ids.push(await (ids.length % 2 ? one : two).register(cert))
+  await one.register(client())
+
+  // Both instances' hourly checks, and more checks besides, at the same moment on their own connections.
+  const now = new Date()
+  const warnMs = 10 * DAY_MS
+  const written = await Promise.all([
+    one.services.expiryWarnings.runDue(), two.services.expiryWarnings.runDue(),
+    ...[shared.db, second.db, shared.db, second.db].map(db => warnExpiringCertificates(db, now, warnMs)),
+  ])
+  t.equal(written.reduce((a, b) => a + b, 0), ids.length, 'one event per expiring client in all')
+  const rows = await shared.db.selectFrom('events').select(['client_id', sql<string>`data ->> 'day'`.as('day')])
+    .where('type', '=', certificateExpiringType).execute()
+  t.same(rows.map(r => r.client_id).sort(), [...ids].sort(), 'each expiring client once, the client far from its end never')
+  t.equal(new Set(rows.map(r => r.day)).size, 1, 'all on today')
+  const again = await Promise.all([one.services.expiryWarnings.runDue(), two.services.expiryWarnings.runDue(), warnExpiringCertificates(second.db, now, warnMs)])
+  t.same(again, [0, 0, 0], 'the same day again: nothing more')
+  for (const [i, cert] of expiring.entries()) {
+    const feed = await (i % 2 ? two : one).call({ path: '/api/v1/events', as: cert })
+    t.same(feed.json.items.map((e: { type: string }) => e.type), [certificateExpiringType], 'the feed has the one event, seen from either instance')
+  }
 })
 
 t.test('a client of a qualified CA that a verified trusted list names (an issuing CA, not a root) is let in', async t => {
