@@ -22,6 +22,21 @@ t.test('defaults follow SPEC §2', async t => {
   t.equal(c.WEBHOOK_TIMEOUT, 10_000)
   t.equal(c.WEBHOOK_MAX_AGE, 72 * 3600_000)
   t.equal(c.AUDIT_ANCHOR_DIR, 'data/audit-anchors')
+  t.equal(c.CRL_DIR, 'data/crl')
+  t.equal(c.CRL_REQUIRED, false)
+  t.equal(c.TRUSTED_LIST, undefined)
+})
+
+t.test('trusted lists, their signers and the CRL folder', async t => {
+  const c = loadConfig({ TRUSTED_LIST: ' tl/si.xml, tl/sk.xml ', TRUSTED_LIST_SIGNER: 'tl/signers', CRL_REQUIRED: 'true', DATA_DIR: '/srv/ehrs' })
+  t.same(c.TRUSTED_LIST, ['tl/si.xml', 'tl/sk.xml'])
+  t.equal(c.TRUSTED_LIST_SIGNER, 'tl/signers')
+  t.equal(c.CRL_REQUIRED, true)
+  t.equal(c.CRL_DIR, '/srv/ehrs/crl', 'follows DATA_DIR unless set')
+  t.throws(() => loadConfig({ TRUSTED_LIST: 'tl/si.xml' }), /TRUSTED_LIST_SIGNER: is required with TRUSTED_LIST/)
+  t.throws(() => loadConfig({ TRUSTED_LIST: 'a.xml,,b.xml', TRUSTED_LIST_SIGNER: 's.pem' }), /TRUSTED_LIST: must be trusted-list files/)
+  const dir = t.testdir({ 'a-file': 'x' })
+  t.throws(() => loadConfig({ CRL_DIR: `${dir}/a-file` }), /CRL_DIR: must be a folder/)
 })
 
 t.test('AUDIT_ANCHOR_DIR follows DATA_DIR unless set, and must be a folder', async t => {
@@ -63,7 +78,7 @@ t.test('a bad value is refused with the name of the variable', async t => {
     ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging'], ['RATE_LIMIT', 'fast'],
     ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots'],
     ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30'], ['CERT_EXPIRY_WARN', '30 days'],
-    ['WEBHOOK_TIMEOUT', '10'], ['WEBHOOK_TIMEOUT', '0s'], ['WEBHOOK_TIMEOUT', '1h'], ['WEBHOOK_MAX_AGE', '3 days'], ['WEBHOOK_MAX_AGE', '0s']] as const) {
+    ['WEBHOOK_TIMEOUT', '10'], ['WEBHOOK_TIMEOUT', '0s'], ['WEBHOOK_TIMEOUT', '1h'], ['WEBHOOK_MAX_AGE', '3 days'], ['WEBHOOK_MAX_AGE', '0s'], ['CRL_REQUIRED', 'yes'], ['CRL_REQUIRED', '1']] as const) {
     try {
       loadConfig({ [name]: value })
       t.fail(`${name}=${value} accepted`)

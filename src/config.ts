@@ -23,6 +23,13 @@ const Env = z.object({
   TLS_CERT: file,
   TLS_KEY: file,
   TRUST_CA: file,
+  // Comma-separated trusted-list files; their signature is checked against TRUSTED_LIST_SIGNER at start.
+  TRUSTED_LIST: z.string().trim().transform(text => text.split(',').map(f => f.trim()))
+    .refine(files => files.every(f => f !== ''), 'must be trusted-list files separated by single commas').optional(),
+  TRUSTED_LIST_SIGNER: file,
+  // Unset: DATA_DIR/crl (filled in below, once DATA_DIR is known).
+  CRL_DIR: z.string().trim().min(1).refine(path => !path.includes('\0'), 'must be a folder path').optional(),
+  CRL_REQUIRED: z.enum(['true', 'false'], 'must be true or false').default('false').transform(v => v === 'true'),
   SIGNING_CERT: file,
   SIGNING_KEY: file,
   FORWARD_DELAY: duration('5h'),
@@ -48,6 +55,12 @@ const Env = z.object({
   if (env.AUDIT_ANCHOR_DIR && !isFolderOrAbsent(env.AUDIT_ANCHOR_DIR)) {
     ctx.addIssue({ code: 'custom', path: ['AUDIT_ANCHOR_DIR'], message: 'must be a folder (it names something else)' })
   }
+  if (env.CRL_DIR && !isFolderOrAbsent(env.CRL_DIR)) {
+    ctx.addIssue({ code: 'custom', path: ['CRL_DIR'], message: 'must be a folder (it names something else)' })
+  }
+  if (env.TRUSTED_LIST && !env.TRUSTED_LIST_SIGNER) {
+    ctx.addIssue({ code: 'custom', path: ['TRUSTED_LIST_SIGNER'], message: 'is required with TRUSTED_LIST: a list is used only when its signature verifies' })
+  }
   // Else the largest body MAX_BODY allows could never be admitted.
   if (env.MAX_INFLIGHT_BYTES < env.MAX_BODY) ctx.addIssue({ code: 'custom', path: ['MAX_INFLIGHT_BYTES'], message: 'must be at least MAX_BODY' })
   if (env.NODE_ENV !== 'production') return
@@ -55,7 +68,11 @@ const Env = z.object({
   for (const name of ['DATABASE_URL', 'TLS_CERT', 'TLS_KEY', 'TRUST_CA', 'SIGNING_CERT', 'SIGNING_KEY'] as const) {
     if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV=production' })
   }
-}).transform(env => ({ ...env, AUDIT_ANCHOR_DIR: env.AUDIT_ANCHOR_DIR ?? join(env.DATA_DIR, 'audit-anchors') }))
+}).transform(env => ({
+  ...env,
+  AUDIT_ANCHOR_DIR: env.AUDIT_ANCHOR_DIR ?? join(env.DATA_DIR, 'audit-anchors'),
+  CRL_DIR: env.CRL_DIR ?? join(env.DATA_DIR, 'crl'),
+}))
 
 function isFolderOrAbsent(path: string): boolean {
   try {

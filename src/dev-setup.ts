@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { Config } from './config.js'
 import type { Db } from './db/index.js'
-import { ensureDevPki, fingerprint, readPemCertificates, type DevPki } from './pki/index.js'
+import { ensureDevPki, fingerprint, loadTrust, readPemCertificates, type DevPki, type Trust } from './pki/index.js'
 import { addClient, addMandate } from './operator/index.js'
 import type { TlsMaterial } from './transport/index.js'
 
@@ -20,9 +20,14 @@ export interface TlsSetup extends TlsMaterial {
   readonly devPki?: DevPki
   readonly signingCert: string
   readonly signingKey: string
+  /** TRUST_CA joined by the qualified CAs of the verified TRUSTED_LIST (the same CAs as `ca`). */
+  readonly trust: Trust
 }
 
-/** TLS_* / TRUST_CA / SIGNING_* when set; otherwise the development PKI in certs-dev/, created on first start. */
+/**
+ * TLS_* / TRUST_CA / SIGNING_* when set; otherwise the development PKI in certs-dev/, created on first start. The
+ * qualified CAs of TRUSTED_LIST join TRUST_CA; a list that cannot be verified stops the start (TrustedListError).
+ */
 export function resolveTls(config: Config): TlsSetup {
   const needsDev = !config.TLS_CERT || !config.TLS_KEY || !config.TRUST_CA || !config.SIGNING_CERT || !config.SIGNING_KEY
   const dev = needsDev ? ensureDevPki(devPkiDir) : undefined
@@ -35,10 +40,12 @@ export function resolveTls(config: Config): TlsSetup {
       throw new Error(`${name}: cannot read ${path}`)
     }
   }
+  const trust = loadTrust(readPemCertificates(config.TRUST_CA ?? dev!.caCert), config.TRUSTED_LIST, config.TRUSTED_LIST_SIGNER)
   return {
     cert: read(config.TLS_CERT, dev?.serverCert, 'TLS_CERT'),
     key: read(config.TLS_KEY, dev?.serverKey, 'TLS_KEY'),
-    ca: readPemCertificates(config.TRUST_CA ?? dev!.caCert),
+    ca: trust.anchors,
+    trust,
     signingCert: read(config.SIGNING_CERT, dev?.signingCert, 'SIGNING_CERT'),
     signingKey: read(config.SIGNING_KEY, dev?.signingKey, 'SIGNING_KEY'),
     ...(dev ? { devPki: dev } : {}),

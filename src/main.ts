@@ -39,7 +39,15 @@ async function main(): Promise<void> {
     onCheckpoint: c => logger.info({ seq: c.seq, file: c.file }, 'audit checkpoint written'),
     onCheckpointError: error => logger.error({ err: error }, 'audit checkpoint could not be written'),
     ...databaseLogging(logger),
+    trust: tls.trust,
+    onCrlRefused: (file, reason) => logger.error({ file, reason }, 'CRL file refused; what it held before stays in force'),
+    onCrlStale: crl => logger.warn({ file: crl.file, issuer: crl.issuer, nextUpdate: crl.nextUpdate }, 'CRL past its nextUpdate: it still applies; put the CA\'s next CRL in CRL_DIR'),
+    onExpiryWarningError: error => logger.error({ err: error }, 'certificate expiry warnings failed; tried again within the hour'),
   })
+  for (const list of tls.trust.lists) {
+    logger.info({ file: list.source, territory: list.territory, sequence: list.sequenceNumber, qualifiedCas: list.qualifiedCas.length }, 'trusted list verified')
+    if (list.nextUpdate && list.nextUpdate < systemClock.now()) logger.warn({ file: list.source, nextUpdate: list.nextUpdate }, 'trusted list past its next update: fetch the current one')
+  }
   // Before listening: a folder that cannot be written stops the start, naming AUDIT_ANCHOR_DIR.
   services.checkpoints.start()
   if (tls.devPki) await registerDemoClient(dbHandle.db, tls.devPki, systemClock.now())
@@ -48,6 +56,7 @@ async function main(): Promise<void> {
   await app.listen({ host: config.HOST, port: config.PORT })
   services.lifecycle.timers.start()
   services.webhooks.start()
+  services.expiryWarnings.start()
   // Only the embedded database needs the admin socket; on PostgreSQL the CLI connects to the database itself.
   const admin = dbHandle.kind === 'pglite' ? await listenAdmin(services, adminSocketPath(dataDir), logger) : undefined
   const address = app.server.address()

@@ -9,6 +9,7 @@ export const problems = {
   CLIENT_CERT_UNKNOWN: { status: 403, title: 'The client certificate is not registered' },
   CLIENT_CERT_REVOKED: { status: 403, title: 'The client certificate has been revoked' },
   CLIENT_CERT_EXPIRED: { status: 403, title: 'The client certificate is outside its validity period' },
+  CLIENT_CERT_REVOCATION_UNKNOWN: { status: 403, title: 'The revocation status of the client certificate is unknown' },
   NOT_AUTHORIZED_FOR_EMPLOYER: { status: 403, title: 'The client may not file this document for this employer' },
   SOFTWARE_NOT_CERTIFIED: { status: 403, title: 'The client software version is not certified for production' },
   TEST_CLIENTS_ONLY: { status: 403, title: 'Only test clients have a certification sandbox' },

@@ -16,6 +16,9 @@ import { createCheckpointer, type Checkpointer, type WrittenCheckpoint } from '.
 import type { OperatorContext } from './operator/index.js'
 import { createWebhookWorker, type AttemptOutcome, type WebhookWorker } from './webhooks/index.js'
 import { createSandbox, type Sandbox } from './certification/index.js'
+import { createExpiryWarnings } from './events/index.js'
+import { createCrlStore, type CrlStore, type LoadedCrl, type Trust } from './pki/index.js'
+import type { BackgroundWork } from './lib/index.js'
 
 /** The composition root: every core service built once, for the server and the CLI alike. */
 export interface Services {
@@ -45,6 +48,10 @@ export interface Services {
   readonly webhooks: WebhookWorker
   /** Test clients' certification sandboxes: reset, advance, and what the report observes besides documents (SPEC.md §7). */
   readonly sandbox: Sandbox
+  /** The CAs client certificates may chain to, the qualified ones among them, and their CRLs (SPEC.md §3). */
+  readonly trust: Trust & { readonly crls: CrlStore }
+  /** The daily `client.certificate_expiring` events; the server starts it, `close` stops it. */
+  readonly expiryWarnings: BackgroundWork
   close(): Promise<void>
 }
 
@@ -80,6 +87,13 @@ export interface ServiceOptions {
   /** A webhook subscription marked failing, or recovered. */
   readonly onWebhookFailing?: (subscriptionId: string, clientId: string, isFailing: boolean) => void
   readonly onWebhookError?: (error: unknown) => void
+  /** TRUST_CA joined by the qualified CAs of TRUSTED_LIST (default: nothing trusted, no CRL counts). */
+  readonly trust?: Trust
+  /** A file of CRL_DIR refused, with the reason; what it held before stays in force. */
+  readonly onCrlRefused?: (file: string, reason: string) => void
+  /** A CRL past its nextUpdate (it still applies), once per CRL. */
+  readonly onCrlStale?: (crl: LoadedCrl) => void
+  readonly onExpiryWarningError?: (error: unknown) => void
 }
 
 /** How often waiting feed readers look for new events while no notification is heard (LISTEN down, PGlite reopening). */
@@ -157,15 +171,32 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
     // PGlite has one connection: submissions go first, deliveries catch up within a few seconds.
     ...(dbHandle.kind === 'pglite' ? { yieldTo: { busy: () => (intake?.inFlight() ?? 0) > 0, maxLagMs: 5_000 } } : {}),
   })
+  const trust = options.trust ?? { anchors: [], qualifiedCas: [], lists: [] }
+  const crls = createCrlStore({
+    dir: config.CRL_DIR, anchors: trust.anchors,
+    ...(options.onCrlRefused ? { onRefused: options.onCrlRefused } : {}),
+    ...(options.onCrlStale ? { onStale: options.onCrlStale } : {}),
+  })
+  metrics.readCrls(now => ({ stale: crls.crls().filter(c => c.nextUpdate !== undefined && now > c.nextUpdate).length, refused: crls.refusedFiles().length }))
+  const expiryWarnings = createExpiryWarnings(db, clock, {
+    warnMs: config.CERT_EXPIRY_WARN,
+    onError: error => {
+      if (databaseFaultCause(error)) database.fault(error)
+      else options.onExpiryWarningError?.(error)
+    },
+  })
   return {
-    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events, webhooks,
+    config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events, webhooks, expiryWarnings,
     sandbox: createSandbox(db, clock, lifecycle.timers),
+    trust: { ...trust, crls },
     certificates: createCertificateLookup(db),
     operator: { anchorDir: checkpoints.dir, checkpoint: checkpoints.write, trustedPem: () => receipts.certificatePem },
     async close() {
       await events.endWaits()
       dbHandle.faults.off('fault', onFault)
       await webhooks.stop()
+      await expiryWarnings.stop()
+      crls.close()
       await lifecycle.timers.stop()
       // After the last timed transition, so that the final checkpoint covers every entry of this run.
       await checkpoints.stop()

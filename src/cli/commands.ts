@@ -3,7 +3,7 @@ import type { Config } from '../config.js'
 import { devPkiFilesPresent, ensureDevPki } from '../pki/index.js'
 import { UsageError, type OptionSpec, type ParsedCommand, type PositionalSpec } from './args.js'
 import * as check from './checks.js'
-import { checkCertificate, readCertificateFile } from './certificate.js'
+import { checkCertificate, cliTrust, findQualification, readCertificateFile, requireQualified } from './certificate.js'
 import { formatVerdicts, validateFiles } from './validate.js'
 import { exportKit } from './kit.js'
 import { day91 } from '../forms/index.js'
@@ -19,7 +19,12 @@ export interface CommandContext {
 
 /** What a command does once its input is valid: an operator action on the database, or work done here. */
 export type Plan =
-  | { readonly operation: string; readonly params: Record<string, unknown> }
+  | {
+    readonly operation: string
+    readonly params: Record<string, unknown>
+    /** Called with the operation's result before it is printed (a warning about what was done). */
+    readonly after?: (result: unknown) => void
+  }
   | { readonly local: () => Promise<{ readonly result: unknown; readonly text: string; readonly exitCode: number }> }
 
 export interface Command {
@@ -38,18 +43,32 @@ const str = (input: ParsedCommand, name: string): string | undefined => {
 }
 const flag = (input: ParsedCommand, name: string): boolean => input.options[name] === true
 
-const force: OptionSpec = { type: 'boolean', help: 'register a certificate that fails the checks above; the override is audited' }
+const force: OptionSpec = {
+  type: 'boolean',
+  help: 'register a certificate that fails the checks above, or an unqualified one for a production client; the override is audited',
+}
 const cert: OptionSpec = {
   type: 'string', value: 'FILE', required: true,
-  help: 'the client certificate (PEM); refused when expired, not yet valid, not chaining to TRUST_CA, or without clientAuth',
+  help: 'the client certificate (PEM); refused when expired, not yet valid, not chaining to TRUST_CA, or without clientAuth, ' +
+    'and for a production client unless qualified (its CA on a verified TRUSTED_LIST, or a QcCompliance statement)',
 }
 
-/** Certificate text and the checks overridden with --force; only a usable certificate, or --force, gets past. */
-function certificateInput(input: ParsedCommand, ctx: CommandContext): { certPem: string; overriddenChecks: string[] } {
+/**
+ * Certificate text, the checks overridden with --force, and its qualification (SPEC.md §3), judged against the CAs
+ * the server trusts. Only a usable certificate, or --force, gets past; for a production client (`env` known here)
+ * only a qualified one, or --force. For `cert-add` the client's environment is in the database: the operator layer
+ * refuses an unqualified certificate for a production client from the finding passed along.
+ */
+function certificateInput(input: ParsedCommand, ctx: CommandContext, env?: 'test' | 'production') {
   const path = str(input, 'cert')!
   const certPem = readCertificateFile('--cert', path, ctx.cwd)
-  const overriddenChecks = checkCertificate('--cert', path, certPem, ctx.config(), ctx.cwd, ctx.now, flag(input, 'force'), ctx.warn)
-  return { certPem, overriddenChecks }
+  const trust = cliTrust(ctx.config(), ctx.cwd)
+  const forced = flag(input, 'force')
+  const overriddenChecks = checkCertificate('--cert', path, certPem, trust, ctx.now, forced, ctx.warn)
+  if (env === 'test') return { certPem, overriddenChecks }
+  const finding = findQualification(certPem, trust)
+  if (env === 'production') requireQualified('--cert', path, finding, forced, ctx.warn)
+  return { certPem, overriddenChecks, qualification: { ...finding, force: forced } }
 }
 
 /** Every `ehrs` command (SPEC.md §3); each operation name is the one the operator layer and the admin socket know. */
@@ -72,7 +91,7 @@ export const commands: readonly Command[] = [
       const env = check.oneOf('--env', str(input, 'env')!, ['test', 'production'] as const)
       const software = str(input, 'software')
       const params = { name, taxNumber, env, ...(software !== undefined ? { software: check.software('--software', software) } : {}) }
-      return { operation: 'clients.add', params: { ...params, ...certificateInput(input, ctx) } }
+      return { operation: 'clients.add', params: { ...params, ...certificateInput(input, ctx, env) } }
     },
   },
   {
@@ -82,7 +101,16 @@ export const commands: readonly Command[] = [
     options: { cert, force },
     plan(input, ctx) {
       const id = check.id('ID', input.positionals[0]!)
-      return { operation: 'clients.cert-add', params: { id, ...certificateInput(input, ctx) } }
+      const path = str(input, 'cert')!
+      return {
+        operation: 'clients.cert-add', params: { id, ...certificateInput(input, ctx) },
+        after: result => {
+          const { certificateChecksOverridden } = result as { certificateChecksOverridden?: string[] }
+          if (certificateChecksOverridden?.includes('not_qualified')) {
+            ctx.warn(`ehrs: --force: registered ${path} for a production client although it is not qualified (audited)\n`)
+          }
+        },
+      }
     },
   },
   {

@@ -7,11 +7,12 @@ import t, { type Test } from 'tap'
 import { openDb, type Database } from '../db/index.js'
 import { adminSocketPath } from '../operator/index.js'
 import { listenAdmin } from '../transport/index.js'
-import { createCa, issueCertificate } from '../pki/index.js'
+import { createCa, fingerprint, issueCertificate } from '../pki/index.js'
 import { projectRoot } from '../lib/index.js'
 import { ownDatabase } from '../../test/helpers/db.js'
 import { startGateway, type TestGateway } from '../../test/helpers/gateway.js'
 import { testPki } from '../../test/helpers/pki.js'
+import { qcComplianceStatement, signTrustedList, trustedListXml } from '../../test/helpers/trust.js'
 import { commands } from './commands.js'
 import { runCli } from './run.js'
 
@@ -51,6 +52,7 @@ async function home(test: Test, db: 'gateway' | 'direct' | 'none'): Promise<Home
     'not-yet.pem': issue('early program', 'client', { notBefore: new Date(now + DAY_MS), notAfter: new Date(now + 9 * DAY_MS) }).cert,
     'server.pem': issue('localhost', 'server').cert,
     'untrusted.pem': issueCertificate(untrustedCa, { commonName: 'untrusted program', kind: 'client' }).cert,
+    'qualified.pem': issueCertificate(pki.ca, { commonName: 'qualified program', kind: 'client', extensions: [qcComplianceStatement] }).cert,
     'key.pem': client.key,
     data: {},
   })
@@ -132,6 +134,7 @@ t.test('every command refuses a misspelt option, a missing value and a bad value
     [[...add.slice(0, -1), 'server.pem'], /--cert server.pem: .*\n.*does not include clientAuth/],
     [[...add.slice(0, -1), 'missing.pem'], /--cert missing.pem: cannot read the file/],
     [[...add.slice(0, -1), 'key.pem'], /--cert key.pem: not a PEM certificate/],
+    [add, /--cert client-2.pem: not a qualified certificate, which a production client needs: its issuer "ehrs test CA" is not a granted qualified CA of a verified trusted list \(no TRUSTED_LIST is configured\), and it carries no QcCompliance qcStatement\.\nUse --force/],
 
     [['clients', 'cert-add', client, '--cret', 'client-2.pem'], /unknown option --cret \(did you mean --cert\?\)/],
     [['clients', 'cert-add', client, '--cert'], /--cert needs a value/],
@@ -327,6 +330,86 @@ t.test('a certificate that cannot authenticate is registered only with --force, 
   t.equal(untrusted.code, 0, untrusted.stderr)
   t.same((await details('client.certificate_added')).at(-1)?.certificateChecksOverridden, ['untrusted'])
 })
+
+// The CLI judges qualification by the trusted lists of its own configuration, on the database directly and through
+// the running gateway's admin socket alike; cert-add learns the client's environment from the database.
+for (const mode of ['direct', 'gateway'] as const) {
+  t.test(`a production client needs a qualified certificate: a granted CA of a signed trusted list or QcCompliance; --force is audited (${mode})`, async t => {
+    const h = await home(t, mode)
+    t.equal((await h.ehrs('migrate')).code, 0, 'a database to compare')
+    const root = createCa('National root CA')
+    const issuing = issueCertificate(root, { commonName: 'Qualified issuing CA', kind: 'ca' })
+    const signer = issueCertificate(createCa('Supervisory body'), { commonName: 'Trusted list signer', kind: 'signing' })
+    const plain = (file: string) => writeFileSync(join(h.dir, file), issueCertificate(pki.ca, { commonName: file, kind: 'client' }).cert)
+    for (const file of ['plain-1.pem', 'plain-2.pem', 'plain-3.pem', 'plain-4.pem']) plain(file)
+    writeFileSync(join(h.dir, 'listed.pem'), issueCertificate(issuing, { commonName: 'listed program', kind: 'client' }).cert)
+    writeFileSync(join(h.dir, 'si.xml'), signTrustedList(trustedListXml('SI', [{ ca: issuing, name: 'Qualified issuing CA' }]), signer))
+    writeFileSync(join(h.dir, 'signer.pem'), signer.cert)
+    h.env.TRUSTED_LIST = 'si.xml'
+    h.env.TRUSTED_LIST_SIGNER = 'signer.pem'
+    const production = (file: string, ...extra: string[]) =>
+      h.ehrs('clients', 'add', '--name', 'Vendor d.o.o.', '--tax-number', '38172658', '--env', 'production', '--cert', file, ...extra)
+    const audit = async (action: string, subject: string) => (await h.rows()).audit_log!
+      .map(r => JSON.parse(r as string) as { seq: number; action: string; subject: string; details: unknown })
+      .filter(e => e.action === action && e.subject === subject).sort((a, b) => a.seq - b.seq)
+      .map(e => (typeof e.details === 'string' ? JSON.parse(e.details) : e.details) as { qualified?: unknown; certificateChecksOverridden?: string[] })
+
+    const before = await h.rows()
+    const refused = await production('plain-1.pem')
+    t.equal(refused.code, 2)
+    t.match(refused.stderr, /--cert plain-1.pem: not a qualified certificate, which a production client needs: its issuer "ehrs test CA" is not a granted qualified CA of a verified trusted list \(1 verified trusted list\(s\) in TRUSTED_LIST, 1 qualified CA\(s\)\), and it carries no QcCompliance qcStatement/)
+    t.equal(refused.stdout, '')
+    t.same(await h.rows(), before, 'nothing is written')
+
+    const byStatement = await production('qualified.pem')
+    t.equal(byStatement.code, 0, byStatement.stderr)
+    t.equal(byStatement.stderr, '', 'no warning')
+    const byList = await production('listed.pem')
+    t.equal(byList.code, 0, byList.stderr)
+    const forced = await production('plain-1.pem', '--force')
+    t.equal(forced.code, 0, forced.stderr)
+    t.match(forced.stderr, /--force: registering plain-1.pem for a production client although it is not qualified \(audited\): its issuer "ehrs test CA"/)
+    t.same(await audit('client.added', byStatement.stdout.trim()), [{ environment: 'production', fingerprint: fingerprint(readFileSync(join(h.dir, 'qualified.pem'), 'utf8')), software: null, qualified: 'qc_statement' }])
+    t.match(await audit('client.added', byList.stdout.trim()), [{ qualified: 'trusted_list', certificateChecksOverridden: undefined }])
+    t.match(await audit('client.added', forced.stdout.trim()), [{ qualified: false, certificateChecksOverridden: ['not_qualified'] }])
+
+    // cert-add: the environment is the client's, read from the database before anything is written.
+    const client = byStatement.stdout.trim()
+    const beforeRotation = await h.rows()
+    const rotation = await h.ehrs('clients', 'cert-add', client, '--cert', 'plain-2.pem')
+    t.equal(rotation.code, 2)
+    t.match(rotation.stderr, /The certificate is not qualified, which a production client needs: its issuer "ehrs test CA" is not a granted qualified CA .* \(use --force to register it all the same; the override is written to the audit log\)/)
+    t.same(await h.rows(), beforeRotation, 'nothing is written')
+    t.equal((await h.ehrs('clients', 'cert-add', client, '--cert', 'listed-2.pem')).code, 2, 'an unreadable file still fails first')
+    writeFileSync(join(h.dir, 'listed-2.pem'), issueCertificate(issuing, { commonName: 'listed program 2', kind: 'client' }).cert)
+    const listedRotation = await h.ehrs('clients', 'cert-add', client, '--cert', 'listed-2.pem')
+    t.equal(listedRotation.code, 0, listedRotation.stderr)
+    const forcedRotation = await h.ehrs('clients', 'cert-add', client, '--cert', 'plain-2.pem', '--force', '--json')
+    t.equal(forcedRotation.code, 0, forcedRotation.stderr)
+    t.match(forcedRotation.stderr, /--force: registered plain-2.pem for a production client although it is not qualified \(audited\)/)
+    t.match(JSON.parse(forcedRotation.stdout), { certificateChecksOverridden: ['not_qualified'] })
+    t.match(await audit('client.certificate_added', client), [
+      { qualified: 'trusted_list', certificateChecksOverridden: undefined },
+      { qualified: false, certificateChecksOverridden: ['not_qualified'] },
+    ])
+
+    // Test clients may use any certificate that chains to TRUST_CA.
+    const test = await h.ehrs('clients', 'add', '--name', 'Test d.o.o.', '--tax-number', '38172658', '--env', 'test', '--cert', 'plain-3.pem')
+    t.equal(test.code, 0, test.stderr)
+    const testRotation = await h.ehrs('clients', 'cert-add', test.stdout.trim(), '--cert', 'plain-4.pem')
+    t.equal(testRotation.code, 0, testRotation.stderr)
+    t.equal(testRotation.stderr, '')
+    t.same((await audit('client.certificate_added', test.stdout.trim())).map(d => Object.keys(d).sort()), [['fingerprint']])
+
+    // A trusted list the CLI cannot verify stops it, as it stops the server, before anything is written.
+    h.env.TRUSTED_LIST_SIGNER = 'ca.pem'
+    const beforeBadList = await h.rows()
+    const badList = await production('qualified.pem')
+    t.equal(badList.code, 2)
+    t.match(badList.stderr, /TRUSTED_LIST: trusted list .*si\.xml: the signature does not verify/)
+    t.same(await h.rows(), beforeBadList)
+  })
+}
 
 t.test('ehrs certs dev creates the development PKI once and replaces it only with --force', async t => {
   const h = await home(t, 'none')

@@ -37,6 +37,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 /** The operator layer speaks of values; where a refusal has a remedy on the command line, the CLI names the option. */
 const optionHints: Record<OperatorErrorCode, string> = {
   CLIENT_WITHOUT_SOFTWARE: 'use --software VENDOR/PRODUCT/VERSION when adding it',
+  CERTIFICATE_NOT_QUALIFIED: 'use --force to register it all the same; the override is written to the audit log',
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
@@ -101,6 +102,7 @@ async function execute(command: Command, argv: readonly string[], io: CliIo): Pr
   }
   const base = ctx.config()
   const result = await runRemoteOrLocal({ ...base, DATA_DIR: resolve(io.cwd, base.DATA_DIR) }, plan.operation, plan.params)
+  plan.after?.(result)
   io.stdout(json ? JSON.stringify(result, null, 2) + '\n' : formatResult(plan.operation, result))
   if (plan.operation === 'audit.verify' && !(result as { ok: boolean }).ok) return 1
   if (plan.operation === 'software.certify' && !(result as { certified: boolean }).certified) return 1

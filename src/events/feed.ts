@@ -20,13 +20,24 @@ export interface DocumentEventView {
 }
 
 /** An event of the client itself: one of its webhook subscriptions became failing, or delivers again. */
-export interface ClientEventView {
+export interface SubscriptionEventView {
   readonly id: string
   readonly seq: string
   readonly at: string
   readonly type: 'webhook.subscription_failing' | 'webhook.subscription_recovered'
   readonly subscription: { readonly id: string }
 }
+
+/** An event of the client itself: its certificate ends within CERT_EXPIRY_WARN and it has no next one (once a day). */
+export interface CertificateEventView {
+  readonly id: string
+  readonly seq: string
+  readonly at: string
+  readonly type: 'client.certificate_expiring'
+  readonly certificate: { readonly fingerprint: string; readonly notAfter: string }
+}
+
+export type ClientEventView = SubscriptionEventView | CertificateEventView
 
 export type EventView = DocumentEventView | ClientEventView
 
@@ -71,7 +82,10 @@ export async function readEvents(db: Db, caller: Caller, query: EventQuery, now:
     .execute()
   const items = rows.map((r): EventView => {
     const head = { id: r.id, seq: String(r.seq), at: r.at.toISOString() }
-    if (r.document_id === null) return { ...head, type: r.type as ClientEventView['type'], subscription: { id: String(r.data?.subscriptionId) } }
+    if (r.document_id === null && r.type === 'client.certificate_expiring') {
+      return { ...head, type: r.type, certificate: { fingerprint: String(r.data?.fingerprint), notAfter: String(r.data?.notAfter) } }
+    }
+    if (r.document_id === null) return { ...head, type: r.type as SubscriptionEventView['type'], subscription: { id: String(r.data?.subscriptionId) } }
     return {
       ...head, type: 'document.state_changed',
       document: { id: r.document_id, number: r.number!, type: r.document_type!, employer: r.employer!, ...(r.external_id ? { externalId: r.external_id } : {}) },

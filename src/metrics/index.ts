@@ -23,6 +23,8 @@ export interface Metrics {
   databaseAvailable(isAvailable: boolean): void
   /** A webhook delivery attempt: `delivered`, `failed` (tried again later) or `given_up` (older than WEBHOOK_MAX_AGE). */
   webhookDelivery(outcome: 'delivered' | 'failed' | 'given_up'): void
+  /** Where the CRLs past their nextUpdate and the refused files of CRL_DIR are counted when scraped. */
+  readCrls(read: (now: Date) => { readonly stale: number; readonly refused: number }): void
   /** Where the admission control's in-flight requests and bytes are read when scraped. */
   readInFlight(read: () => { readonly requests: number; readonly bytes: number }): void
   /** The exposition text: this gateway's metrics and the process's (CPU, memory, event loop, GC, handles). */
@@ -104,6 +106,18 @@ export function createMetrics(db: Db, clock: Clock, options: MetricsOptions): Me
   new Gauge({
     name: 'ehrs_inflight_bytes', registers, help: 'Request body bytes admitted and not yet answered, gateway-wide (MAX_INFLIGHT_BYTES)',
     collect() { this.set(inFlight().bytes) },
+  })
+
+  let crls: (now: Date) => { readonly stale: number; readonly refused: number } = () => ({ stale: 0, refused: 0 })
+  new Gauge({
+    name: 'ehrs_crls_stale', registers,
+    help: 'CRLs in force that are past their nextUpdate: they still apply, but the CA\'s next CRL is missing from CRL_DIR',
+    collect() { this.set(crls(clock.now()).stale) },
+  })
+  new Gauge({
+    name: 'ehrs_crl_files_refused', registers,
+    help: 'Files of CRL_DIR refused (not a CRL, truncated, of an issuer that is not trusted, a signature that does not verify)',
+    collect() { this.set(crls(clock.now()).refused) },
   })
 
   // Read from the database once per scrape, shared by the gauges below; on a failure or a time-out they keep
@@ -188,6 +202,7 @@ export function createMetrics(db: Db, clock: Clock, options: MetricsOptions): Me
     databaseAvailable: isAvailable => databaseAvailable.set(isAvailable ? 1 : 0),
     webhookDelivery: outcome => webhookDeliveries.inc({ outcome }),
     readInFlight(read) { inFlight = read },
+    readCrls(read) { crls = read },
     async render() {
       const [own, process] = await Promise.all([registry.metrics(), processMetrics().metrics()])
       return `${own}\n${process}`

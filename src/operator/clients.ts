@@ -18,12 +18,30 @@ export interface NewClient {
   readonly software?: Software
   /** Certificate checks the operator overrode with `--force` (ClientCertificateDefect names); audited. */
   readonly overriddenChecks?: readonly string[]
+  /** Whether the certificate is qualified, as the CLI found it; a production client needs that (see QualificationFinding). */
+  readonly qualification?: QualificationFinding
+}
+
+/**
+ * What the operator's tool found out about a certificate's qualification (SPEC.md §3: issued by a granted qualified
+ * CA of a verified trusted list, or carrying the QcCompliance qcStatement), checked here against the client's
+ * environment, where it is known. Code that registers clients itself (tests, the demo client) passes none and is
+ * not checked; the named operations of the CLI and the admin socket always pass one.
+ */
+export interface QualificationFinding {
+  /** How the certificate is qualified; null: it is not. */
+  readonly by: 'trusted_list' | 'qc_statement' | null
+  /** Why it is not, in words, for the refusal. */
+  readonly reason?: string
+  /** Register an unqualified certificate on a production client all the same (`--force`); audited as `not_qualified`. */
+  readonly force?: boolean
 }
 
 export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ id: string; fingerprint: string }> {
   if (!input.name.trim()) throw new OperatorError('The client name must not be empty')
   if (!isTaxNumber(input.taxNumber)) throw new OperatorError('The tax number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
   const cert = readCertificate(input.certPem)
+  const checks = withQualification(input.overriddenChecks, input.environment, input.qualification)
   const id = newId(now.getTime())
   await db.transaction().execute(async trx => {
     await assertCertificateFree(trx, cert.fingerprint)
@@ -37,27 +55,34 @@ export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ 
       actor: 'operator', action: 'client.added', subject: id,
       details: {
         environment: input.environment, fingerprint: cert.fingerprint, software: input.software ?? null,
-        ...overrides(input.overriddenChecks),
+        ...qualifiedBy(input.environment, input.qualification), ...overrides(checks),
       },
     })
   })
   return { id, fingerprint: cert.fingerprint }
 }
 
+/**
+ * Adds a certificate to a client. With `qualification`, a production client's certificate must be qualified (or the
+ * refusal overridden): refused with OperatorError CERTIFICATE_NOT_QUALIFIED before anything is written. The answer
+ * names the checks overridden, if any.
+ */
 export async function addCertificate(
-  db: Db, clientId: string, certPem: string, now: Date, options: { overriddenChecks?: readonly string[] } = {},
-): Promise<{ fingerprint: string }> {
+  db: Db, clientId: string, certPem: string, now: Date,
+  options: { overriddenChecks?: readonly string[]; qualification?: QualificationFinding } = {},
+): Promise<{ fingerprint: string; certificateChecksOverridden?: string[] }> {
   const cert = readCertificate(certPem)
-  await db.transaction().execute(async trx => {
-    await requireClient(trx, clientId)
+  return db.transaction().execute(async trx => {
+    const client = await requireClient(trx, clientId)
+    const checks = withQualification(options.overriddenChecks, client.environment, options.qualification)
     await assertCertificateFree(trx, cert.fingerprint)
     await insertCertificate(trx, clientId, cert, now)
     await appendAudit(trx, now, {
       actor: 'operator', action: 'client.certificate_added', subject: clientId,
-      details: { fingerprint: cert.fingerprint, ...overrides(options.overriddenChecks) },
+      details: { fingerprint: cert.fingerprint, ...qualifiedBy(client.environment, options.qualification), ...overrides(checks) },
     })
+    return { fingerprint: cert.fingerprint, ...overrides(checks) }
   })
-  return { fingerprint: cert.fingerprint }
 }
 
 export async function revokeCertificate(db: Db, fingerprint: string, now: Date): Promise<{ clientId: string }> {
@@ -98,6 +123,26 @@ export async function showClient(db: Db, clientId: string) {
     })),
     mandates,
   }
+}
+
+/**
+ * The overridden checks, with `not_qualified` added when an unqualified certificate goes onto a production client
+ * with `force`; without `force` that is refused (SPEC.md §3). Test clients may use any certificate.
+ */
+function withQualification(checks: readonly string[] | undefined, environment: Environment, finding: QualificationFinding | undefined): string[] {
+  const all = [...(checks ?? [])]
+  if (!finding || environment !== 'production' || finding.by !== null) return all
+  if (!finding.force) {
+    throw new OperatorError('The certificate is not qualified, which a production client needs: ' +
+      (finding.reason ?? 'it is neither issued by a granted qualified CA of a verified trusted list nor carries the QcCompliance qcStatement'),
+    'CERTIFICATE_NOT_QUALIFIED')
+  }
+  return all.includes('not_qualified') ? all : [...all, 'not_qualified']
+}
+
+// Why a production client's certificate is qualified (or false, when forced), kept in its audit entry.
+function qualifiedBy(environment: Environment, finding: QualificationFinding | undefined): { qualified?: 'trusted_list' | 'qc_statement' | false } {
+  return finding && environment === 'production' ? { qualified: finding.by ?? false } : {}
 }
 
 // A registration that went past a failed certificate check says so in its audit entry, naming the checks.

@@ -1,5 +1,5 @@
 /** Refusals the CLI explains in its own terms (which option would have avoided them). */
-export type OperatorErrorCode = 'CLIENT_WITHOUT_SOFTWARE'
+export type OperatorErrorCode = 'CLIENT_WITHOUT_SOFTWARE' | 'CERTIFICATE_NOT_QUALIFIED'
 
 /**
  * Thrown for operator input that cannot be carried out; the CLI prints the message and exits 2. Messages speak

@@ -10,7 +10,7 @@ export { operations, runOperation, type OperatorContext } from './operations.js'
 /** DATA_DIR/admin.sock, or a private folder under the temp dir when that path is too long for a Unix socket. */
 export { adminSocketPath } from './admin-socket.js'
 /** Registers a client with its first certificate; throws OperatorError for bad input or a certificate already registered. */
-export { addClient, type NewClient } from './clients.js'
+export { addClient, type NewClient, type QualificationFinding } from './clients.js'
 /** Adds a certificate to a client (rotation) / revokes one from the next request on; both throw OperatorError. */
 export { addCertificate, revokeCertificate } from './clients.js'
 /** Every client with its certificates / one client with certificates, mandates and whether its software is certified. */

@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js'
 import { migrateToLatest } from '../db/index.js'
 import type { Clock } from '../lib/index.js'
 import { OperatorError } from './errors.js'
-import { addCertificate, addClient, listClients, revokeCertificate, showClient } from './clients.js'
+import { addCertificate, addClient, listClients, revokeCertificate, showClient, type QualificationFinding } from './clients.js'
 import { addMandate, listMandates, revokeMandate } from './mandates.js'
 import { certifySoftware, listCertifiedSoftware, parseSoftware } from './software.js'
 import type { Environment } from '../identity/index.js'
@@ -39,6 +39,19 @@ const optional = (args: Args, name: string): string | undefined => (typeof args[
 const overriddenChecks = (args: Args): string[] =>
   Array.isArray(args.overriddenChecks) ? args.overriddenChecks.filter((c): c is string => typeof c === 'string') : []
 
+/**
+ * The caller's finding on the certificate's qualification; none (an older or hand-written request) counts as not
+ * qualified and not forced, so that a production client never gets an unqualified certificate by omission.
+ */
+const qualification = (args: Args): QualificationFinding => {
+  const q = (typeof args.qualification === 'object' && args.qualification !== null ? args.qualification : {}) as Record<string, unknown>
+  return {
+    by: q.by === 'trusted_list' || q.by === 'qc_statement' ? q.by : null,
+    ...(typeof q.reason === 'string' ? { reason: q.reason } : {}),
+    force: q.force === true,
+  }
+}
+
 const DAY_MS = 86_400_000
 /** Whole days from `now` until a certificate's end; negative once it has ended. */
 const daysLeft = (notAfter: Date | string, now: Date): number => Math.floor((new Date(notAfter).getTime() - now.getTime()) / DAY_MS)
@@ -60,11 +73,11 @@ export const operations: Record<string, Operation> = {
     return addClient(db, {
       name: text(a, 'name'), taxNumber: text(a, 'taxNumber'), environment: env as Environment,
       certPem: text(a, 'certPem'), ...(software ? { software: parseSoftware(software) } : {}),
-      overriddenChecks: overriddenChecks(a),
+      overriddenChecks: overriddenChecks(a), qualification: qualification(a),
     }, clock.now())
   },
   'clients.cert-add': (db, clock, a) =>
-    addCertificate(db, text(a, 'id'), text(a, 'certPem'), clock.now(), { overriddenChecks: overriddenChecks(a) }),
+    addCertificate(db, text(a, 'id'), text(a, 'certPem'), clock.now(), { overriddenChecks: overriddenChecks(a), qualification: qualification(a) }),
   'clients.cert-revoke': (db, clock, a) => revokeCertificate(db, fingerprintArg(a), clock.now()),
   'clients.list': async (db, clock) => {
     const now = clock.now()

@@ -9,7 +9,8 @@ export interface Pem {
   key: string
 }
 
-export type CertificateKind = 'server' | 'client' | 'signing'
+/** `ca`: an issuing (intermediate) CA under `ca`, as a national CA's issuing CA is under its root. */
+export type CertificateKind = 'server' | 'client' | 'signing' | 'ca'
 
 export interface ValidityOptions {
   notBefore?: Date
@@ -22,6 +23,8 @@ export interface IssueOptions extends ValidityOptions {
   organization?: string
   /** DNS names or IP addresses (v4 or v6) for subjectAltName; a server defaults to its common name. */
   altNames?: string[]
+  /** Further extensions as DER (a qcStatements of a qualified certificate, say), for certificates of other profiles. */
+  extensions?: readonly { oid: string; der: Uint8Array; critical?: boolean }[]
 }
 
 const HOUR_MS = 60 * 60 * 1000
@@ -73,11 +76,12 @@ export function issueCertificate(ca: Pem, opts: IssueOptions): Pem {
 
   const altNames = opts.altNames ?? (opts.kind === 'server' ? [opts.commonName] : [])
   cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'basicConstraints', cA: opts.kind === 'ca', critical: true },
     ...usageExtensions(opts.kind),
     ...(altNames.length > 0 ? [{ name: 'subjectAltName', altNames: altNames.map(toGeneralName) }] : []),
     { name: 'subjectKeyIdentifier' },
     { name: 'authorityKeyIdentifier', keyIdentifier: subjectKeyIdentifier(caCert) },
+    ...(opts.extensions ?? []).map(e => ({ id: e.oid, critical: e.critical ?? false, value: Buffer.from(e.der).toString('binary') })),
   ])
   cert.sign(forge.pki.privateKeyFromPem(ca.key), forge.md.sha256.create())
   return { cert: toPem(cert), key: privateKeyPem }
@@ -100,6 +104,8 @@ function usageExtensions(kind: CertificateKind): object[] {
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
         { name: 'extKeyUsage', clientAuth: true },
       ]
+    case 'ca':
+      return [{ name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]
     case 'signing':
       // No extKeyUsage: XML signature verifiers (xmlsec1) check the chain with the "any" purpose.
       return [{ name: 'keyUsage', digitalSignature: true, nonRepudiation: true, critical: true }]

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto'
-import forge from 'node-forge'
-import { certificateInfo } from './certificate-info.js'
+import { certificateInfo, parseCertificate } from './certificate-info.js'
+import { x509 } from './x509.js'
 
 /** Why a certificate could never authenticate a client over our TLS listener (SPEC.md §3). */
 export type ClientCertificateDefect = 'expired' | 'not_yet_valid' | 'untrusted' | 'no_client_auth'
@@ -11,8 +11,6 @@ export interface ClientCertificateProblem {
 }
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2'
-const KEY_USAGE = '2.5.29.15'
-const EXT_KEY_USAGE = '2.5.29.37'
 // Chains longer than this are not what a payroll program presents; it also bounds a loop of cross-signed CAs.
 const MAX_CHAIN = 8
 
@@ -36,7 +34,7 @@ export function checkClientCertificate(pem: string, trusted: readonly string[], 
   if (!chainsTo(leaf, anchors, intermediates)) {
     problems.push({ defect: 'untrusted', message: `the certificate (issuer "${info.issuer}") does not chain to a CA in TRUST_CA` })
   }
-  const usage = keyUsages(leaf)
+  const usage = keyUsages(parseCertificate(blocks[0]!))
   if (usage.extended && !usage.extended.includes(CLIENT_AUTH)) {
     problems.push({ defect: 'no_client_auth', message: 'the certificate\'s extended key usage does not include clientAuth (TLS client authentication)' })
   } else if (usage.signs === false) {
@@ -64,34 +62,12 @@ function chainsTo(leaf: X509Certificate, anchors: readonly X509Certificate[], in
 /**
  * The leaf's key usage facts: `extended` lists the extendedKeyUsage OIDs (absent: no such extension, any use);
  * `signs` is whether keyUsage has digitalSignature or keyAgreement (absent: no keyUsage extension).
- * Read from the ASN.1, as forge.pki refuses certificates with non-RSA keys.
  */
-function keyUsages(cert: X509Certificate): { extended?: string[]; signs?: boolean } {
-  const tbs = fromDer(cert.raw.toString('binary')).value[0] as forge.asn1.Asn1
-  const extensionsField = (tbs.value as forge.asn1.Asn1[])
-    .find(f => f.tagClass === forge.asn1.Class.CONTEXT_SPECIFIC && f.type === 3)
-  const found: { extended?: string[]; signs?: boolean } = {}
-  const extensions = extensionsField ? (extensionsField.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[] : []
-  for (const extension of extensions) {
-    const parts = extension.value as forge.asn1.Asn1[]
-    const oid = forge.asn1.derToOid(parts[0]!.value as string)
-    const body = fromDer(parts.at(-1)!.value as string)
-    if (oid === EXT_KEY_USAGE) {
-      found.extended = (body.value as forge.asn1.Asn1[]).map(o => forge.asn1.derToOid(o.value as string))
-    } else if (oid === KEY_USAGE) {
-      // BIT STRING: one byte of unused bits, then the bits; digitalSignature is 0x80, keyAgreement 0x08 of the first.
-      const bits = (body.value as string).charCodeAt(1) || 0
-      found.signs = (bits & 0x88) !== 0
-    }
+function keyUsages(cert: x509.X509Certificate): { extended?: string[]; signs?: boolean } {
+  const extended = cert.getExtension(x509.ExtendedKeyUsageExtension)
+  const usage = cert.getExtension(x509.KeyUsagesExtension)
+  return {
+    ...(extended ? { extended: extended.usages.map(String) } : {}),
+    ...(usage ? { signs: (usage.usages & (x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyAgreement)) !== 0 } : {}),
   }
-  return found
-}
-
-/**
- * DER → ASN.1 with BIT STRING contents left as bytes: forge would otherwise try to read a key usage's bits as
- * nested ASN.1. (@types/node-forge declares only the older boolean `strict` second argument.)
- */
-function fromDer(bytes: string): forge.asn1.Asn1 {
-  const options = { decodeBitStrings: false } as unknown as boolean
-  return forge.asn1.fromDer(bytes, options)
 }

@@ -16,6 +16,8 @@ import { certificationRoutes } from './rest/certification.js'
 import { endmRoutes } from './rest/endm.js'
 import { soapEndpoint, wsdlRoute } from './soap/index.js'
 import { readBody } from './body.js'
+import { meRoutes } from './rest/me.js'
+import { tlsProfile } from '../pki/index.js'
 
 export interface TlsMaterial {
   readonly cert: string
@@ -36,7 +38,8 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
       cert: tls.cert, key: tls.key, ca: [...tls.ca],
       requestCert: true,
       rejectUnauthorized: false,
-      minVersion: 'TLSv1.2',
+      // SPEC.md §3: TLS 1.3, and 1.2 only with ECDHE and AEAD; REST and SOAP share this one listener.
+      ...tlsProfile,
     },
     bodyLimit: services.config.MAX_BODY,
     forceCloseConnections: 'idle',
@@ -68,6 +71,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
   })
 
   app.decorateRequest('caller', null)
+  app.decorateRequest('revocation', null)
   continueAfterAdmission(app)
   // Every body arrives as bytes: the document is kept byte-exact, and intake itself answers a wrong media type.
   app.removeAllContentTypeParsers()
@@ -102,6 +106,7 @@ export async function buildServer(services: Services, tls: TlsMaterial, logger: 
     await scope.register(webhookRoutes(services), { prefix: '/api/v1' })
     await scope.register(certificationRoutes(services), { prefix: '/api/v1' })
     await scope.register(endmRoutes(), { prefix: '/api/v1' })
+    await scope.register(meRoutes(services), { prefix: '/api/v1' })
     await scope.register(soapEndpoint(services))
   })
   return app

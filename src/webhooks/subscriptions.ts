@@ -8,7 +8,7 @@ import { GatewayError } from '../problems.js'
 import { checkWebhookUrl } from './url.js'
 
 /** The event types a subscription may ask for (SPEC.md §4b). */
-export const eventTypes = ['document.state_changed', 'webhook.subscription_failing', 'webhook.subscription_recovered'] as const
+export const eventTypes = ['document.state_changed', 'webhook.subscription_failing', 'webhook.subscription_recovered', 'client.certificate_expiring'] as const
 
 /** Active (not disabled) subscriptions one client may have at once. */
 export const maxSubscriptionsPerClient = 10

@@ -254,6 +254,7 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
   await check(t, gw, 'get', '/api/v1/documents', { path: '/api/v1/documents?externalId=HR-2025-0117', as, status: 200 })
   const events = await check(t, gw, 'get', '/api/v1/events', { path: '/api/v1/events?limit=2', as, status: 200 })
   await check(t, gw, 'get', '/api/v1/events', { path: `/api/v1/events?after=${events.json.nextAfter}&wait=0`, as, status: 200 })
+  await check(t, gw, 'get', '/api/v1/me', { path: '/api/v1/me', as, status: 200 })
   for (const bad of ['after=-1', 'limit=501', 'wait=31s', 'wait=soon']) {
     await check(t, gw, 'get', '/api/v1/events', { path: `/api/v1/events?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })
   }

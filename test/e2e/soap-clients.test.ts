@@ -32,6 +32,8 @@ interface Seen {
   receipt: string
   listed: string[]
   fault: { faultcode: string; code: string; findings: string[] } | null
+  /** GetMe: who the gateway takes the client for. */
+  me: { clientId: string; environment: string; fingerprint: string; qualified: boolean }
 }
 
 const files = mkdtempSync(join(tmpdir(), 'ehrs-soap-clients-'))
@@ -66,6 +68,9 @@ async function judge(t: Tap, gw: TestGateway, seen: Seen): Promise<void> {
     faultcode: 'soap:Client', code: 'DOCUMENT_INVALID', findings: rest.json.findings.map((f: { code: string }) => f.code),
   }, 'the invalid M1 is a Fault with the finding codes REST gives')
   t.same(seen.fault?.findings, ['SI-M1-001'])
+  const me = (await gw.call({ path: '/api/v1/me', as: pki.client })).json
+  t.strictSame(seen.me, { clientId: me.clientId, environment: me.environment, fingerprint: me.certificate.fingerprint, qualified: me.certificate.qualified },
+    'GetMe says what GET /api/v1/me says')
 }
 type Tap = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -79,6 +84,7 @@ t.test('Node: the soap package', async t => {
   const [status] = await client.GetDocumentStatusAsync({ id: submitted.document.id })
   const [receipt] = await client.GetReceiptAsync({ id: submitted.document.id })
   const [listed] = await client.ListDocumentsAsync({ type: 'M1', limit: 5 })
+  const [me] = await client.GetMeAsync({})
   let fault: Seen['fault'] = null
   try {
     await client.SubmitDocumentAsync({ document: asXml(invalid) })
@@ -91,6 +97,7 @@ t.test('Node: the soap package', async t => {
     id: submitted.document.id, number: submitted.document.number,
     acceptance: status.document.status.acceptance, processing: status.document.status.processing,
     receipt: String(receipt.receipt), listed: ([] as { id: string }[]).concat(listed.items.document).map(d => d.id), fault,
+    me: { clientId: me.clientId, environment: me.environment, fingerprint: me.certificate.fingerprint, qualified: me.certificate.qualified },
   })
 })
 

@@ -1,14 +1,15 @@
 import t from 'tap'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { fixture, fixturesDir } from '../helpers/paths.js'
 import { at, envelope, findingsOf, readAnswer, soapCall, wsdlSchema, type FindingJson } from '../helpers/soap.js'
 import { settle } from '../helpers/settle.js'
+import { createCrl } from '../helpers/trust.js'
 import { verifyReceipt } from '../../src/receipts/index.js'
 import { addMandate } from '../../src/operator/index.js'
-import { parseXml } from '../../src/xml/index.js'
+import { parseXml, type XmlElement } from '../../src/xml/index.js'
 import { findForm } from '../../src/forms/index.js'
 import type { Pem } from '../../src/pki/index.js'
 
@@ -51,8 +52,49 @@ t.test('the WSDL is served without a client certificate, with the address it was
   t.match(res.text, `<soap:address location="https://127.0.0.1:${port}/soap"/>`)
   const wsdl = parseXml(res.text)
   const operations = wsdl.root.children.find(c => c.name === 'portType')!.children.filter(c => c.name === 'operation').map(c => c.attributes.name)
-  t.same(operations, ['SubmitDocument', 'GetDocumentStatus', 'ListDocuments', 'GetReceipt', 'StornoDocument', 'RequestRegisterCheck', 'GetEvents', 'GetCertificationReport'])
+  t.same(operations, ['SubmitDocument', 'GetDocumentStatus', 'ListDocuments', 'GetReceipt', 'StornoDocument', 'RequestRegisterCheck', 'GetEvents', 'GetCertificationReport', 'GetMe'])
 })
+
+t.test('GetMe answers what GET /api/v1/me does, field by field', async t => {
+  const crlDir = t.testdir()
+  const gw = await gateway(t, { CRL_DIR: crlDir })
+  const who = pki.otherClient
+  const clientId = await gw.register(who, { name: 'Plače d.o.o.', taxNumber: '38172658', software: { vendor: 'Acme', product: 'Payroll', version: '4.2' } })
+  await addMandate(gw.services.db, { employer: '2021234501', clientId, types: ['MVP', 'RLFO'], from: '2025-01-01' }, new Date())
+  await addMandate(gw.services.db, { employer: PRIMER, clientId }, new Date())
+  writeFileSync(join(crlDir, 'ca.crl'), await createCrl(pki.ca, []))
+  await gw.services.trust.crls.reload()
+
+  const rest = await gw.call({ path: '/api/v1/me', as: who })
+  t.equal(rest.status, 200)
+  const soap = await operation(t, gw, 'GetMe', '', who)
+  t.notOk(soap.fault, 'no Fault')
+  t.strictSame(plain(soap.element), rest.json, 'the same facts; booleans and lists as XML writes them')
+
+  const plainCaller = await operation(t, gw, 'GetMe', '')
+  t.equal(at(plainCaller.element, 'software'), undefined, 'no software declared: no element')
+  t.equal(at(plainCaller.element, 'certificate', 'qualifiedBy'), undefined, 'not qualified: no qualifiedBy')
+  t.equal(at(plainCaller.element, 'certificate', 'qualified'), 'false')
+  const extra = await operation(t, gw, 'GetMe', '<e:clientId>x</e:clientId>')
+  t.equal(extra.fault?.problem.code, 'INVALID_REQUEST', 'GetMe takes no parameters')
+  const nobody = await operation(t, gw, 'GetMe', '', pki.strangerClient)
+  t.equal(nobody.fault?.problem.code, 'CLIENT_CERT_UNKNOWN')
+})
+
+/** GetMeResponse read back into the JSON of GET /api/v1/me: absent elements as null, xs:boolean as boolean, lists as arrays. */
+function plain(response: XmlElement): unknown {
+  const lists: Record<string, string> = { mandates: 'mandate', types: 'type' }
+  const value = (el: XmlElement): unknown => {
+    if (el.name in lists) return el.children.map(value)
+    if (el.children.length === 0) return el.text === 'true' ? true : el.text === 'false' ? false : el.text
+    return Object.fromEntries(el.children.map(c => [c.name, value(c)]))
+  }
+  const me = value(response) as Record<string, Record<string, unknown>>
+  me.software ??= null as never
+  me.certificate!.qualifiedBy ??= null
+  for (const mandate of me.mandates as unknown as Record<string, unknown>[]) for (const name of ['types', 'from', 'to']) mandate[name] ??= null
+  return me
+}
 
 t.test('a valid M1 over SOAP: stored as sent, status, list, receipt, storno; the same views as REST', async t => {
   const gw = await gateway(t)

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { request as httpsRequest } from 'node:https'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
@@ -7,7 +10,7 @@ import { buildServer } from '../../src/transport/index.js'
 import { databaseLogging, lifecycleLogging, loggerOptions, webhookLogging } from '../../src/logger.js'
 import { systemClock, type Clock } from '../../src/lib/index.js'
 import { addClient, type NewClient } from '../../src/operator/index.js'
-import type { Pem } from '../../src/pki/index.js'
+import { loadTrust, type Pem } from '../../src/pki/index.js'
 import type { DbHandle } from '../../src/db/index.js'
 import { testDb } from './db.js'
 import { testPki } from './pki.js'
@@ -50,18 +53,22 @@ export async function startGateway(
 ): Promise<TestGateway> {
   const pki = testPki()
   const handle = options.db ?? await testDb(t)
-  const config = loadConfig({ LOG_LEVEL: 'info', ...options.env })
+  // CRLs from a folder of the test's own, never from a data/crl that happens to be in the working directory.
+  const config = loadConfig({ LOG_LEVEL: 'info', CRL_DIR: mkdtempSync(join(tmpdir(), 'ehrs-crl-')), ...options.env })
   const clock = options.clock ?? systemClock
   let logText = ''
   const sink = new Writable({ write(chunk, _enc, done) { logText += chunk.toString(); done() } })
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
+  const trust = loadTrust(options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert], config.TRUSTED_LIST, config.TRUSTED_LIST_SIGNER)
   const services = createServices(config, handle, clock, {
     validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, ...lifecycleLogging(logger), ...webhookLogging(logger),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     ...databaseLogging(logger),
+    trust,
+    onCrlRefused: (file, reason) => logger.error({ file, reason }, 'CRL file refused'),
+    onCrlStale: crl => logger.warn({ file: crl.file, issuer: crl.issuer }, 'CRL past its nextUpdate'),
   })
-  const ca = options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert]
-  const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca }, logger)
+  const app = await buildServer(services, { cert: pki.server.cert, key: pki.server.key, ca: trust.anchors }, logger)
   await app.listen({ host: '127.0.0.1', port: 0 })
   services.lifecycle.timers.start()
   services.webhooks.start()

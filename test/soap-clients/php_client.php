@@ -15,6 +15,7 @@ $submitted = $client->SubmitDocument(['document' => $document($validPath)])->doc
 $status = $client->GetDocumentStatus(['id' => $submitted->id])->document;
 $receipt = $client->GetReceipt(['id' => $submitted->id])->receipt;
 $listed = $client->ListDocuments(['type' => 'M1', 'limit' => 5])->items->document;
+$me = $client->GetMe([]);
 $result = [
   'id' => $submitted->id,
   'number' => $submitted->number,
@@ -22,6 +23,10 @@ $result = [
   'processing' => $status->status->processing,
   'receipt' => base64_encode($receipt),
   'listed' => array_map(fn ($d) => $d->id, is_array($listed) ? $listed : [$listed]),
+  'me' => [
+    'clientId' => $me->clientId, 'environment' => $me->environment,
+    'fingerprint' => $me->certificate->fingerprint, 'qualified' => $me->certificate->qualified,
+  ],
 ];
 try {
   $client->SubmitDocument(['document' => $document($invalidPath)]);

@@ -29,6 +29,7 @@ submitted = client.service.SubmitDocument(document=document(valid_path))
 status = client.service.GetDocumentStatus(id=submitted.id)
 receipt = client.service.GetReceipt(id=submitted.id)
 listed = client.service.ListDocuments(type='M1', limit=5)
+me = client.service.GetMe()
 result = {
     'id': submitted.id,
     'number': submitted.number,
@@ -36,6 +37,12 @@ result = {
     'processing': status.status.processing,
     'receipt': base64.b64encode(receipt).decode('ascii'),
     'listed': [d.id for d in listed['items']['document']],
+    'me': {
+        'clientId': me.clientId,
+        'environment': me.environment,
+        'fingerprint': me.certificate.fingerprint,
+        'qualified': me.certificate.qualified,
+    },
 }
 try:
     client.service.SubmitDocument(document=document(invalid_path))

@@ -11,8 +11,10 @@ import { problemBody, retryAfter, toGatewayError } from '../problem.js'
 import { documentFilter } from '../document-filter.js'
 import { bodyBytes, recordOversized, submitCounted } from '../submit.js'
 import { readParameters, SoapProtocolError, type SoapRequest } from './envelope.js'
-import { certificationReportView, documentView, element, envelope, eventView, fault, response, text } from './write.js'
+import { certificationReportView, documentView, element, envelope, eventView, fault, meView, response, text } from './write.js'
 import { certificationReport, testOnly } from '../../certification/index.js'
+import { callerProfile } from '../rest/me.js'
+import type { Revocation } from '../../pki/index.js'
 import { noteDocument, problemInstance } from '../observe.js'
 
 const SOAP_MEDIA_TYPE = /^text\/xml\s*(;.*)?$/i
@@ -20,8 +22,8 @@ const documentRef = { id: { kind: 'text', required: true } } as const
 
 /** `about` records the document the call filed or asks for, for the request's log line; `requestId` is the call's X-Request-Id. */
 type Operation = (
-  request: SoapRequest & { contentType: string; bytes: Uint8Array }, caller: Caller, services: Services, about: (documentId: string) => void,
-  requestId: string,
+  request: SoapRequest & { contentType: string; bytes: Uint8Array; revocation: Revocation | null }, caller: Caller, services: Services,
+  about: (documentId: string) => void, requestId: string,
 ) => Promise<string>
 
 const submitParameters = { document: { kind: 'document', required: true }, idempotencyKey: { kind: 'text' } } as const
@@ -75,6 +77,12 @@ const operations: Readonly<Record<string, Operation>> = {
     readParameters(request, {})
     testOnly(caller)
     return certificationReportView(await certificationReport(services.db, caller.clientId))
+  },
+
+  // GET /api/v1/me over SOAP (SPEC.md §3): the same facts, from the same code.
+  async GetMe(request, caller, services) {
+    readParameters(request, {})
+    return meView(await callerProfile(services, caller, request.revocation))
   },
 
   async GetReceipt(request, caller, services, about, requestId) {
@@ -162,7 +170,7 @@ export function soapEndpoint(services: Services): FastifyPluginAsync {
       // Own properties only: an element named `constructor` is no operation.
       const operation = Object.hasOwn(operations, soapRequest.operation) ? operations[soapRequest.operation] : undefined
       if (!operation) throw new GatewayError('INVALID_REQUEST', `Unknown operation ${soapRequest.operation}; the WSDL at /soap?wsdl lists them`)
-      const content = await operation({ ...soapRequest, contentType, bytes }, caller, services, id => noteDocument(request, id), request.id)
+      const content = await operation({ ...soapRequest, contentType, bytes, revocation: request.revocation }, caller, services, id => noteDocument(request, id), request.id)
       return reply.type('text/xml; charset=utf-8').send(envelope(response(soapRequest.operation, content)))
     })
   }

@@ -3,6 +3,7 @@ import type { EventView } from '../../events/index.js'
 import type { CertificationReport } from '../../certification/index.js'
 import type { Finding } from '../../validation/index.js'
 import type { ProblemBody } from '../problem.js'
+import type { CallerProfile } from '../rest/me.js'
 import { GATEWAY_NS, SOAP11_NS } from './envelope.js'
 
 /*
@@ -47,6 +48,7 @@ export function documentView(name: string, view: DocumentView): string {
 
 export function eventView(name: string, event: EventView): string {
   const head = text('id', event.id) + text('seq', event.seq) + text('at', event.at) + text('type', event.type)
+  if ('certificate' in event) return element(name, head + element('certificate', text('fingerprint', event.certificate.fingerprint) + text('notAfter', event.certificate.notAfter)))
   if (!('document' in event)) return element(name, head + element('subscription', text('id', event.subscription.id)))
   const d = event.document
   return element(name, [
@@ -65,6 +67,35 @@ export function certificationReportView(report: CertificationReport): string {
     element('scenarios', report.scenarios.map(s => element('scenario', [
       text('id', s.id), label('title', s.title), text('status', s.status),
       element('evidence', s.evidence.map(id => text('id', id)).join('')), text('passedAt', s.passedAt ?? undefined),
+    ].join(''))).join('')),
+  ].join('')
+}
+
+/** GetMeResponse's content: GET /api/v1/me field by field; a null is an absent element. */
+export function meView(me: CallerProfile): string {
+  const c = me.certificate
+  const revocation = c.revocation as { status: string; crlThisUpdate?: string; crlNextUpdate?: string | null; crlIsStale?: boolean }
+  return [
+    text('clientId', me.clientId),
+    element('company', text('name', me.company.name) + text('taxNumber', me.company.taxNumber)),
+    text('environment', me.environment),
+    me.software ? element('software', [
+      text('vendor', me.software.vendor), text('product', me.software.product), text('version', me.software.version),
+      text('certified', String(me.software.certified)),
+    ].join('')) : '',
+    element('certificate', [
+      text('fingerprint', c.fingerprint), text('subject', c.subject), text('issuer', c.issuer), text('serial', c.serial),
+      text('notBefore', c.notBefore), text('notAfter', c.notAfter), text('isExpiring', String(c.isExpiring)),
+      text('qualified', String(c.qualified)), text('qualifiedBy', c.qualifiedBy ?? undefined),
+      element('revocation', [
+        text('status', revocation.status), text('crlThisUpdate', revocation.crlThisUpdate), text('crlNextUpdate', revocation.crlNextUpdate ?? undefined),
+        text('crlIsStale', revocation.crlIsStale === undefined ? undefined : String(revocation.crlIsStale)),
+      ].join('')),
+    ].join('')),
+    element('mandates', me.mandates.map(m => element('mandate', [
+      text('id', m.id), text('employer', m.employer),
+      m.types ? element('types', m.types.map(type => text('type', type)).join('')) : '',
+      text('from', m.from ?? undefined), text('to', m.to ?? undefined),
     ].join(''))).join('')),
   ].join('')
 }
