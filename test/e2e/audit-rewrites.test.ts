@@ -145,11 +145,11 @@ t.test('the server writes a signed checkpoint as it shuts down, which the CLI th
   t.teardown(() => server.stop('SIGKILL'))
   t.equal(await server.stop(), 0, 'SIGTERM: graceful exit 0')
   t.match(server.output(), /"msg":"audit checkpoint written"/)
-  // The demo client and its mandate, registered at the first start, then the checkpoint's own entry.
+  // The demo client and its two mandates, registered at the first start, then the checkpoint's own entry.
   const files = readdirSync(join(dataDir, 'audit-anchors')).filter(f => f.endsWith('.json'))
   t.equal(files.length, 1)
-  t.match(files[0], /^checkpoint-000000000003-/)
+  t.match(files[0], /^checkpoint-000000000004-/)
   const verify = await run(ehrsBin, ['audit', 'verify'], { cwd: home, env })
   t.equal(verify.code, 0, verify.stderr)
-  t.match(verify.stdout, /audit log intact: 3 entries, 3 of them anchored by 1 checkpoint\(s\)/)
+  t.match(verify.stdout, /audit log intact: 4 entries, 4 of them anchored by 1 checkpoint\(s\)/)
 })

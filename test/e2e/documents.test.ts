@@ -73,7 +73,7 @@ t.test('rejections answer with their code, store no document, and are kept in th
     ['json', '{"type":"M1"}', { 'content-type': 'application/json' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['unknown root', '<M7 xmlns="urn:ehrs:si:m1:1" verzija="1"/>', xmlHeaders, 422, 'UNKNOWN_DOCUMENT_TYPE'],
     ['other version', '<M1 xmlns="urn:ehrs:si:m1:2" verzija="1"/>', xmlHeaders, 422, 'UNKNOWN_DOCUMENT_TYPE'],
-    ['reserved ENDM', '<ENDM xmlns="urn:ehrs:si:endm:1" verzija="1"/>', xmlHeaders, 422, 'UNKNOWN_DOCUMENT_TYPE'],
+    ['a root of another namespace', '<ENDM xmlns="urn:ehrs:si:m1:1" verzija="1"/>', xmlHeaders, 422, 'UNKNOWN_DOCUMENT_TYPE'],
     ['invalid', fixture('si/m1/invalid/SI-COMMON-003.xml'), xmlHeaders, 422, 'DOCUMENT_INVALID'],
   ]
   for (const [name, body, headers, status, code] of cases) {
