@@ -27,8 +27,8 @@ export function mayActFor(caller: Caller, employerColumn: string, today: string,
 
 /** The same rule for one employer and one document type on `day`. */
 export async function canActFor(db: Db, caller: Caller, employer: string, type: string, day: string): Promise<boolean> {
-  // The rule's first half needs no database: filing for its own employer costs no query.
   if (caller.role === 'inspector') return false
+  // The rule's first half needs no database: filing for its own employer costs no query.
   if (employer === caller.taxNumber) return true
   const { rows } = await sql<{ allowed: boolean }>`select ${actingRule(caller, sql`cast(${employer} as text)`, day, sql`${sql.val([type])}::text[]`)} as allowed`
     .execute(db)
