@@ -24,8 +24,21 @@ export async function authorizeFiling(db: Db, caller: Caller, employer: string, 
  * Seeing its own earlier filings is not enough once a mandate has ended. Throws NOT_AUTHORIZED_FOR_EMPLOYER.
  */
 export async function authorizeActing(db: Db, caller: Caller, employer: string, type: string, onDate: string): Promise<void> {
+  refuseInspector(caller)
   if (!(await canActFor(db, caller, employer, type, onDate))) {
     throw new GatewayError('NOT_AUTHORIZED_FOR_EMPLOYER',
       `The client has no mandate from this employer for ${type} documents on ${onDate}`)
+  }
+}
+
+/**
+ * An inspection client (SPEC.md §3: a labour office or inspectorate) files nothing and acts for no employer: every
+ * filing, storno and register check is refused before the document is read, so it learns nothing from trying.
+ * Throws NOT_AUTHORIZED_FOR_EMPLOYER.
+ */
+export function refuseInspector(caller: Caller): void {
+  if (caller.role === 'inspector') {
+    throw new GatewayError('NOT_AUTHORIZED_FOR_EMPLOYER',
+      'An inspection client files nothing and acts for no employer: it may only search the insurance register')
   }
 }

@@ -8,6 +8,8 @@ import type { Caller } from '../identity/index.js'
  * revoked, is valid on `day` and covers one of `types` (an SQL text[]; a mandate without types covers all).
  */
 function actingRule(caller: Caller, employer: RawBuilder<string>, day: string, types: RawBuilder<string[]>): RawBuilder<boolean> {
+  // An inspection client acts for no employer, its own tax number included (SPEC.md §3), so it sees no documents.
+  if (caller.role === 'inspector') return sql<boolean>`false`
   return sql<boolean>`(${employer} = ${caller.taxNumber} or exists (
     select 1 from mandates m
     where m.employer = ${employer} and m.client_id = ${caller.clientId} and m.revoked_at is null
@@ -25,6 +27,7 @@ export function mayActFor(caller: Caller, employerColumn: string, today: string,
 
 /** The same rule for one employer and one document type on `day`. */
 export async function canActFor(db: Db, caller: Caller, employer: string, type: string, day: string): Promise<boolean> {
+  if (caller.role === 'inspector') return false
   // The rule's first half needs no database: filing for its own employer costs no query.
   if (employer === caller.taxNumber) return true
   const { rows } = await sql<{ allowed: boolean }>`select ${actingRule(caller, sql`cast(${employer} as text)`, day, sql`${sql.val([type])}::text[]`)} as allowed`

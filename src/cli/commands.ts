@@ -83,6 +83,10 @@ export const commands: readonly Command[] = [
       env: { type: 'string', value: 'test|production', required: true, help: 'test files into the certification sandbox, production files for real' },
       cert,
       software: { type: 'string', value: 'VENDOR/PRODUCT/VERSION', help: 'the program and version (production clients file once it is certified)' },
+      role: {
+        type: 'string', value: 'filer|inspector',
+        help: 'filer (default) files for its employers; inspector (a labour office or inspectorate) files nothing and searches the register of its environment, each search audited',
+      },
       force,
     },
     plan(input, ctx) {
@@ -90,7 +94,11 @@ export const commands: readonly Command[] = [
       const taxNumber = check.taxNumber('--tax-number', str(input, 'tax-number')!)
       const env = check.oneOf('--env', str(input, 'env')!, ['test', 'production'] as const)
       const software = str(input, 'software')
-      const params = { name, taxNumber, env, ...(software !== undefined ? { software: check.software('--software', software) } : {}) }
+      const role = str(input, 'role')
+      const params = {
+        name, taxNumber, env, ...(software !== undefined ? { software: check.software('--software', software) } : {}),
+        ...(role !== undefined ? { role: check.oneOf('--role', role, ['filer', 'inspector'] as const) } : {}),
+      }
       return { operation: 'clients.add', params: { ...params, ...certificateInput(input, ctx, env) } }
     },
   },

@@ -21,8 +21,8 @@ export function formatResult(operation: string, result: unknown): string {
     case 'audit.verify': return formatVerify(r as unknown as VerifyResult)
     case 'audit.checkpoint': return `checkpoint of entry ${r.seq} written: ${r.file}\n`
     case 'clients.list': return table(
-      ['id', 'env', 'tax number', 'name', 'certificates (days left)', 'software'],
-      (result as ClientRow[]).map(c => [c.id, c.environment, c.taxNumber, c.name, certificateDays(c.certificates), c.software ?? '']),
+      ['id', 'env', 'role', 'tax number', 'name', 'certificates (days left)', 'software'],
+      (result as ClientRow[]).map(c => [c.id, c.environment, c.role, c.taxNumber, c.name, certificateDays(c.certificates), c.software ?? '']),
       'no clients',
     )
     case 'mandates.list': return table(
@@ -46,7 +46,7 @@ export function formatResult(operation: string, result: unknown): string {
 }
 
 interface ClientRow {
-  id: string; name: string; taxNumber: string; environment: string; software: string | null
+  id: string; name: string; taxNumber: string; environment: string; role: string; software: string | null
   certificates: { revoked: boolean; daysLeft: number }[]
 }
 interface MandateRow { id: string; employer: string; clientId: string; types: string[] | null; from: string | null; to: string | null; active: boolean }

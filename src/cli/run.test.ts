@@ -48,6 +48,7 @@ async function home(test: Test, db: 'gateway' | 'direct' | 'none'): Promise<Home
     'ca.pem': pki.ca.cert,
     'client.pem': client.cert,
     'client-2.pem': issue('payroll program 2').cert,
+    'inspector.pem': issue('labour inspectorate').cert,
     'expired.pem': issue('old program', 'client', { notBefore: new Date(now - 30 * DAY_MS), notAfter: new Date(now - DAY_MS) }).cert,
     'not-yet.pem': issue('early program', 'client', { notBefore: new Date(now + DAY_MS), notAfter: new Date(now + 9 * DAY_MS) }).cert,
     'server.pem': issue('localhost', 'server').cert,
@@ -125,7 +126,10 @@ t.test('every command refuses a misspelt option, a missing value and a bad value
     [[...add.slice(0, 4), '--tax-number', '123456789', ...add.slice(6)], /--tax-number 123456789: not a tax number/],
     [[...add.slice(0, 6), '--env', 'prod', ...add.slice(8)], /--env prod: must be test or production/],
     [[...add, '--software', 'Acme/Plače'], /--software Acme\/Plače: must be VENDOR\/PRODUCT\/VERSION/],
-    [[...add, '--role', 'inspector'], /unknown option --role/],
+    [[...add, '--rloe', 'inspector'], /unknown option --rloe \(did you mean --role\?\)/],
+    [[...add, '--role'], /--role needs a value/],
+    [[...add, '--role', 'auditor'], /--role auditor: must be filer or inspector/],
+    [[...add, '--role', 'Inspector'], /--role Inspector: must be filer or inspector/],
     [[...add, 'extra'], /unexpected argument "extra"/],
     [[...add, '--name', 'Again'], /--name is given more than once/],
     [[...add.slice(0, -1), 'expired.pem'], /--cert expired.pem: this certificate cannot authenticate a client:\n {2}- the certificate expired on/],
@@ -285,13 +289,23 @@ t.test('listings in text and --json: clients with the days until each certificat
   const list = await h.ehrs('clients', 'list', '--json')
   t.equal(list.code, 0, list.stderr)
   const row = JSON.parse(list.stdout).find((c: { id: string }) => c.id === client)
-  t.match(row, { id: client, taxNumber: '45678138', environment: 'test', software: 'Acme/Plače/4.2-listing' })
+  t.match(row, { id: client, taxNumber: '45678138', environment: 'test', role: 'filer', software: 'Acme/Plače/4.2-listing' })
   t.same(row.certificates.map((c: { daysLeft: number }) => c.daysLeft), days)
   const text = await h.ehrs('clients', 'list')
-  t.match(text.stdout, /^id +env +tax number +name +certificates \(days left\) +software/)
-  t.match(text.stdout, new RegExp(`${client}  test +45678138 +Primer d\\.o\\.o\\. +${days[0]}, ${days[1]} +Acme/Plače/4.2-listing`))
+  t.match(text.stdout, /^id +env +role +tax number +name +certificates \(days left\) +software/)
+  t.match(text.stdout, new RegExp(`${client}  test +filer +45678138 +Primer d\\.o\\.o\\. +${days[0]}, ${days[1]} +Acme/Plače/4.2-listing`))
   const show = JSON.parse((await h.ehrs('clients', 'show', client, '--json')).stdout)
   t.same(show.certificates.map((c: { daysLeft: number }) => c.daysLeft), days)
+  t.equal(show.role, 'filer')
+
+  // A labour inspectorate: registered with --role inspector, listed and shown so, and audited with its role.
+  const added = await h.ehrs('clients', 'add', '--name', 'Inšpektorat za delo', '--tax-number', '38172658', '--env', 'test', '--cert', 'inspector.pem', '--role', 'inspector')
+  t.equal(added.code, 0, added.stderr)
+  const inspector = added.stdout.trim()
+  t.match((await h.ehrs('clients', 'list')).stdout, new RegExp(`${inspector}  test +inspector +38172658 +Inšpektorat za delo`))
+  t.equal(JSON.parse((await h.ehrs('clients', 'show', inspector, '--json')).stdout).role, 'inspector')
+  const audited = (await h.rows()).audit_log!.map(r => JSON.parse(r as string) as { action: string; subject: string; details: { role?: string } })
+  t.equal(audited.find(e => e.action === 'client.added' && e.subject === inspector)?.details.role, 'inspector', 'the audit entry names the role')
 
   t.equal((await h.ehrs('mandates', 'add', '--employer', '2021234501', '--client', client, '--types', 'mvp,RLFO', '--from', '2025-01-01')).code, 0)
   const mandates = JSON.parse((await h.ehrs('mandates', 'list', '--json')).stdout).filter((m: { clientId: string }) => m.clientId === client)

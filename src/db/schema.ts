@@ -12,6 +12,8 @@ export interface ClientsTable {
   software_product: string | null
   software_version: string | null
   created_at: Date
+  /** `filer`, or `inspector`: files nothing, searches the register of its environment (migration 0014). */
+  role: Generated<'filer' | 'inspector'>
 }
 
 export interface ClientCertificatesTable {

@@ -7,12 +7,19 @@ import type { CertificateLookup } from './certificate-lookup.js'
  */
 export type Environment = 'test' | 'production'
 
+/**
+ * What a client is for (SPEC.md §3): a `filer` files for its own employer and those that gave it a mandate; an
+ * `inspector` (a labour office or labour inspectorate) files nothing and searches the register of its environment.
+ */
+export type ClientRole = 'filer' | 'inspector'
+
 /** The identified caller of one request. */
 export interface Caller {
   readonly clientId: string
   readonly name: string
   readonly taxNumber: string
   readonly environment: Environment
+  readonly role: ClientRole
   readonly fingerprint: string
   readonly software: Software | null
   /** A test client's current sandbox (SPEC.md §7); absent until its first reset, when its sandbox has the client's id. */
@@ -64,6 +71,7 @@ export async function resolveCaller(lookup: CertificateLookup, fingerprint: stri
     name: row.name,
     taxNumber: row.tax_number,
     environment: row.environment,
+    role: row.role,
     fingerprint,
     software: row.software_vendor && row.software_product && row.software_version
       ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version }

@@ -1,7 +1,7 @@
 import { GatewayError } from '../problems.js'
 import { databaseFaultCause, DatabaseUnavailableError, type Db } from '../db/index.js'
 import { within, createBatcher, sha256Hex, newId, localDate, type Clock } from '../lib/index.js'
-import { authorizeFiling } from '../authorization/index.js'
+import { authorizeFiling, refuseInspector } from '../authorization/index.js'
 import { sandboxOf, type Caller } from '../identity/index.js'
 import { messageRow, recordMessage, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
@@ -178,6 +178,7 @@ export function createIntake(
   }
 
   async function accept(arrival: Arrival, s: Submission): Promise<SubmitResult> {
+    refuseInspector(s.caller)
     if (s.transport === 'rest' && !xmlMediaType.test(s.contentType ?? '')) {
       throw new GatewayError('UNSUPPORTED_MEDIA_TYPE', 'Send the document with Content-Type: application/xml')
     }

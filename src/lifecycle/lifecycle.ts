@@ -1,5 +1,5 @@
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
-import { authorizeActing } from '../authorization/index.js'
+import { authorizeActing, refuseInspector } from '../authorization/index.js'
 import { registerOf, type Caller, type Environment } from '../identity/index.js'
 import { formOf, forms, type Country, type FormModule } from '../forms/index.js'
 import { appendAudit } from '../audit/index.js'
@@ -316,6 +316,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     },
 
     async storno(caller, id) {
+      refuseInspector(caller)
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
       await authorizeActing(db, caller, document.employer, document.type, localDate(now))
@@ -340,6 +341,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     },
 
     async requestRegisterCheck(caller, id) {
+      refuseInspector(caller)
       const now = clock.now()
       const document = await findVisibleDocument(db, caller, id, now)
       await authorizeActing(db, caller, document.employer, document.type, localDate(now))

@@ -2,7 +2,7 @@ import type { Db } from '../db/index.js'
 import { appendAudit } from '../audit/index.js'
 import { newId } from '../lib/index.js'
 import { certificateInfo } from '../pki/index.js'
-import type { Environment, Software } from '../identity/index.js'
+import type { ClientRole, Environment, Software } from '../identity/index.js'
 import { isSoftwareCertified } from '../authorization/index.js'
 import { OperatorError } from './errors.js'
 import { isTaxNumber, requireClient } from './checks.js'
@@ -16,6 +16,8 @@ export interface NewClient {
   readonly environment: Environment
   readonly certPem: string
   readonly software?: Software
+  /** `filer` unless given; an `inspector` files nothing and searches the register of its environment (SPEC.md §3). */
+  readonly role?: ClientRole
   /** Certificate checks the operator overrode with `--force` (ClientCertificateDefect names); audited. */
   readonly overriddenChecks?: readonly string[]
   /** Whether the certificate is qualified, as the CLI found it; a production client needs that (see QualificationFinding). */
@@ -40,6 +42,8 @@ export interface QualificationFinding {
 export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ id: string; fingerprint: string }> {
   if (!input.name.trim()) throw new OperatorError('The client name must not be empty')
   if (!isTaxNumber(input.taxNumber)) throw new OperatorError('The tax number must be 8 to 10 digits (SI davčna številka or SK DIČ)')
+  const role = input.role ?? 'filer'
+  if (role !== 'filer' && role !== 'inspector') throw new OperatorError('The role must be filer or inspector')
   const cert = readCertificate(input.certPem)
   const checks = withQualification(input.overriddenChecks, input.environment, input.qualification)
   const id = newId(now.getTime())
@@ -48,13 +52,13 @@ export async function addClient(db: Db, input: NewClient, now: Date): Promise<{ 
     await trx.insertInto('clients').values({
       id, name: input.name.trim(), tax_number: input.taxNumber, environment: input.environment,
       software_vendor: input.software?.vendor ?? null, software_product: input.software?.product ?? null,
-      software_version: input.software?.version ?? null, created_at: now,
+      software_version: input.software?.version ?? null, created_at: now, role,
     }).execute()
     await insertCertificate(trx, id, cert, now)
     await appendAudit(trx, now, {
       actor: 'operator', action: 'client.added', subject: id,
       details: {
-        environment: input.environment, fingerprint: cert.fingerprint, software: input.software ?? null,
+        environment: input.environment, role, fingerprint: cert.fingerprint, software: input.software ?? null,
         ...qualifiedBy(input.environment, input.qualification), ...overrides(checks),
       },
     })
@@ -150,9 +154,9 @@ function overrides(checks: readonly string[] | undefined): { certificateChecksOv
   return checks && checks.length > 0 ? { certificateChecksOverridden: [...checks] } : {}
 }
 
-function clientView(c: { id: string; name: string; tax_number: string; environment: Environment; software_vendor: string | null; software_product: string | null; software_version: string | null; created_at: Date }) {
+function clientView(c: { id: string; name: string; tax_number: string; environment: Environment; role: ClientRole; software_vendor: string | null; software_product: string | null; software_version: string | null; created_at: Date }) {
   return {
-    id: c.id, name: c.name, taxNumber: c.tax_number, environment: c.environment,
+    id: c.id, name: c.name, taxNumber: c.tax_number, environment: c.environment, role: c.role,
     software: c.software_vendor ? `${c.software_vendor}/${c.software_product}/${c.software_version}` : null,
     createdAt: c.created_at,
   }

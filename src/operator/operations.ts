@@ -6,7 +6,7 @@ import { OperatorError } from './errors.js'
 import { addCertificate, addClient, listClients, revokeCertificate, showClient, type QualificationFinding } from './clients.js'
 import { addMandate, listMandates, revokeMandate } from './mandates.js'
 import { certifySoftware, listCertifiedSoftware, parseSoftware } from './software.js'
-import type { Environment } from '../identity/index.js'
+import type { ClientRole, Environment } from '../identity/index.js'
 import { verifyAudit, type Checkpointer } from '../audit/index.js'
 import { verifyStoredBodies } from '../messagelog/index.js'
 import { normalizeFingerprint } from '../pki/index.js'
@@ -70,9 +70,10 @@ export const operations: Record<string, Operation> = {
     const env = text(a, 'env')
     if (env !== 'test' && env !== 'production') throw new OperatorError('The environment must be test or production')
     const software = optional(a, 'software')
+    const role = optional(a, 'role') as ClientRole | undefined // addClient refuses another value
     return addClient(db, {
       name: text(a, 'name'), taxNumber: text(a, 'taxNumber'), environment: env as Environment,
-      certPem: text(a, 'certPem'), ...(software ? { software: parseSoftware(software) } : {}),
+      certPem: text(a, 'certPem'), ...(software ? { software: parseSoftware(software) } : {}), ...(role ? { role } : {}),
       overriddenChecks: overriddenChecks(a), qualification: qualification(a),
     }, clock.now())
   },

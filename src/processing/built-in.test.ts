@@ -23,7 +23,7 @@ async function gateway(t: Parameters<typeof testDb>[0]) {
   })
   t.teardown(() => services.close())
   const { id, fingerprint } = await addClient(handle.db, { name: 'Payroll', taxNumber: '45678138', environment: 'test', certPem: pki.client.cert }, filingDay)
-  const caller: Caller = { clientId: id, name: 'Payroll', taxNumber: '45678138', environment: 'test', fingerprint, software: null }
+  const caller: Caller = { clientId: id, name: 'Payroll', taxNumber: '45678138', environment: 'test', role: 'filer', fingerprint, software: null }
   const db = handle.db
   return {
     db, services, caller,

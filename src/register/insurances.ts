@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import type { Database, Db } from '../db/index.js'
 import { mayActFor } from '../authorization/index.js'
+import { appendAudit } from '../audit/index.js'
 import { registerOf, sandboxOf, type Caller } from '../identity/index.js'
 import { GatewayError } from '../problems.js'
 import { forms } from '../forms/index.js'
@@ -46,8 +47,24 @@ function typesOfKind(): Map<string, string[]> {
   return kinds
 }
 
+/**
+ * An inspection client (SPEC.md §3) searches the register of every employer of its environment: in production the
+ * production register; in the test environment every test client's sandbox register that was not reset (a reset
+ * sandbox's documents have left every list, migration 0010).
+ */
+function inspectable(caller: Caller) {
+  return (eb: ExpressionBuilder<Database, 'insurances'>) => (caller.environment === 'production'
+    ? eb('insurances.environment', '=', 'production')
+    : eb.and([
+      eb('insurances.environment', 'like', 'sandbox:%'),
+      eb.not(eb.exists(eb.selectFrom('sandbox_resets as r').select('r.id')
+        .whereRef('insurances.environment', '=', sql<string>`'sandbox:' || r.ended_sandbox`))),
+    ]))
+}
+
 /** Own employer, or an active mandate from the employer that covers a form of that kind of insurance. */
 function visibleTo(caller: Caller, today: string) {
+  if (caller.role === 'inspector') return inspectable(caller)
   const typesOfRow = sql<string[]>`case insurances.kind ${sql.join([...typesOfKind()]
     .map(([kind, types]) => sql`when ${kind} then ${sql.val(types)}::text[]`), sql` `)} else array[]::text[] end`
   return (eb: ExpressionBuilder<Database, 'insurances'>) => eb.and([
@@ -57,7 +74,11 @@ function visibleTo(caller: Caller, today: string) {
   ])
 }
 
-/** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter. */
+/**
+ * Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter. An inspection
+ * client's every search is audited (who searched for which employer or person, when, and how much it found) before
+ * it is answered; `db` must then not be a transaction, as the entry is committed on its own.
+ */
 export async function listInsurances(db: Db, caller: Caller, filter: InsuranceFilter, now: Date): Promise<{ items: InsuranceView[]; nextCursor: string | null }> {
   const limit = filter.limit ?? 100
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
@@ -75,6 +96,12 @@ export async function listInsurances(db: Db, caller: Caller, filter: InsuranceFi
   if (filter.cursor) q = q.where('id', '<', filter.cursor)
   const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute()
   const page = rows.slice(0, limit)
+  if (caller.role === 'inspector') {
+    await db.transaction().execute(trx => appendAudit(trx, now, {
+      actor: `client:${caller.clientId}`, action: 'insurances.searched',
+      details: { employer: filter.employer ?? null, person: filter.person ?? null, period: filter.period ?? null, results: page.length },
+    }))
+  }
   const events = page.length === 0 ? [] : await db.selectFrom('insurance_events as e')
     .innerJoin('documents as d', 'd.id', 'e.document_id')
     .select(['e.insurance_id', 'e.event', 'e.at', 'd.id', 'd.number', 'd.type'])

@@ -34,7 +34,7 @@ async function register(t: { teardown(fn: () => unknown): void }): Promise<Regis
   const { id, fingerprint } = await addClient(handle.db, { name: 'Payroll', taxNumber: PRIMER, environment: 'test', certPem: pki.client.cert }, filingDay)
   // The other employers of the fixtures (Marko Novak s.p., Nina Kos s.p.) gave the same program a mandate.
   for (const employer of ['38172658', '52739147']) await addMandate(handle.db, { employer, clientId: id }, filingDay)
-  const caller: Caller = { clientId: id, name: 'Payroll', taxNumber: PRIMER, environment: 'test', fingerprint, software: null }
+  const caller: Caller = { clientId: id, name: 'Payroll', taxNumber: PRIMER, environment: 'test', role: 'filer', fingerprint, software: null }
   return {
     services, caller,
     async file(path) {

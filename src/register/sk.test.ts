@@ -70,7 +70,7 @@ const services = createServices(loadConfig({ LOG_LEVEL: 'silent', TEST_FORWARD_D
 })
 t.teardown(() => services.close())
 const client = await addClient(handle.db, { name: 'Mzdy', taxNumber: VZOR, environment: 'test', certPem: pki.client.cert }, filingDay)
-const caller: Caller = { clientId: client.id, name: 'Mzdy', taxNumber: VZOR, environment: 'test', fingerprint: client.fingerprint, software: null }
+const caller: Caller = { clientId: client.id, name: 'Mzdy', taxNumber: VZOR, environment: 'test', role: 'filer', fingerprint: client.fingerprint, software: null }
 let registers = 0
 
 async function result(documentId: string): Promise<Filed> {

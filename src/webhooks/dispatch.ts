@@ -32,7 +32,7 @@ async function dispatchPage(db: Db, subscriptionId: string, now: Date): Promise<
     const sub = await trx.selectFrom('webhook_subscriptions')
       .innerJoin('clients', 'clients.id', 'webhook_subscriptions.client_id')
       .select(['webhook_subscriptions.id', 'webhook_subscriptions.last_seq', 'webhook_subscriptions.types',
-        'clients.id as client_id', 'clients.name', 'clients.tax_number', 'clients.environment',
+        'clients.id as client_id', 'clients.name', 'clients.tax_number', 'clients.environment', 'clients.role',
         'clients.software_vendor', 'clients.software_product', 'clients.software_version'])
       .where('webhook_subscriptions.id', '=', subscriptionId).where('webhook_subscriptions.disabled_at', 'is', null)
       .forUpdate('webhook_subscriptions').skipLocked()
@@ -59,11 +59,11 @@ async function dispatchPage(db: Db, subscriptionId: string, now: Date): Promise<
 
 /** The subscription's client as the feed's visibility rule takes it; no certificate is involved. */
 function callerOf(row: {
-  client_id: string; name: string; tax_number: string; environment: 'test' | 'production'
+  client_id: string; name: string; tax_number: string; environment: 'test' | 'production'; role: 'filer' | 'inspector'
   software_vendor: string | null; software_product: string | null; software_version: string | null
 }): Caller {
   return {
-    clientId: row.client_id, name: row.name, taxNumber: row.tax_number, environment: row.environment, fingerprint: '',
+    clientId: row.client_id, name: row.name, taxNumber: row.tax_number, environment: row.environment, role: row.role, fingerprint: '',
     software: row.software_vendor && row.software_product && row.software_version
       ? { vendor: row.software_vendor, product: row.software_product, version: row.software_version } : null,
   }

@@ -262,6 +262,14 @@ t.test('every route answers as openapi.yaml describes, for every status a test c
   for (const bad of ['status=maybe', 'period=March', 'limit=x', 'person=1&person=2']) {
     await check(t, gw, 'get', '/api/v1/insurances', { path: `/api/v1/insurances?${bad}`, as, status: 400, code: 'INVALID_REQUEST' })
   }
+  const searchBody = (body: string) => ({ path: '/api/v1/insurances/search', as, body, headers: { 'content-type': 'application/json' } })
+  const searchExamples = openapi.paths['/api/v1/insurances/search']!.post!.requestBody.content['application/json'].examples
+  for (const name of Object.keys(searchExamples)) {
+    await check(t, gw, 'post', '/api/v1/insurances/search', { ...searchBody(JSON.stringify(searchExamples[name].value)), status: 200 })
+  }
+  for (const bad of ['{"emso": "1204990505126"}', '{"person": 1204990505126}', '{"limit": 0}', '[]', 'person=1204990505126']) {
+    await check(t, gw, 'post', '/api/v1/insurances/search', { ...searchBody(bad), status: 400, code: 'INVALID_REQUEST' })
+  }
 
   // The 91st-day calculator of refund claims.
   const day91 = await check(t, gw, 'get', '/api/v1/endm/day-91', { path: '/api/v1/endm/day-91?from=2025-01-19', as, status: 200 })

@@ -88,7 +88,7 @@ export async function startGateway(
     async register(cert, client = {}) {
       const { id } = await addClient(handle.db, {
         name: client.name ?? 'Test client', taxNumber: client.taxNumber ?? `9${String(++taxCounter).padStart(7, '0')}`,
-        environment: client.environment ?? 'test', certPem: cert.cert, ...(client.software ? { software: client.software } : {}),
+        environment: client.environment ?? 'test', certPem: cert.cert, ...(client.software ? { software: client.software } : {}), ...(client.role ? { role: client.role } : {}),
       }, clock.now())
       return id
     },

@@ -31,6 +31,7 @@ export async function callerProfile(services: Services, caller: NonNullable<Para
     clientId: caller.clientId,
     company: { name: caller.name, taxNumber: caller.taxNumber },
     environment: caller.environment,
+    role: caller.role,
     software: caller.software ? { ...caller.software, certified: await isSoftwareCertified(services.db, caller.software) } : null,
     certificate: {
       fingerprint: caller.fingerprint, subject: cert.subject, issuer: cert.issuer, serial: cert.serial,

@@ -79,6 +79,7 @@ export function meView(me: CallerProfile): string {
     text('clientId', me.clientId),
     element('company', text('name', me.company.name) + text('taxNumber', me.company.taxNumber)),
     text('environment', me.environment),
+    text('role', me.role),
     me.software ? element('software', [
       text('vendor', me.software.vendor), text('product', me.software.product), text('version', me.software.version),
       text('certified', String(me.software.certified)),

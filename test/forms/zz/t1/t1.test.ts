@@ -43,7 +43,7 @@ async function gateway(t: { teardown(fn: () => unknown): void }, clock: Clock = 
   })
   t.teardown(() => services.close())
   const { id, fingerprint } = await addClient(handle.db, { name: 'Payroll', taxNumber: PRIMER, environment: 'test', certPem: pki.client.cert }, clock.now())
-  const caller: Caller = { clientId: id, name: 'Payroll', taxNumber: PRIMER, environment: 'test', fingerprint, software: null }
+  const caller: Caller = { clientId: id, name: 'Payroll', taxNumber: PRIMER, environment: 'test', role: 'filer', fingerprint, software: null }
   return {
     services, caller,
     async file(xml) {
@@ -135,7 +135,7 @@ t.test('a mandate for T1 shows T1 insurances; a mandate for M1 only does not', a
     const cert = types.includes('T1') ? pki.otherClient.cert : pki.outsideClient.cert
     const { id, fingerprint } = await addClient(gw.services.db, { name: `Agent ${types}`, taxNumber: types.includes('T1') ? '38172658' : '52739147', environment: 'test', certPem: cert }, filingDay)
     await addMandate(gw.services.db, { employer: PRIMER, clientId: id, types }, filingDay)
-    return { clientId: id, name: 'Agent', taxNumber: '', environment: 'test', fingerprint, software: null }
+    return { clientId: id, name: 'Agent', taxNumber: '', environment: 'test', role: 'filer', fingerprint, software: null }
   }
   t.equal((await listInsurances(gw.services.db, await agent(['T1']), {}, filingDay)).items.length, 1)
   t.equal((await listInsurances(gw.services.db, await agent(['M1']), {}, filingDay)).items.length, 0)
