@@ -10,6 +10,7 @@ t.test('defaults follow SPEC §2', async t => {
   t.equal(c.RECHECK_DELAY, 48 * 3600_000)
   t.equal(c.TEST_FORWARD_DELAY, 30_000)
   t.equal(c.TEST_RECHECK_DELAY, 60_000)
+  t.equal(c.PRELIMINARY_DEADLINE, 7 * 86_400_000)
   t.equal(c.PROCESSING_DELAY, 0)
   t.equal(c.MAX_BODY, 32 * 1024 * 1024)
   t.equal(c.LOG_LEVEL, 'info')
@@ -71,6 +72,7 @@ t.test('parses durations, sizes and URLs', async t => {
   t.equal(c.MAX_BODY, 512 * 1024)
   t.equal(c.PORT, 0)
   t.equal(loadConfig({ DB_STATEMENT_TIMEOUT: '1500ms' }).DB_STATEMENT_TIMEOUT, 1500)
+  t.equal(loadConfig({ PRELIMINARY_DEADLINE: '36h' }).PRELIMINARY_DEADLINE, 36 * 3600_000)
 })
 
 t.test('a bad value is refused with the name of the variable', async t => {
@@ -78,7 +80,9 @@ t.test('a bad value is refused with the name of the variable', async t => {
     ['LOG_LEVEL', 'loud'], ['DATABASE_URL', 'mysql://x'], ['NODE_ENV', 'staging'], ['RATE_LIMIT', 'fast'],
     ['MAX_INFLIGHT_PER_CLIENT', '0'], ['MAX_INFLIGHT_PER_CLIENT', 'many'], ['MAX_INFLIGHT_BYTES', 'lots'],
     ['DB_STATEMENT_TIMEOUT', '0s'], ['DB_STATEMENT_TIMEOUT', '30'], ['CERT_EXPIRY_WARN', '30 days'],
-    ['WEBHOOK_TIMEOUT', '10'], ['WEBHOOK_TIMEOUT', '0s'], ['WEBHOOK_TIMEOUT', '1h'], ['WEBHOOK_MAX_AGE', '3 days'], ['WEBHOOK_MAX_AGE', '0s'], ['CRL_REQUIRED', 'yes'], ['CRL_REQUIRED', '1']] as const) {
+    ['WEBHOOK_TIMEOUT', '10'], ['WEBHOOK_TIMEOUT', '0s'], ['WEBHOOK_TIMEOUT', '1h'], ['WEBHOOK_MAX_AGE', '3 days'], ['WEBHOOK_MAX_AGE', '0s'],
+    ['CRL_REQUIRED', 'yes'], ['CRL_REQUIRED', '1'],
+    ['PRELIMINARY_DEADLINE', '7 days'], ['PRELIMINARY_DEADLINE', '7'], ['PRELIMINARY_DEADLINE', '0s']] as const) {
     try {
       loadConfig({ [name]: value })
       t.fail(`${name}=${value} accepted`)

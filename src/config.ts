@@ -36,6 +36,8 @@ const Env = z.object({
   RECHECK_DELAY: duration('48h'),
   TEST_FORWARD_DELAY: duration('30s'),
   TEST_RECHECK_DELAY: duration('60s'),
+  // DOCUMENTS.md §3.7: a preliminary registration (PREG) not paired with an RLFO this long after its date expires.
+  PRELIMINARY_DEADLINE: duration('7d').refine(ms => ms >= 1000, 'must be at least 1s'),
   PROCESSING_DELAY: duration('0s'),
   MAX_BODY: z.string().trim().regex(sizePattern, 'must be a size such as 32MiB, 512KiB or a number of bytes').default('32MiB').transform(parseSize)
     .refine(n => n >= 1024, 'must be at least 1KiB'),

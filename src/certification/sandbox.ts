@@ -51,7 +51,7 @@ export interface Sandbox {
   watchStorno<T>(caller: Caller, documentId: string, requestId: string, storno: () => Promise<T>): Promise<T>
 }
 
-const isTransitionKind: Record<string, string> = { process: 'processing', forward: 'forwarding', 'register-check': 'register_check' }
+const isTransitionKind: Record<string, string> = { process: 'processing', forward: 'forwarding', 'register-check': 'register_check', expire: 'expiry' }
 
 /** TEST_CLIENTS_ONLY for a production client: the sandbox and its report are for test clients. */
 export function testOnly(caller: Caller): void {

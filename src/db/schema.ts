@@ -12,7 +12,7 @@ export interface ClientsTable {
   software_product: string | null
   software_version: string | null
   created_at: Date
-  /** `filer`, or `inspector`: files nothing, searches the register of its environment (migration 0014). */
+  /** `filer`, or `inspector`: files nothing, searches the register of its environment (migration 0013). */
   role: Generated<'filer' | 'inspector'>
 }
 
@@ -213,6 +213,23 @@ export interface EndmClaimsTable {
   created_at: Date
 }
 
+/**
+ * A preliminary registration (PREG) and its pairing (migration 0014, DOCUMENTS.md §3.7): received until an RLFO
+ * entry of the same employer and register with the same `pairing_key` pairs it, or its deadline passes.
+ */
+export interface PreliminaryRegistrationsTable {
+  document_id: string
+  /** `production` or `sandbox:<id>` (identity's `registerOf`): pairing never crosses it. */
+  register: string
+  employer: string
+  pairing_key: string
+  received_at: Date
+  deadline_at: Date
+  paired_with: string | null
+  paired_at: Date | null
+  expired_at: Date | null
+}
+
 /** One register check (KNR) of a report and what it decided (sk-ezu §5.4). */
 export interface RegisterChecksTable {
   id: Generated<number>
@@ -317,6 +334,8 @@ export interface Database {
   timers: TimersTable
   /** Owned by lifecycle/. */
   register_checks: RegisterChecksTable
+  /** Owned by lifecycle/. */
+  preliminary_registrations: PreliminaryRegistrationsTable
   /** Owned by webhooks/. */
   webhook_subscriptions: WebhookSubscriptionsTable
   /** Owned by webhooks/. */
@@ -334,4 +353,5 @@ export type WebhookSubscriptionRow = Selectable<WebhookSubscriptionsTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>
 export type InsuranceRow = Selectable<InsurancesTable>
 export type EndmClaimRow = Selectable<EndmClaimsTable>
+export type PreliminaryRegistrationRow = Selectable<PreliminaryRegistrationsTable>
 export type NewMessage = Insertable<MessageLogTable>

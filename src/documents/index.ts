@@ -29,10 +29,40 @@ export interface DocumentView {
   readonly findings: readonly Finding[]
   readonly history: readonly { at: string; acceptance: Acceptance; processing: Processing; reason: string | null }[]
   /** The next timed transition and when it is due: a register check, forwarding (the end of storno) or processing. */
-  readonly scheduled?: { readonly transition: 'register_check' | 'forwarding' | 'processing'; readonly at: string }
+  readonly scheduled?: { readonly transition: 'register_check' | 'forwarding' | 'processing' | 'expiry'; readonly at: string }
   readonly duplicateOf?: string
   /** A processed refund claim: the day by which the authority pays (`FormModule.paymentDays` after processing). */
   readonly payment?: Payment
+  /** A preliminary registration (PREG): whether an RLFO confirmed it (DOCUMENTS.md §3.7). */
+  readonly pairing?: Pairing
+}
+
+/** Pairing states of a preliminary registration (DOCUMENTS.md §3.7, sk-ezu §10: "Prijatá", "Párovaná"). */
+export const pairingStates = ['received', 'paired', 'expired'] as const
+export type PairingState = typeof pairingStates[number]
+
+/** A preliminary registration's pairing with the RLFO that confirms it. */
+export interface Pairing {
+  readonly state: PairingState
+  /** The id of the RLFO that paired it. */
+  readonly pairedWith?: string
+  /** When that RLFO was received. */
+  readonly pairedAt?: string
+  /** When it expires unless paired: PRELIMINARY_DEADLINE after the start of its date (Central European time). */
+  readonly deadline: string
+}
+
+/** What a view needs of a `preliminary_registrations` row. */
+export interface PairingRow { deadline_at: Date; paired_with: string | null; paired_at: Date | null; expired_at: Date | null }
+
+export function pairingOf(row: PairingRow): Pairing {
+  const state: PairingState = row.paired_with !== null ? 'paired' : row.expired_at !== null ? 'expired' : 'received'
+  return {
+    state,
+    ...(row.paired_with !== null ? { pairedWith: row.paired_with } : {}),
+    ...(row.paired_at !== null ? { pairedAt: row.paired_at.toISOString() } : {}),
+    deadline: row.deadline_at.toISOString(),
+  }
 }
 
 /** When the authority pays what a processed document claims (a refund claim: ZZZS within 30 days, si-endm §5). */
@@ -96,6 +126,11 @@ export interface DocumentFilter {
   readonly cursor?: string
   /** The program's own reference (ZunanjiId / ExternyId): 1 to 64 characters, as the forms' schemas allow. */
   readonly externalId?: string
+  /**
+   * Preliminary registrations in this pairing state (DOCUMENTS.md §3.7); `received` lists those still waiting for
+   * their RLFO, not cancelled ones.
+   */
+  readonly pairing?: string
 }
 
 /** The longest ZunanjiId / ExternyId the forms' schemas allow (xsd/common.xsd, type Ref). */
@@ -108,6 +143,9 @@ export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilt
   if (filter.acceptance && !Object.hasOwn(acceptanceLabels, filter.acceptance)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
   if (filter.processing && !Object.hasOwn(processingLabels, filter.processing)) throw new GatewayError('INVALID_REQUEST', `processing must be one of ${Object.keys(processingLabels).join(', ')}`)
   if (filter.period && !isPeriod(filter.period)) throw new GatewayError('INVALID_REQUEST', 'period must be YYYY-MM, of the years 1900 to 9999')
+  if (filter.pairing !== undefined && !(pairingStates as readonly string[]).includes(filter.pairing)) {
+    throw new GatewayError('INVALID_REQUEST', `pairing must be one of ${pairingStates.join(', ')}`)
+  }
   if (filter.externalId !== undefined && filter.externalId.length > maxExternalIdLength) throw new GatewayError('INVALID_REQUEST', `externalId must be 1 to ${maxExternalIdLength} characters`)
   let q = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
   if (filter.type) q = q.where('type', '=', filter.type)
@@ -119,6 +157,14 @@ export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilt
     sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
   if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
   if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
+  if (filter.pairing) {
+    const state = filter.pairing
+    q = q.where(eb => eb.exists(eb.selectFrom('preliminary_registrations as p').select('p.document_id').whereRef('p.document_id', '=', 'documents.id')
+      .where(p => state === 'paired' ? p('p.paired_with', 'is not', null)
+        : state === 'expired' ? p('p.expired_at', 'is not', null)
+        : p.and([p('p.paired_with', 'is', null), p('p.expired_at', 'is', null)]))))
+    if (state === 'received') q = q.where(latest('acceptance'), '<>', 'cancelled')
+  }
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor)
     q = q.where(eb => eb.or([
@@ -155,14 +201,16 @@ export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<Doc
   const states = await db.selectFrom('document_states').selectAll().where('document_id', 'in', ids).orderBy('id').execute()
   const timers = await db.selectFrom('timers').select(['document_id', 'kind', 'due_at'])
     .where('document_id', 'in', ids).where('done_at', 'is', null).orderBy('due_at').execute()
+  const pairings = new Map((await db.selectFrom('preliminary_registrations').select(['document_id', 'deadline_at', 'paired_with', 'paired_at', 'expired_at'])
+    .where('document_id', 'in', ids).execute()).map(p => [p.document_id, p]))
   return rows.map(row => {
     const next = timers.find(t => t.document_id === row.id)
-    return toView(row, states.filter(s => s.document_id === row.id), next ? { kind: next.kind, at: next.due_at } : undefined)
+    return toView(row, states.filter(s => s.document_id === row.id), next ? { kind: next.kind, at: next.due_at } : undefined, pairings.get(row.id))
   })
 }
 
-const transitions: Readonly<Record<string, 'register_check' | 'forwarding' | 'processing'>> = {
-  'register-check': 'register_check', forward: 'forwarding', process: 'processing',
+const transitions: Readonly<Record<string, 'register_check' | 'forwarding' | 'processing' | 'expiry'>> = {
+  'register-check': 'register_check', forward: 'forwarding', process: 'processing', expire: 'expiry',
 }
 
 /**
@@ -178,7 +226,7 @@ function currentFindings(row: DocumentRow, history: readonly StateRow[]): Findin
 export interface StateRow { at: Date; acceptance: string; processing: string; reason: string | null; findings: unknown }
 
 /** One document and its states, oldest first, as the client sees them. */
-export function toView(row: DocumentRow, history: readonly StateRow[], next?: { kind: string; at: Date }): DocumentView {
+export function toView(row: DocumentRow, history: readonly StateRow[], next?: { kind: string; at: Date }, pairing?: PairingRow): DocumentView {
   const current = history[history.length - 1]!
   const state = { acceptance: current.acceptance as Acceptance, processing: current.processing as Processing }
   return {
@@ -198,6 +246,7 @@ export function toView(row: DocumentRow, history: readonly StateRow[], next?: { 
     history: history.map(s => ({ at: s.at.toISOString(), acceptance: s.acceptance as Acceptance, processing: s.processing as Processing, reason: s.reason })),
     ...(next && transitions[next.kind] ? { scheduled: { transition: transitions[next.kind]!, at: next.at.toISOString() } } : {}),
     ...paymentOfState(row.type, current),
+    ...(pairing ? { pairing: pairingOf(pairing) } : {}),
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/index.js'
 import type { Caller } from '../identity/index.js'
-import { paymentOf, visibleTo, type Acceptance, type Payment, type Processing } from '../documents/index.js'
+import { pairingOf, paymentOf, visibleTo, type Acceptance, type Pairing, type Payment, type Processing } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
 import { localDate } from '../lib/index.js'
 
@@ -17,6 +17,11 @@ export interface DocumentEventView {
   readonly reason: string | null
   /** On the `processed` event of a refund claim: the day by which the authority pays, as in the document view. */
   readonly payment?: Payment
+  /**
+   * On the `received`, `paired` and `expired` events of a preliminary registration (PREG): its pairing as that
+   * event left it (DOCUMENTS.md §3.7).
+   */
+  readonly pairing?: Pairing
 }
 
 /** An event of the client itself: one of its webhook subscriptions became failing, or delivers again. */
@@ -73,7 +78,8 @@ export async function readEvents(db: Db, caller: Caller, query: EventQuery, now:
   const documentVisible = visibleTo(caller, localDate(now))
   const rows = await db.selectFrom('events')
     .leftJoin('documents', 'documents.id', 'events.document_id')
-    .select(['events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason', 'events.data',
+    .leftJoin('preliminary_registrations as preg', 'preg.document_id', 'events.document_id')
+    .select(['preg.deadline_at', 'preg.paired_with', 'preg.paired_at', 'preg.expired_at','events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason', 'events.data',
       'documents.id as document_id', 'documents.number', 'documents.type as document_type', 'documents.employer', 'documents.external_id'])
     .where('events.seq', '>', after)
     // A client's own events have no document: the left join leaves its columns null, and the rule on them false.
@@ -91,9 +97,22 @@ export async function readEvents(db: Db, caller: Caller, query: EventQuery, now:
       document: { id: r.document_id, number: r.number!, type: r.document_type!, employer: r.employer!, ...(r.external_id ? { externalId: r.external_id } : {}) },
       acceptance: r.acceptance as Acceptance, processing: r.processing as Processing, reason: r.reason,
       ...withPayment(r.document_type!, r.processing, r.at),
+      ...withPairing(r),
     }
   })
   return { items, nextAfter: items.length > 0 ? items[items.length - 1]!.seq : after }
+}
+
+/** A preliminary registration's pairing at one of its pairing events: received, then paired or expired. */
+function withPairing(r: { reason: string | null; deadline_at: Date | null; paired_with: string | null; paired_at: Date | null; expired_at: Date | null }): { pairing?: Pairing } {
+  if (r.deadline_at === null) return {}
+  const row = { deadline_at: r.deadline_at, paired_with: null, paired_at: null, expired_at: null }
+  switch (r.reason) {
+    case 'received': return { pairing: pairingOf(row) }
+    case 'paired': return { pairing: pairingOf({ ...row, paired_with: r.paired_with, paired_at: r.paired_at }) }
+    case 'expired': return { pairing: pairingOf({ ...row, expired_at: r.expired_at }) }
+    default: return {}
+  }
 }
 
 function withPayment(type: string, processing: string | null, at: Date): { payment?: Payment } {

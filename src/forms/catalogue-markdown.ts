@@ -6,8 +6,12 @@ import { findingCatalogue, forms } from './index.js'
  */
 export function findingCatalogueMarkdown(): string {
   // A report's register findings come from its register check (KNR), the others' from processing.
-  const checkedAt = new Map(forms.flatMap(f => Object.keys(f.registerFindings ?? {})
-    .map(code => [code, f.type === 'MVP' || f.type === 'VPP' ? 'register check' : 'processing'] as const)))
+  // A preliminary registration's expiry comes from its deadline.
+  const checkedAt = new Map([
+    ...forms.flatMap(f => Object.keys(f.registerFindings ?? {})
+      .map(code => [code, f.type === 'MVP' || f.type === 'VPP' ? 'register check' : 'processing'] as const)),
+    ...forms.flatMap(f => (f.pairing?.expired ? [[f.pairing.expired.code, 'expiry'] as const] : [])),
+  ])
   const rows = [...findingCatalogue].sort((a, b) => (a.code < b.code ? -1 : 1))
     .map(d => `| \`${d.code}\` | ${d.severity} | ${checkedAt.get(d.code) ?? 'submission'} | ${d.field || '(the element concerned)'} | ${d.en.replace(/\|/g, '\\|')} |`)
   return [

@@ -10,9 +10,30 @@ export type DocumentType = string
 /**
  * How a stored document's lifecycle starts (SPEC.md §4a): `process`, it goes to the back office after
  * PROCESSING_DELAY (SI); `forward`, it waits out the storno window of FORWARD_DELAY first (SK); `register-check`,
- * a report is checked against the register first (sk-ezu §5), then forwarded once accepted.
+ * a report is checked against the register first (sk-ezu §5), then forwarded once accepted; `pairing`, a
+ * preliminary registration waits to be confirmed by a later document (`FormModule.pairing`), and expires
+ * PRELIMINARY_DEADLINE after its date when none does (DOCUMENTS.md §3.7).
  */
-export type LifecycleStart = 'process' | 'forward' | 'register-check'
+export type LifecycleStart = 'process' | 'forward' | 'register-check' | 'pairing'
+
+/**
+ * What pairs a preliminary registration with the document that confirms it (DOCUMENTS.md §3.7): keys are opaque
+ * to the gateway, which compares them within one employer and one register.
+ */
+export interface PairingFacts {
+  /** A preliminary registration: the key that confirms it, and its date (YYYY-MM-DD), from which its deadline runs. */
+  readonly awaits?: { readonly key: string; readonly date: string }
+  /** A confirming document: the keys of the preliminary registrations filed before it that it confirms. */
+  readonly confirms?: readonly string[]
+}
+
+/** A form's part in pairing (DOCUMENTS.md §3.7). */
+export interface FormPairing {
+  /** Read from a document as it is identified, so it must cope with missing elements. */
+  readonly facts: (root: XmlElement) => PairingFacts
+  /** A `pairing` form: the warning its document gets when it expires unpaired. */
+  readonly expired?: FindingDef
+}
 
 /**
  * An earlier document of the same series (same environment, employer, type and `FormModule.series`), as a
@@ -99,6 +120,8 @@ export interface FormModule {
    * Absent: the country's advice (SI: an M3, or M2 + M1; SK: a corrective document).
    */
   readonly afterProcessing?: string
+  /** Preliminary registrations and the documents that confirm them (DOCUMENTS.md §3.7). */
+  readonly pairing?: FormPairing
   /** Field name for an element path, used to label XSD findings ("rubrika 18"). */
   readonly fieldOf: (path: string) => string
   /**

@@ -14,9 +14,10 @@ import { vpp } from './sk/vpp/index.js'
 import { rlfo } from './sk/rlfo/index.js'
 import { rlzec } from './sk/rlzec/index.js'
 import { eldp } from './sk/eldp/index.js'
+import { preg } from './sk/preg/index.js'
 
 /** Every document type the gateway accepts: the one list of them. Each form module is whole in its own folder. */
-const builtIn: readonly FormModule[] = [m1, m2, m3, m12, endm, mvp, vpp, rlfo, rlzec, eldp]
+const builtIn: readonly FormModule[] = [m1, m2, m3, m12, endm, mvp, vpp, rlfo, rlzec, eldp, preg]
 for (const form of builtIn) registerForm(form)
 
 /** The types of the forms the gateway ships (OpenAPI's `DocumentType`, the WSDL's documentation, mandates' types). */
@@ -28,7 +29,7 @@ export const findingCatalogue: readonly FindingDef[] = [
   ...Object.values(siCommonFindings),
   ...Object.values(xsdFindings.SK),
   ...Object.values(skCommonFindings),
-  ...builtIn.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {})]),
+  ...builtIn.flatMap(f => [...Object.values(f.findings), ...Object.values(f.registerFindings ?? {}), ...(f.pairing?.expired ? [f.pairing.expired] : [])]),
 ].filter((d, i, all) => all.findIndex(o => o.code === d.code) === i)
 
 export { forms, findForm, formOf, countryOf, registerForm, loadFormModules, lifecycleNeeds } from './registry.js'
@@ -39,7 +40,7 @@ export { day91, type Day91 } from './si/endm/index.js'
 export { checkDic } from './sk/common/identifiers.js'
 /** Slovak documents: whether an earlier document got as far as being forwarded to the authority (sk-ezu §3.3). */
 export { wasForwarded } from './sk/common/rules.js'
-export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart } from './form-module.js'
+export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart, PairingFacts, FormPairing } from './form-module.js'
 /** What a form's rules are: `(root, report, ctx)`, adding findings through `report`, never throwing. */
 export type { Rule, RuleContext, Report } from './form-module.js'
 /** For an SI form: its facts (the obligor's tax number, the filer's reference); findings keyed by full code, as `FormModule.findings` is. */

@@ -17,6 +17,7 @@ export function registerForm(form: FormModule): void {
   if (byRoot.has(root)) throw new Error(`form ${form.type}: ${form.namespace} ${form.root} is already the root of ${byRoot.get(root)!.type}`)
   const missing = lifecycleNeeds(form)
   if (missing) throw new Error(`form ${form.type}: a ${form.lifecycle} lifecycle needs register.${missing}`)
+  if (form.lifecycle === 'pairing' && !form.pairing?.expired) throw new Error(`form ${form.type}: a pairing lifecycle needs pairing.expired`)
   registered.push(form)
   byType.set(form.type, form)
   byRoot.set(root, form)

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/index.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
-import { formOf, type DocumentFacts, type EarlierDocument, type FormModule } from '../forms/index.js'
+import { formOf, type DocumentFacts, type EarlierDocument, type FormModule, type PairingFacts } from '../forms/index.js'
 import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
 import type { Finding } from '../validation/index.js'
 
@@ -13,6 +13,8 @@ export interface PooledDocument {
   /** `FormModule.series` of the document, when its form has "documents" rules. */
   readonly series: string | undefined
   readonly needsEarlierContent: boolean
+  /** `FormModule.pairing` facts: what a preliminary registration awaits, or which ones a document confirms. */
+  readonly pairing: PairingFacts | undefined
   readonly bytes: Uint8Array
   readonly ref: number
   readonly worker: number
@@ -87,9 +89,9 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
   return {
     async identify(bytes) {
       const ref = ++nextRef
-      const { value: known, worker } = await pool.run<{ type: string; facts: DocumentFacts; numberPrefix: string; series?: string; needsEarlierContent: boolean }>(
+      const { value: known, worker } = await pool.run<{ type: string; facts: DocumentFacts; numberPrefix: string; series?: string; needsEarlierContent: boolean; pairing?: PairingFacts }>(
         { op: 'identify', ref, bytes }, { bytes: bytes.byteLength })
-      return { form: formOf(known.type), facts: known.facts, numberPrefix: known.numberPrefix, series: known.series, needsEarlierContent: known.needsEarlierContent, bytes, ref, worker }
+      return { form: formOf(known.type), facts: known.facts, numberPrefix: known.numberPrefix, series: known.series, needsEarlierContent: known.needsEarlierContent, pairing: known.pairing, bytes, ref, worker }
     },
 
     async validate(document, options) {

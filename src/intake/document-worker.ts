@@ -19,6 +19,7 @@ export function handle(task: DocumentTask): unknown {
       return {
         type: form.type, facts: document.facts, numberPrefix: form.numberPrefix(doc.root),
         series: form.series?.(doc.root), needsEarlierContent: form.needsEarlierContent?.(doc.root) ?? false,
+        pairing: form.pairing?.facts(doc.root),
       }
     }
     case 'judge':

@@ -78,7 +78,7 @@ const xmlMediaType = /^(application|text)\/xml\s*(;.*)?$/i
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/
 
 export function createIntake(
-  db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'timers'>, options: IntakeOptions = {},
+  db: Db, documents: DocumentPool, clock: Clock, lifecycle: Pick<Lifecycle, 'firstTimers' | 'pairingOf' | 'timers'>, options: IntakeOptions = {},
 ): Intake {
   const writer = createDocumentWriter(db)
   // Refusals of admission control can come in floods: their rows go to the database many at a time.
@@ -270,12 +270,13 @@ export function createIntake(
       received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength,
       idempotency_key: arrival.idempotencyKey, findings, series,
     }
-    const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, sandbox, receivedAt: arrival.receivedAt })
+    const pairing = lifecycle.pairingOf(identified.pairing)
+    const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, sandbox, receivedAt: arrival.receivedAt, ...(pairing ? { pairing } : {}) })
     const number = await writer.write({
       id, arrival, clientId: caller.clientId, environment: caller.environment, sandbox, type: form.type,
       numberPrefix, hasReceiptNumber: form.country === 'SI', employer,
       period: row.period, kind: row.kind, externalId: row.external_id, series, findings, state,
-      timers,
+      timers, ...(pairing ? { pairing } : {}),
       ...(admit ? { admit } : {}),
     })
     lifecycle.timers.nudge()
@@ -284,6 +285,7 @@ export function createIntake(
       { ...row, number, receipt_number: form.country === 'SI' ? number : null, message_id: '' },
       [{ at: arrival.receivedAt, ...state, reason: 'received', findings: [] }],
       timers[0] ? { kind: timers[0].kind, at: timers[0].dueAt } : undefined,
+      pairing?.awaits ? { deadline_at: pairing.awaits.deadlineAt, paired_with: null, paired_at: null, expired_at: null } : undefined,
     )
   }
 }

@@ -2,7 +2,8 @@ import { sql } from 'kysely'
 import { databaseFaultCause, type Db } from '../db/index.js'
 import { appendAudit, type AuditEntry } from '../audit/index.js'
 import { messageRow, recordMessageRows, type Arrival } from '../messagelog/index.js'
-import { appendStates, scheduleTimers, type NewTimer } from '../lifecycle/index.js'
+import { appendStates, recordPairings, scheduleTimers, type DocumentPairing, type NewTimer } from '../lifecycle/index.js'
+import { registerOf } from '../identity/index.js'
 import type { DocumentState } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
 import { newId, localDate, createBatcher } from '../lib/index.js'
@@ -27,6 +28,8 @@ export interface NewDocument {
   readonly state: DocumentState
   /** Timed transitions that start with the document (e.g. processing after PROCESSING_DELAY). */
   readonly timers: readonly NewTimer[]
+  /** A preliminary registration it is, or the ones it confirms (DOCUMENTS.md §3.7). */
+  readonly pairing?: DocumentPairing
   /** Judges the document's admission again inside the writing transaction; throws to refuse it. */
   readonly admit?: (trx: Db) => Promise<void>
 }
@@ -93,6 +96,10 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
     }
     await appendStates(trx, docs[docs.length - 1]!.arrival.receivedAt, docs.map(d => ({ documentId: d.id, ...d.state, reason: 'received', at: d.arrival.receivedAt })))
     await scheduleTimers(trx, docs[docs.length - 1]!.arrival.receivedAt, docs.flatMap(d => d.timers))
+    // After the first states, so that a PREG paired by an RLFO of the same batch is received before it is paired.
+    await recordPairings(trx, docs[docs.length - 1]!.arrival.receivedAt, docs.flatMap(d => (d.pairing ? [{
+      documentId: d.id, register: registerOf(d), employer: d.employer, receivedAt: d.arrival.receivedAt, pairing: d.pairing,
+    }] : [])))
     const entries: AuditEntry[] = docs.map((d, i) => ({
       actor: `client:${d.clientId}`, action: 'document.received', subject: d.id,
       details: { type: d.type, number: numbers[i], sha256: d.arrival.sha256, ...d.state, transport: d.arrival.transport },

@@ -1,7 +1,7 @@
 import type { Db, DocumentRow, TimerRow } from '../db/index.js'
 import { authorizeActing, refuseInspector } from '../authorization/index.js'
 import { registerOf, type Caller, type Environment } from '../identity/index.js'
-import { formOf, forms, type Country, type FormModule } from '../forms/index.js'
+import { formOf, forms, type Country, type FormModule, type PairingFacts } from '../forms/index.js'
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
@@ -11,6 +11,7 @@ import type { Acceptance, DocumentState } from '../documents/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult, RegisterCheckResult } from './back-office.js'
 import { appendStates, currentStates, type NewState } from './state-writer.js'
 import { decideRegisterCheck, repeatedCheckDue } from './register-check.js'
+import { documentPairing, markExpired, type DocumentPairing } from './pairing.js'
 import { cancelTimers, createTimerRunner, scheduleTimers, type NewTimer, type TimerOutcome, type TimerRunner } from './timers.js'
 
 export interface LifecycleOptions {
@@ -20,6 +21,8 @@ export interface LifecycleOptions {
   readonly forwardDelayMs: Readonly<Record<Environment, number>>
   /** RECHECK_DELAY and TEST_RECHECK_DELAY: a requested repeated register check runs after this. */
   readonly recheckDelayMs: Readonly<Record<Environment, number>>
+  /** PRELIMINARY_DEADLINE: a preliminary registration not paired this long after its date expires. */
+  readonly preliminaryDeadlineMs: number
   readonly pollMs?: number
   /** A timed transition failed (it is postponed), or a run of the timers did. */
   readonly onError?: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) => void
@@ -38,7 +41,7 @@ export interface LifecycleOptions {
 export interface TimedTransition {
   readonly documentId: string
   readonly type: string
-  /** The timer's kind: `register-check`, `forward` or `process`. */
+  /** The timer's kind: `register-check`, `forward`, `process` or `expire`. */
   readonly kind: string
   readonly from: DocumentState
   readonly to: DocumentState
@@ -46,7 +49,9 @@ export interface TimedTransition {
 
 export interface Lifecycle {
   /** The timers a newly stored document starts with; the writer commits them with the document. */
-  firstTimers(document: { id: string; type: string; environment: Environment; sandbox: string | null; receivedAt: Date }): NewTimer[]
+  firstTimers(document: { id: string; type: string; environment: Environment; sandbox: string | null; receivedAt: Date; pairing?: DocumentPairing }): NewTimer[]
+  /** A document's pairing facts (DOCUMENTS.md §3.7) as the writer records them: a preliminary registration's deadline. */
+  pairingOf(facts: PairingFacts | undefined): DocumentPairing | undefined
   /** SPEC.md §4 storno: cancels a document that is still unprocessed, else STORNO_NOT_ALLOWED. */
   storno(caller: Caller, id: string): Promise<DocumentView>
   /** SPEC.md §4 register-check: schedules a repeated register check of a report, else REGISTER_CHECK_NOT_ALLOWED. */
@@ -285,6 +290,28 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     return due.map(d => (d ? 'done' : 'skipped'))
   }
 
+  /**
+   * DOCUMENTS.md §3.7: a preliminary registration still `received` at its deadline expires — `refused`, with the
+   * form's warning. One that was paired or cancelled meanwhile is skipped (its timer was closed with it anyway).
+   */
+  async function expireDue(trx: Db, timers: readonly TimerRow[], now: Date, _prepared?: unknown, afterCommit?: (effect: () => void) => void): Promise<TimerOutcome[]> {
+    const { due, states } = await lockDue(trx, timers, s => s.acceptance === 'accepted' && s.processing === 'unprocessed')
+    const ready = due.filter(d => d !== undefined)
+    if (ready.length > 0) {
+      await appendStates(trx, now, ready.map(d => {
+        const form = formOf(d.type)
+        return {
+          documentId: d.id, acceptance: 'accepted', processing: 'refused', reason: 'expired',
+          findings: form.pairing?.expired ? [makeFinding(form.pairing.expired, { path: `/${form.root}` })] : [],
+        }
+      }))
+      await markExpired(trx, ready.map(d => d.id), now)
+      await appendAudit(trx, now, { actor: 'system', action: 'documents.expired', details: { documents: ready.map(d => d.id) } })
+      report(afterCommit, 'expire', states, ready.map(document => ({ document, to: { acceptance: 'accepted', processing: 'refused' } })))
+    }
+    return due.map(d => (d ? 'done' : 'skipped'))
+  }
+
   /** The register check of the reports due for one, asked before the transaction that records it. */
   async function checkRegister(db: Db, timers: readonly TimerRow[]): Promise<Map<string, RegisterCheckResult>> {
     const requests = await requestsFor(db, await dueForBackOffice(db, timers, isCheckDue))
@@ -293,7 +320,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
     return new Map(requests.map((r, i) => [r.id, results[i]!]))
   }
 
-  const timers = createTimerRunner(db, clock, { process: processDue, forward: forwardDue, 'register-check': checkRegisterDue }, {
+  const timers = createTimerRunner(db, clock, { process: processDue, forward: forwardDue, 'register-check': checkRegisterDue, expire: expireDue }, {
     prepare: { process: askBackOffice, 'register-check': checkRegister },
     ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
     ...(options.onError ? { onError: (error: unknown, timer?: TimerRow) => options.onError!(error, timer && { documentId: timer.document_id, kind: timer.kind }) } : {}),
@@ -306,9 +333,13 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
   return {
     timers,
 
-    firstTimers({ id, type, environment, sandbox, receivedAt }) {
+    pairingOf: facts => documentPairing(facts, options.preliminaryDeadlineMs),
+
+    firstTimers({ id, type, environment, sandbox, receivedAt, pairing }) {
       const form = formOf(type)
       const lane = registerLane(form.country, { environment, sandbox })
+      // A preliminary registration waits to be paired; its only timer is its expiry (DOCUMENTS.md §3.7).
+      if (form.lifecycle === 'pairing') return pairing?.awaits ? [{ lane, kind: 'expire', documentId: id, dueAt: pairing.awaits.deadlineAt }] : []
       if (form.lifecycle === 'process') return [{ lane, kind: 'process', documentId: id, dueAt: processingDue(receivedAt) }]
       // A report is checked against the register right after it is saved (sk-ezu §5.3 A); the others are accepted at once.
       if (form.lifecycle === 'register-check') return [{ lane, kind: 'register-check', documentId: id, dueAt: receivedAt }]

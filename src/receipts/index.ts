@@ -52,6 +52,8 @@ export function renderReceipt(view: DocumentView, issuedAt: Date): string {
     `    <Label lang="${lang}">${text(localLabel)}</Label>`,
     '  </Status>',
     ...(view.payment ? [`  <Payment expectedBy="${attr(view.payment.expectedBy)}"/>`] : []),
+    ...(view.pairing ? [`  <Pairing state="${attr(view.pairing.state)}" deadline="${attr(view.pairing.deadline)}"${
+      view.pairing.pairedWith ? ` pairedWith="${attr(view.pairing.pairedWith)}"` : ''}${view.pairing.pairedAt ? ` pairedAt="${attr(view.pairing.pairedAt)}"` : ''}/>`] : []),
     ...(view.findings.length === 0 ? [] : [
       '  <Findings>',
       ...view.findings.map(f =>

@@ -158,7 +158,7 @@ function registerFindingsOf(form: FormModule): FindingDef[] {
 }
 
 t.test('every register finding of every SK form has a fixture', async t => {
-  t.same(skForms.map(f => f.type).sort(), ['ELDP', 'MVP', 'RLFO', 'RLZEC', 'VPP'])
+  t.same(skForms.map(f => f.type).sort(), ['ELDP', 'MVP', 'PREG', 'RLFO', 'RLZEC', 'VPP'])
   for (const form of skForms) {
     for (const def of registerFindingsOf(form)) {
       t.ok(existsSync(join(fixturesDir, 'sk', form.type.toLowerCase(), 'register', `${def.code}.xml`)), def.code)

@@ -23,6 +23,7 @@ export function documentFilter(value: (name: keyof DocumentFilter) => string | u
   return {
     type: text('type'), employer: text('employer'), period: text('period'),
     acceptance: text('acceptance'), processing: text('processing'), cursor: text('cursor'), externalId: text('externalId'),
+    pairing: text('pairing'),
     ...(sinceDate ? { since: sinceDate } : {}), ...(limit !== undefined ? { limit: Number(limit) } : {}),
   }
 }

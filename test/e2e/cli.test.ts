@@ -14,7 +14,7 @@ const pki = testPki()
 const m1Dir = join(fixturesDir, 'si', 'm1')
 // Every stateless fixture of every form, valid and invalid; not those that assume earlier documents, which
 // `ehrs validate` cannot know.
-const fixtureFiles = (['si/m1', 'si/m2', 'si/m3', 'si/m12', 'sk/mvp', 'sk/vpp', 'sk/rlfo', 'sk/rlzec', 'sk/eldp']).flatMap(form => {
+const fixtureFiles = (['si/m1', 'si/m2', 'si/m3', 'si/m12', 'sk/mvp', 'sk/vpp', 'sk/rlfo', 'sk/rlzec', 'sk/eldp', 'sk/preg']).flatMap(form => {
   const dir = join(fixturesDir, form)
   return [
     ...readdirSync(dir).filter(f => f.endsWith('.xml')).map(f => join(dir, f)),

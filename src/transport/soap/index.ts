@@ -59,6 +59,7 @@ const operations: Readonly<Record<string, Operation>> = {
     const p = readParameters(request, {
       type: { kind: 'text' }, employer: { kind: 'text' }, period: { kind: 'text' }, acceptance: { kind: 'text' },
       processing: { kind: 'text' }, since: { kind: 'text' }, limit: { kind: 'text' }, cursor: { kind: 'text' }, externalId: { kind: 'text' },
+      pairing: { kind: 'text' },
     })
     const page = await listDocuments(services.db, caller, documentFilter(name => p[name]), services.clock.now())
     return element('items', page.items.map(view => documentView('document', view)).join('')) + text('nextCursor', page.nextCursor ?? undefined)

@@ -1,4 +1,4 @@
-import type { DocumentView } from '../../documents/index.js'
+import type { DocumentView, Pairing } from '../../documents/index.js'
 import type { EventView } from '../../events/index.js'
 import type { CertificationReport } from '../../certification/index.js'
 import type { Finding } from '../../validation/index.js'
@@ -43,7 +43,12 @@ export function documentView(name: string, view: DocumentView): string {
     view.scheduled ? element('scheduled', text('transition', view.scheduled.transition) + text('at', view.scheduled.at)) : '',
     text('duplicateOf', view.duplicateOf),
     view.payment ? element('payment', text('expectedBy', view.payment.expectedBy)) : '',
+    view.pairing ? pairingView(view.pairing) : '',
   ].join(''))
+}
+
+function pairingView(pairing: Pairing): string {
+  return element('pairing', text('state', pairing.state) + text('pairedWith', pairing.pairedWith) + text('pairedAt', pairing.pairedAt) + text('deadline', pairing.deadline))
 }
 
 export function eventView(name: string, event: EventView): string {
@@ -56,6 +61,7 @@ export function eventView(name: string, event: EventView): string {
     element('document', text('id', d.id) + text('number', d.number) + text('type', d.type) + text('employer', d.employer) + text('externalId', d.externalId)),
     text('acceptance', event.acceptance), text('processing', event.processing), text('reason', event.reason ?? undefined),
     event.payment ? element('payment', text('expectedBy', event.payment.expectedBy)) : '',
+    event.pairing ? pairingView(event.pairing) : '',
   ].join(''))
 }
 

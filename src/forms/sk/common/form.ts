@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../../xml/index.js'
 import type { FindingDef } from '../../../validation/index.js'
-import { formNames, type FormModule, type LifecycleStart, type Rule } from '../../form-module.js'
+import { formNames, type FormModule, type FormPairing, type LifecycleStart, type Rule } from '../../form-module.js'
 import type { FormRegister } from '../../register.js'
 import { indexByCode } from '../../si/common/module.js'
 import { skCheckStep, skFacts } from './module.js'
@@ -18,7 +18,11 @@ export interface SkFormSpec {
   /** The first steps of the ordered input check (sk-ezu §6.3). */
   readonly admission: readonly Rule[]
   readonly lifecycle: LifecycleStart
-  readonly register: FormRegister
+  /** Absent: the built-in back office processes its documents as filed (a PREG never reaches it). */
+  readonly register?: FormRegister
+  readonly pairing?: FormPairing
+  /** The STORNO_NOT_ALLOWED detail once a document of it is processed (`FormModule.afterProcessing`). */
+  readonly afterProcessing?: string
   readonly series?: (root: XmlElement) => string | undefined
   readonly needsEarlierContent?: (root: XmlElement) => boolean
 }
@@ -32,7 +36,9 @@ export function skForm(spec: SkFormSpec): FormModule {
   return Object.freeze({
     ...formNames('SK', spec.type),
     lifecycle: spec.lifecycle,
-    register: spec.register,
+    ...(spec.register ? { register: spec.register } : {}),
+    ...(spec.pairing ? { pairing: spec.pairing } : {}),
+    ...(spec.afterProcessing !== undefined ? { afterProcessing: spec.afterProcessing } : {}),
     insuranceKind: 'RLFO',
     numberPrefix: spec.numberPrefix,
     findings: indexByCode(spec.findings),

@@ -8,6 +8,7 @@ import { rlfoRegisterFindings } from './register-findings.js'
 import { entries, rlfoRules } from './rules.js'
 import { skRegister } from '../common/register.js'
 import { processRlfo } from './register.js'
+import { confirmedPairings } from '../common/pairing.js'
 
 /**
  * The SK-COMMON findings an RLFO can give: the employer's IČO (001), every rodné číslo and date of birth
@@ -49,4 +50,6 @@ export const rlfo = skForm({
   admission: [checkEmployer],
   lifecycle: 'forward',
   register: skRegister(fieldOf, processRlfo),
+  // DOCUMENTS §3.7: its PA and OD entries confirm the preliminary registrations filed before it.
+  pairing: { facts: confirmedPairings },
 })
