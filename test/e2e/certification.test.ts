@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { startGateway, xmlHeaders, type CallResult, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
 import { envelope, readAnswer, soapCall, at } from '../helpers/soap.js'
-import { projectRoot } from '../../src/lib/index.js'
+import { localDate, projectRoot } from '../../src/lib/index.js'
 import type { Pem } from '../../src/pki/index.js'
 import { addMandate, certifySoftware, listCertifiedSoftware } from '../../src/operator/index.js'
 import { formatResult } from '../../src/cli/output.js'
@@ -128,6 +128,12 @@ t.test('a test client passes every scenario over mutual TLS, is certified, and i
   const early = created(await c.file(example('sk/rlzec.xml').replace('2025-04-01', '2025-04-02')))
   const storno = await c.post(`/api/v1/documents/${early}/storno`)
   t.same([storno.status, storno.json.status.acceptance], [200, 'cancelled'])
+
+  // file-PREG: a preliminary registration of today, paired by a later RLFO of the same person and day.
+  const today = localDate(new Date())
+  const preg = created(await c.file(example('sk/preg.xml').replace('2025-03-01', today)))
+  created(await c.file(example('sk/rlfo.xml').replace('2025-03-01', today)))
+  t.equal(await c.state(preg), 'accepted/processed', 'paired')
 
   t.same(pending(await c.report()), ['events'], 'all but the event feed')
   t.equal((await c.get('/api/v1/events?limit=5')).status, 200)
