@@ -57,6 +57,7 @@ t.test('refuses malformed lists when loading', async t => {
   t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', validFrom: '1.1.2020' }] } })), /validFrom/)
   t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ label: 'no code' }] } })), /code/)
   t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', flags: 'x' }] } })), /flags/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', labelEn: 1 }] } })), /labelEn/)
 })
 
 t.test('the shipped Slovenian lists load and answer', async t => {
