@@ -57,6 +57,7 @@ t.test('refuses malformed lists when loading', async t => {
   t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', validFrom: '1.1.2020' }] } })), /validFrom/)
   t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ label: 'no code' }] } })), /code/)
   t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', flags: 'x' }] } })), /flags/)
+  t.throws(() => loadCodeLists(listDir(t, { 'partial.json': { ...partial, entries: [{ code: '1', labelEn: 1 }] } })), /labelEn/)
 })
 
 t.test('the shipped Slovenian lists load and answer', async t => {
@@ -124,4 +125,28 @@ t.test('every shipped list file matches the code-list schema, and a complete lis
     t.equal(lists.check(list.name, unknown, '2025-03-01'), list.complete ? 'unknown' : 'unverified', `${list.name} (${list.complete ? 'complete' : 'partial'})`)
   }
   t.equal(lists.check('si/podlaga', '999', '2025-03-01'), 'unverified', 'the basis list stays partial: 999 is a warning')
+})
+
+/** The Slovak lists as SP's 2026 schemas give them (domain/codelists/README.md, sk/): complete, with their sizes. */
+const slovakLists: Readonly<Record<string, number>> = {
+  'sk/typ-zamestnanca': 33, 'sk/dovod-prerusenia': 11, 'sk/vynimka-vz': 2, 'sk/znak-poistenia': 7, 'sk/typ-rl': 5, 'sk/typ-pravneho-vztahu': 4,
+}
+
+t.test('every Slovak list is complete: an unknown code is refused, never only not verified', async t => {
+  const lists = loadCodeLists()
+  const shipped = shippedFiles(join(projectRoot, 'codelists', 'sk')).map(f => JSON.parse(readFileSync(f, 'utf8')) as { name: string; complete: boolean; entries: unknown[] })
+  t.same(shipped.map(l => l.name).sort(), Object.keys(slovakLists).sort(), 'the Slovak lists shipped')
+  for (const list of shipped) {
+    t.equal(list.complete, true, `${list.name} is complete`)
+    t.equal(list.entries.length, slovakLists[list.name], `${list.name}: ${slovakLists[list.name]} entries`)
+    t.equal(lists.check(list.name, 'ZZ9', '2025-03-01'), 'unknown', `${list.name} refuses an unknown code`)
+  }
+  t.equal(lists.check('sk/typ-zamestnanca', 'ZECD4', '2022-12-31'), 'valid', 'ZECD4 until 31.12.2022')
+  t.equal(lists.check('sk/typ-zamestnanca', 'ZECD4', '2023-01-01'), 'not_valid_on_date')
+  t.equal(lists.check('sk/typ-zamestnanca', 'ZECD', '2013-01-01'), 'not_valid_on_date', 'ZECD until 31.12.2012')
+  t.equal(lists.check('sk/znak-poistenia', 'CS', '2025-03-01'), 'valid')
+  const zec = lists.entry('sk/typ-zamestnanca', 'ZEC', '2025-03-01')
+  t.same(zec?.flags, ['mvp', 'vpp', 'rlfo'], 'ZEC: regular income, in the MVP, VPP and RLZEC schemas')
+  t.equal(zec?.labelEn, 'employee, regular income', 'English labels in labelEn')
+  t.ok(lists.entry('sk/typ-zamestnanca', 'ZECN', '2025-03-01')?.flags?.includes('irregular'), 'the irregular flag the MVP register check reads')
 })

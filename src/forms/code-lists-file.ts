@@ -74,7 +74,9 @@ function parseList(name: string, text: string): CodeList {
     for (const key of ['validFrom', 'validTo'] as const) {
       if (e[key] !== undefined && (typeof e[key] !== 'string' || !DATE.test(e[key]))) fail(`entry ${i}: "${key}" must be YYYY-MM-DD`)
     }
-    if (e.label !== undefined && typeof e.label !== 'string') fail(`entry ${i}: "label" must be a string`)
+    for (const key of ['label', 'labelEn'] as const) {
+      if (e[key] !== undefined && typeof e[key] !== 'string') fail(`entry ${i}: "${key}" must be a string`)
+    }
     if (e.flags !== undefined && !(Array.isArray(e.flags) && e.flags.every(f => typeof f === 'string'))) {
       fail(`entry ${i}: "flags" must be an array of strings`)
     }

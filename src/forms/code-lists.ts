@@ -7,7 +7,10 @@ export interface CodeListEntry {
   readonly code: string
   readonly validFrom?: string
   readonly validTo?: string
+  /** The source's wording (Slovenian or Slovak). */
   readonly label?: string
+  /** An English label, given only where the meaning is certain. */
+  readonly labelEn?: string
   /** Free-form flags a rule may read (e.g. `employment` on insurance bases). */
   readonly flags?: readonly string[]
 }

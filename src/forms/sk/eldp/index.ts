@@ -10,15 +10,13 @@ import { processEldp } from './register.js'
 
 /**
  * The SK-COMMON findings an ELDP can give: the employer's IČO (001), the person's rodné číslo and date of
- * birth (002–007), and an unlisted insurance sign (009). The sign list has no dates, so 010 cannot arise.
+ * birth (002–007). The sign list is complete, so an unlisted sign is ELDP's own 010, never "not verified" (009);
+ * it has no dates, so SK-COMMON-010 cannot arise.
  */
-const COMMON = ['001', '002', '003', '004', '005', '006', '007', '009'] as const
+const COMMON = ['001', '002', '003', '004', '005', '006', '007'] as const
 
-/**
- * ELDP's own findings. 010 (insurance sign not in the list) cannot arise while sk/znak-poistenia is partial,
- * where an unlisted sign gives SK-COMMON-009; list it, with a fixture, once the list is complete.
- */
-const OWN = ['001', '002', '003', '004', '005', '006', '007', '008', '009'] as const
+/** ELDP's own findings; 010 is an insurance sign that is not in the complete sk/znak-poistenia list. */
+const OWN = ['001', '002', '003', '004', '005', '006', '007', '008', '009', '010'] as const
 
 /** EZU field names of ELDP's own elements (DOCUMENTS §3.6); the person and the employer are shared. */
 const fields: Readonly<Record<string, string>> = Object.freeze({

@@ -65,16 +65,16 @@ t.test('every finding of ELDP has a fixture that produces it', async t => {
   everyFindingHasAFixture(t)
   t.same(Object.keys(eldp.findings).sort(), [
     'SK-COMMON-001', 'SK-COMMON-002', 'SK-COMMON-003', 'SK-COMMON-004', 'SK-COMMON-005', 'SK-COMMON-006',
-    'SK-COMMON-007', 'SK-COMMON-009',
+    'SK-COMMON-007',
     'SK-ELDP-001', 'SK-ELDP-002', 'SK-ELDP-003', 'SK-ELDP-004', 'SK-ELDP-005', 'SK-ELDP-006', 'SK-ELDP-007',
-    'SK-ELDP-008', 'SK-ELDP-009',
+    'SK-ELDP-008', 'SK-ELDP-009', 'SK-ELDP-010',
   ])
   for (const code of Object.keys(eldp.registerFindings ?? {})) t.ok(Number(code.slice(-3)) >= 20, `${code} is a register finding`)
 })
 
-t.test('an unlisted insurance sign is only not verified while the sign list is partial (SK-COMMON-009, not SK-ELDP-010)', async t => {
-  t.equal(codeLists.check('sk/znak-poistenia', 'ZZ', FILED), 'unverified', 'once the list is complete, list SK-ELDP-010 with a fixture')
-  t.match(run(read('invalid/SK-COMMON-009.xml')), [{ code: 'SK-COMMON-009', severity: 'warning', field: 'znak poistenia', path: '/ELDP/ObdobiePoistenia[2]/ZnakPoistenia' }])
+t.test('the sign list is complete: an unlisted insurance sign is an error (SK-ELDP-010)', async t => {
+  t.equal(codeLists.check('sk/znak-poistenia', 'ZZ', FILED), 'unknown')
+  t.match(run(read('invalid/SK-ELDP-010.xml')), [{ code: 'SK-ELDP-010', severity: 'error', field: 'znak poistenia', path: '/ELDP/ObdobiePoistenia[2]/ZnakPoistenia' }])
   for (const sign of ['A', 'C', 'S', 'MD', 'RD', 'VS', 'CS']) t.same(codes(run(withPeriods(period('2024', '2024-06-01', '2024-12-31', '', '1.00', sign)))), [], sign)
   t.same(codes(run(withPeriods('  <ObdobiePoistenia><Rok>2024</Rok><DatumOd>2024-06-01</DatumOd><DatumDo>2024-12-31</DatumDo><Vz>1.00</Vz></ObdobiePoistenia>'))), [], 'the sign is optional')
 })

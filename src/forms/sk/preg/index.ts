@@ -8,15 +8,13 @@ import { pregRules } from './rules.js'
 
 /**
  * The SK-COMMON findings a PREG can give: the employer's IČO (001), the rodné číslo (002–006; a PREG has no date
- * of birth to compare, 007), an unlisted employee type (009; the typZec list has no validity dates, so no 010).
+ * of birth to compare, 007), and an employee type not valid on the registration's date (010: the typZec list
+ * ends several codes on 31.12.2022). The list is complete, so an unlisted type is PREG's own 002, never 009.
  */
-const COMMON = ['001', '002', '003', '004', '005', '006', '009'] as const
+const COMMON = ['001', '002', '003', '004', '005', '006', '010'] as const
 
-/**
- * PREG's own findings. 002 (employee type not in the list) cannot arise while sk/typ-zamestnanca is partial, where
- * an unlisted code gives SK-COMMON-009; list it, with a fixture, once the list is complete (as RLFO's 006).
- */
-const OWN = ['001'] as const
+/** PREG's own findings; 002 is an employee type that is not in the complete sk/typ-zamestnanca list (as RLFO's 006). */
+const OWN = ['001', '002'] as const
 
 /** EZU field names of PREG's own elements (DOCUMENTS §3.7); the person and the employer are shared. */
 const fields: Readonly<Record<string, string>> = Object.freeze({

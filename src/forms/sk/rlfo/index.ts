@@ -12,15 +12,13 @@ import { confirmedPairings } from '../common/pairing.js'
 
 /**
  * The SK-COMMON findings an RLFO can give: the employer's IČO (001), every rodné číslo and date of birth
- * (002–007), and the code lists (009 an unlisted employee type, 010 a reason not valid on the entry's date).
+ * (002–007), and the code lists (010 an employee type or a reason not valid on the entry's date). Both lists
+ * are complete, so an unlisted code is an error of RLFO's own (006, 005), never "not verified" (009).
  */
-const COMMON = ['001', '002', '003', '004', '005', '006', '007', '009', '010'] as const
+const COMMON = ['001', '002', '003', '004', '005', '006', '007', '010'] as const
 
-/**
- * RLFO's own findings. 006 (employee type not in the list) cannot arise while sk/typ-zamestnanca is partial,
- * where an unlisted code gives SK-COMMON-009; list it, with a fixture, once the list is complete.
- */
-const OWN = ['001', '002', '003', '004', '005', '007'] as const
+/** RLFO's own findings; 006 is an employee type that is not in the complete sk/typ-zamestnanca list. */
+const OWN = ['001', '002', '003', '004', '005', '006', '007'] as const
 
 /** EZU field names of RLFO's own elements (DOCUMENTS §3.4); persons and the employer are shared. */
 const fields: Readonly<Record<string, string>> = Object.freeze({

@@ -34,22 +34,26 @@ t.test('every finding of RLFO has a fixture that produces it', async t => everyF
 t.test('RLFO lists the shared findings it can give, and its own plain ones below 020', async t => {
   t.same(Object.keys(rlfo.findings).sort(), [
     'SK-COMMON-001', 'SK-COMMON-002', 'SK-COMMON-003', 'SK-COMMON-004', 'SK-COMMON-005', 'SK-COMMON-006',
-    'SK-COMMON-007', 'SK-COMMON-009', 'SK-COMMON-010',
-    'SK-RLFO-001', 'SK-RLFO-002', 'SK-RLFO-003', 'SK-RLFO-004', 'SK-RLFO-005', 'SK-RLFO-007',
+    'SK-COMMON-007', 'SK-COMMON-010',
+    'SK-RLFO-001', 'SK-RLFO-002', 'SK-RLFO-003', 'SK-RLFO-004', 'SK-RLFO-005', 'SK-RLFO-006', 'SK-RLFO-007',
   ])
   for (const code of Object.keys(rlfo.findings).filter(c => c.startsWith('SK-RLFO-'))) t.ok(Number(code.slice(-3)) < 20, code)
   for (const code of Object.keys(rlfo.registerFindings ?? {})) t.ok(Number(code.slice(-3)) >= 20, `${code} is a register finding`)
 })
 
-t.test('an unlisted employee type is only not verified while the typZec list is partial (SK-COMMON-009, not SK-RLFO-006)', async t => {
-  t.equal(codeLists.check('sk/typ-zamestnanca', 'ZECD4', '2022-06-01'), 'unverified',
-    'once the list is complete, list SK-RLFO-006 in the module with a fixture')
-  t.match(run(read('invalid/SK-COMMON-009.xml')), [{
-    code: 'SK-COMMON-009', severity: 'warning', field: 'PP (typ pracovného pomeru)', path: '/RLFO/Osoba/TypZamestnanca', line: 7,
+t.test('the typZec list is complete: an unlisted employee type is an error (SK-RLFO-006), an expired one SK-COMMON-010', async t => {
+  t.equal(codeLists.check('sk/typ-zamestnanca', 'ZECD5', FILED), 'unknown')
+  t.match(run(read('invalid/SK-RLFO-006.xml')), [{
+    code: 'SK-RLFO-006', severity: 'error', field: 'PP (typ pracovného pomeru)', path: '/RLFO/Osoba/TypZamestnanca', line: 6,
   }])
   for (const code of ['ZEC', 'ZECN', 'ZECD1N', 'ZECDVSP', 'ZECDNNPDPPVN', 'ZECNRO']) t.same(codes(run(entry('PA', '<DatumOd>2025-03-01</DatumOd>', code))), [], code)
-  t.match(codeLists.entry('sk/typ-zamestnanca', 'ZECD2N', FILED), { flags: ['agreement', 'irregular'] })
-  t.same(codeLists.entry('sk/typ-zamestnanca', 'ZEC', FILED)?.flags, undefined, 'ZEC is regular income')
+  t.same(codes(run(entry('PA', '<DatumOd>2022-06-01</DatumOd>', 'ZECD4'))), [], 'ZECD4 up to 31.12.2022')
+  t.same(codes(run(entry('PA', '<DatumOd>2023-01-01</DatumOd>', 'ZECD4'))), ['SK-COMMON-010'], 'ZECD4 from 2023')
+  const flags = (code: string): readonly string[] => codeLists.entry('sk/typ-zamestnanca', code, FILED)?.flags ?? []
+  t.ok(flags('ZECD2N').includes('agreement') && flags('ZECD2N').includes('irregular'), 'ZECD2N: agreement, irregular income')
+  t.notOk(flags('ZEC').includes('irregular'), 'ZEC is regular income')
+  t.same(flags('ZEC').filter(f => ['mvp', 'vpp', 'rlfo'].includes(f)), ['mvp', 'vpp', 'rlfo'], 'which 2026 schemas list the code')
+  t.notOk(flags('ZECD1V').includes('rlfo'), 'ZECD1V is a report code only')
 })
 
 t.test('each type carries its dates and reasons, no others (SK-RLFO-002, SK-RLFO-003)', async t => {
@@ -93,15 +97,16 @@ t.test('reasons for interruption are read on the first day of the interruption (
   t.same(reason('13', '2021-05-01'), [], '13 from 2021-05-01')
   t.same(reason('4', '2021-03-31'), [], '4 up to 2021-03-31 (11th day)')
   t.same(reason('4', '2021-04-01'), [], '4 from 2021-04-01 (15th day)')
-  t.match(codeLists.entry('sk/dovod-prerusenia', '4', '2021-03-31'), { label: /11th day/ })
-  t.match(codeLists.entry('sk/dovod-prerusenia', '4', '2021-04-01'), { label: /15th day/ })
+  t.match(codeLists.entry('sk/dovod-prerusenia', '4', '2021-03-31'), { label: /od 11\. dňa/, labelEn: /11th day/ })
+  t.match(codeLists.entry('sk/dovod-prerusenia', '4', '2021-04-01'), { label: /od 15\. dňa/, labelEn: /15th day/ })
   t.match(run(read('invalid/SK-COMMON-010.xml')), [{ code: 'SK-COMMON-010', severity: 'error', field: 'dôvod prerušenia', path: '/RLFO/Osoba/DovodPrerusenia' }])
   t.match(run(read('invalid/SK-RLFO-005.xml')), [{ code: 'SK-RLFO-005', field: 'dôvod prerušenia' }])
 })
 
 t.test('code lists are read on Do when the entry has no Od', async t => {
-  // An OD of an employee type the list does not know: still judged, on DatumDo.
-  t.match(run(entry('OD', '<DatumDo>2022-12-31</DatumDo>', 'ZECD4')), [{ code: 'SK-COMMON-009', path: '/RLFO/Osoba/TypZamestnanca' }])
+  // An OD of an employee type that ends on 31.12.2022: judged on DatumDo.
+  t.same(codes(run(entry('OD', '<DatumDo>2022-12-31</DatumDo>', 'ZECD4'))), [], 'the last day of ZECD4')
+  t.match(run(entry('OD', '<DatumDo>2023-01-01</DatumDo>', 'ZECD4')), [{ code: 'SK-COMMON-010', path: '/RLFO/Osoba/TypZamestnanca' }])
   t.same(codes(run(entry('PE', '<DovodPrerusenia>12</DovodPrerusenia>'))), ['SK-RLFO-002'], 'no date at all: only the missing date')
 })
 
@@ -130,7 +135,7 @@ t.test('the employer\'s IČO is checked at admission (SK-COMMON-001)', async t =
   t.match(applyRules(rlfo, root, { filingDate: FILED, codeLists }, rlfo.admission), [{ code: 'SK-COMMON-001', field: 'IČO', path: '/RLFO/Zamestnavatel/Ico' }])
 })
 
-t.test('texts never repeat the value found', async t => textsNeverRepeat(t, /[0-9]{6}|Horváth|Novotn|Baláž|Tóth|Jana|Mária|ZECD4|20[0-9]{2}-/))
+t.test('texts never repeat the value found', async t => textsNeverRepeat(t, /[0-9]{6}|Horváth|Novotn|Baláž|Tóth|Jana|Mária|ZECD[45]|20[0-9]{2}-/))
 
 t.test('module facts, number prefix and fields', async t => {
   const single = parseXml(read('valid-single-pa.xml')).root

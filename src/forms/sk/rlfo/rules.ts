@@ -61,8 +61,8 @@ export const checkPeriod: Rule = (root, report) => {
 }
 
 /**
- * The employee type against the typZec list (partial: an unlisted code is only not verified) and the reason
- * for interruption against its list, whose codes 4, 12 and 13 depend on the date (sk-ezu §2.2).
+ * The employee type against the typZec list (complete; several codes end on 31.12.2022) and the reason for
+ * interruption against its list, whose codes 4, 12 and 13 depend on the date (sk-ezu §2.2).
  */
 export const checkCodes: Rule = (root, report, ctx) => {
   for (const osoba of entries(root)) {
