@@ -383,7 +383,7 @@ for (const mode of ['direct', 'gateway'] as const) {
     const forced = await production('plain-1.pem', '--force')
     t.equal(forced.code, 0, forced.stderr)
     t.match(forced.stderr, /--force: registering plain-1.pem for a production client although it is not qualified \(audited\): its issuer "ehrs test CA"/)
-    t.same(await audit('client.added', byStatement.stdout.trim()), [{ environment: 'production', fingerprint: fingerprint(readFileSync(join(h.dir, 'qualified.pem'), 'utf8')), software: null, qualified: 'qc_statement' }])
+    t.same(await audit('client.added', byStatement.stdout.trim()), [{ environment: 'production', role: 'filer', fingerprint: fingerprint(readFileSync(join(h.dir, 'qualified.pem'), 'utf8')), software: null, qualified: 'qc_statement' }])
     t.match(await audit('client.added', byList.stdout.trim()), [{ qualified: 'trusted_list', certificateChecksOverridden: undefined }])
     t.match(await audit('client.added', forced.stdout.trim()), [{ qualified: false, certificateChecksOverridden: ['not_qualified'] }])
 
