@@ -135,7 +135,9 @@ t.test('a mandate for T1 shows T1 insurances; a mandate for M1 only does not', a
     const cert = types.includes('T1') ? pki.otherClient.cert : pki.outsideClient.cert
     const { id, fingerprint } = await addClient(gw.services.db, { name: `Agent ${types}`, taxNumber: types.includes('T1') ? '38172658' : '52739147', environment: 'test', certPem: cert }, filingDay)
     await addMandate(gw.services.db, { employer: PRIMER, clientId: id, types }, filingDay)
-    return { clientId: id, name: 'Agent', taxNumber: '', environment: 'test', role: 'filer', fingerprint, software: null }
+    // Each test client has a sandbox register of its own (SPEC.md §7): the agent looks into the filer's, as it would
+    // into the one production register.
+    return { clientId: id, name: 'Agent', taxNumber: '', environment: 'test', role: 'filer', fingerprint, software: null, sandbox: gw.caller.clientId }
   }
   t.equal((await listInsurances(gw.services.db, await agent(['T1']), {}, filingDay)).items.length, 1)
   t.equal((await listInsurances(gw.services.db, await agent(['M1']), {}, filingDay)).items.length, 0)
