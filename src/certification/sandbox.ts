@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/index.js'
 import { sandboxOf, type Caller } from '../identity/index.js'
 import { bringTimersForward, cancelSandboxTimers, sandboxTimers, type TimerRunner } from '../lifecycle/index.js'
 import { releaseIdempotencyKeys } from '../intake/index.js'
-import { isFinal, type DocumentView } from '../documents/index.js'
+import { isFinal, transitions as transitionOfTimer, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
 import type { EventPage } from '../events/index.js'
 import { durationPattern, newId, parseDuration, type Clock } from '../lib/index.js'
@@ -51,7 +51,6 @@ export interface Sandbox {
   watchStorno<T>(caller: Caller, documentId: string, requestId: string, storno: () => Promise<T>): Promise<T>
 }
 
-const isTransitionKind: Record<string, string> = { process: 'processing', forward: 'forwarding', 'register-check': 'register_check', expire: 'expiry' }
 
 /** TEST_CLIENTS_ONLY for a production client: the sandbox and its report are for test clients. */
 export function testOnly(caller: Caller): void {
@@ -131,7 +130,7 @@ export function createSandbox(db: Db, clock: Clock, timers: Pick<TimerRunner, 'r
       }
       const transitions = await db.selectFrom('document_states as s').innerJoin('documents as d', 'd.id', 's.document_id')
         .select(['d.id', 'd.number', 'd.type', 's.at', 's.acceptance', 's.processing', 's.reason'])
-        .where('s.id', '>', String(fromState) as unknown as number).where('d.client_id', '=', caller.clientId).where('d.sandbox', '=', sandbox)
+        .where('s.id', '>', fromState).where('d.client_id', '=', caller.clientId).where('d.sandbox', '=', sandbox)
         .where('s.reason', '<>', 'received').orderBy('s.id').execute()
       const pending = await sandboxTimers(db, caller.clientId, sandbox)
       await db.transaction().execute(async trx => {
@@ -146,7 +145,7 @@ export function createSandbox(db: Db, clock: Clock, timers: Pick<TimerRunner, 'r
           document: { id: t.id, number: t.number, type: t.type }, at: t.at.toISOString(),
           acceptance: t.acceptance, processing: t.processing, reason: t.reason,
         })),
-        pending: pending.map(t => ({ document: t.document_id, transition: isTransitionKind[t.kind] ?? t.kind, dueAt: t.due_at.toISOString() })),
+        pending: pending.map(t => ({ document: t.document_id, transition: transitionOfTimer[t.kind] ?? t.kind, dueAt: t.due_at.toISOString() })),
       }
     },
 

@@ -209,7 +209,8 @@ export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<Doc
   })
 }
 
-const transitions: Readonly<Record<string, 'register_check' | 'forwarding' | 'processing' | 'expiry'>> = {
+/** A timer's kind as the API names the transition it makes (`scheduled.transition`, the sandbox's `pending`). */
+export const transitions: Readonly<Record<string, 'register_check' | 'forwarding' | 'processing' | 'expiry'>> = {
   'register-check': 'register_check', forward: 'forwarding', process: 'processing', expire: 'expiry',
 }
 
