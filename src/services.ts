@@ -1,9 +1,9 @@
 import type { Config } from './config.js'
 import { createDatabaseMonitor, databaseFaultCause, DatabaseUnavailableError, type DatabaseMonitor, type DbHandle } from './db/index.js'
 import type { Clock } from './lib/index.js'
-import { loadCodeLists } from './forms/index.js'
+import { loadCodeLists, readInternal } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'
-import { createXsdValidator, parseXmlBytes, type XmlElement } from './xml/index.js'
+import { createXsdValidator, type XmlElement } from './xml/index.js'
 import { schemaDir, xsdOptions } from './forms/index.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
@@ -110,7 +110,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const db = dbHandle.db
   // Reports (up to 32 MiB) are read on the document pool's workers, never on this thread; the other forms are small.
   const readStored = async (content: Uint8Array, keep?: readonly string[]): Promise<XmlElement> =>
-    (keep ? documents.outline(content, keep) : parseXmlBytes(content).root)
+    (keep ? documents.outline(content, keep) : readInternal(content, codeLists))
   let intake: Intake | undefined
   // A scrape waits for the database as long as a health probe does at most.
   const metrics = createMetrics(db, clock, { certificateWarnMs: config.CERT_EXPIRY_WARN, scrapeTimeoutMs: Math.min(2_000, config.DB_STATEMENT_TIMEOUT) })

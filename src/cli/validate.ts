@@ -10,6 +10,10 @@ export interface FileVerdict {
   readonly file: string
   readonly valid: boolean
   readonly type?: string
+  /** `sp`: the file is in Sociálna poisťovňa's own format (sk-official.md). */
+  readonly format?: 'ehrs' | 'sp'
+  /** What offline validation cannot judge of the file, and the gateway will on filing. */
+  readonly note?: string
   readonly problem?: { code: string; detail: string }
   readonly findings: readonly Finding[]
 }
@@ -39,7 +43,11 @@ export async function validateFiles(
         const findings = await validator.validate(identified, { filingDate })
         const valid = !findings.some(f => f.severity === 'error')
         if (!valid) exitCode = Math.max(exitCode, 1)
-        verdicts.push({ file, valid, type: identified.form.type, findings })
+        const employer = identified.official?.employer
+        const note = employer && employer.dic === undefined
+          ? `The file names no DIČ: on filing, the gateway takes it from your earlier accepted documents with IČZ ${employer.icz ?? '(none)'}, and refuses the file with SKO-EMP-1 when there are none.`
+          : undefined
+        verdicts.push({ file, valid, type: identified.form.type, format: identified.format, ...(note ? { note } : {}), findings })
       } catch (error) {
         if (!(error instanceof GatewayError)) throw error
         verdicts.push({ file, valid: false, problem: { code: error.code, detail: error.message }, findings: [] })
@@ -60,7 +68,8 @@ export function formatVerdicts(verdicts: readonly FileVerdict[]): string {
       continue
     }
     const errors = v.findings.filter(f => f.severity === 'error').length
-    lines.push(`${v.file}: ${v.type} ${v.valid ? 'valid' : 'invalid'} (${errors} error(s), ${v.findings.length - errors} warning(s))`)
+    lines.push(`${v.file}: ${v.type}${v.format === 'sp' ? ' (Sociálna poisťovňa format)' : ''} ${v.valid ? 'valid' : 'invalid'} (${errors} error(s), ${v.findings.length - errors} warning(s))`)
+    if (v.note) lines.push(`  note: ${v.note}`)
     for (const f of v.findings) {
       lines.push(`  ${f.line !== undefined ? `line ${f.line}: ` : ''}${f.severity} ${f.code} [${f.field}] ${f.path}: ${f.message.en}`)
     }

@@ -92,6 +92,10 @@ export interface DocumentsTable {
   series: string | null
   /** The test client's sandbox the document was filed into (migration 0010); null in production. */
   sandbox: string | null
+  /** The vocabulary the gateway read (migration 0015): `ehrs`, or `sp` for Sociálna poisťovňa's own XML. */
+  format: Generated<'ehrs' | 'sp'>
+  /** A Slovak document's IČZ (migration 0015): the IČZ binding of official documents (sk-official.md §1.3). */
+  icz: string | null
 }
 
 export interface DocumentStatesTable {

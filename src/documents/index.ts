@@ -22,6 +22,8 @@ export interface DocumentView {
   readonly period?: string
   readonly kind?: string
   readonly externalId?: string
+  /** The vocabulary the gateway read: `ehrs` (ours) or `sp` (Sociálna poisťovňa's own XML, sk-official.md). */
+  readonly format: 'ehrs' | 'sp'
   readonly receivedAt: string
   readonly sha256: string
   readonly size: number
@@ -239,6 +241,7 @@ export function toView(row: DocumentRow, history: readonly StateRow[], next?: { 
     ...(row.period ? { period: row.period } : {}),
     ...(row.kind ? { kind: row.kind } : {}),
     ...(row.external_id ? { externalId: row.external_id } : {}),
+    format: row.format,
     receivedAt: row.received_at.toISOString(),
     sha256: row.sha256,
     size: row.size,

@@ -77,6 +77,50 @@ export interface DocumentFacts {
   readonly kind?: string
   /** `ZunanjiId` / `ExternyId`: the filer's own reference. */
   readonly externalId?: string
+  /** SK: the employer's IČZ, which binds an official document naming only the IČO to a DIČ (sk-official.md §1.3). */
+  readonly icz?: string
+}
+
+/** What the official document says of its employer (sk-official.md §1.3), before any binding. */
+export interface OfficialEmployer {
+  /** IČZ (`variabilnySymbol`, ELDP `icz`). */
+  readonly icz?: string
+  /** `identifikator/dic`, when the document names it. */
+  readonly dic?: string
+  /** Where a finding about the employer's tax number points (`identifikator`, else `variabilnySymbol`). */
+  readonly at: FindingLocation
+}
+
+/** What the mapping of an official document may read besides it. */
+export interface OfficialContext {
+  /** The employer's DIČ when the document does not name it (the IČZ binding, sk-official.md §1.3). */
+  readonly dic?: string
+  readonly codeLists: CodeLists
+}
+
+/**
+ * A form's second vocabulary: the authority's own XML for the same document (sk-official.md). Its documents are
+ * checked against `xsd`, then `toInternal` turns them into the form's own document, on which every check of the
+ * form runs; `rules` read the official document itself (what has no field of ours).
+ */
+export interface OfficialReader {
+  /** `format` of the document view. */
+  readonly format: 'sp'
+  readonly namespace: string
+  readonly root: string
+  /** Absolute path of the official schema as we wrote it. */
+  readonly xsd: string
+  /** Elements whose path always carries an index, also `[1]`. */
+  readonly repeatable: ReadonlySet<string>
+  readonly employer: (root: XmlElement) => OfficialEmployer
+  /** The form's own document; it must cope with a document its schema refuses (elements missing or malformed). */
+  readonly toInternal: (root: XmlElement, ctx: OfficialContext) => XmlElement
+  readonly findings: Readonly<Record<string, FindingDef>>
+  readonly rules: readonly Rule[]
+  /** Codes of the form's own rules that `rules` take the place of in this format (the sum rule, sk-official.md §8). */
+  readonly replaces?: ReadonlySet<string>
+  /** The field name of an official path's finding. */
+  readonly fieldOf: (path: string) => string
 }
 
 /**
@@ -141,6 +185,8 @@ export interface FormModule {
    * step that has an error are reported: a document is judged step by step, in that order.
    */
   readonly checkStep?: (finding: Finding) => number
+  /** The authority's own XML format of the same document, read beside ours (sk-official.md). */
+  readonly official?: OfficialReader
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { Country, FormModule } from './form-module.js'
+import type { Country, FormModule, OfficialReader } from './form-module.js'
 
 const registered: FormModule[] = []
 const byType = new Map<string, FormModule>()
 const byRoot = new Map<string, FormModule>()
+const officialByRoot = new Map<string, FormModule>()
 
 /** Every registered form, in registration order (a live list: forms registered later appear in it). */
 export const forms: readonly FormModule[] = registered
@@ -15,12 +16,15 @@ export function registerForm(form: FormModule): void {
   const root = `${form.namespace}|${form.root}`
   if (byType.has(form.type)) throw new Error(`form ${form.type} is registered twice`)
   if (byRoot.has(root)) throw new Error(`form ${form.type}: ${form.namespace} ${form.root} is already the root of ${byRoot.get(root)!.type}`)
+  const officialRoot = form.official ? `${form.official.namespace}|${form.official.root}` : undefined
+  if (officialRoot && (byRoot.has(officialRoot) || officialByRoot.has(officialRoot))) throw new Error(`form ${form.type}: its official root is taken`)
   const missing = lifecycleNeeds(form)
   if (missing) throw new Error(`form ${form.type}: a ${form.lifecycle} lifecycle needs register.${missing}`)
   if (form.lifecycle === 'pairing' && !form.pairing?.expired) throw new Error(`form ${form.type}: a pairing lifecycle needs pairing.expired`)
   registered.push(form)
   byType.set(form.type, form)
   byRoot.set(root, form)
+  if (officialRoot) officialByRoot.set(officialRoot, form)
 }
 
 /** What register behaviour the form's lifecycle needs and it lacks, if any. */
@@ -41,6 +45,15 @@ export async function loadFormModules(urls: readonly string[]): Promise<void> {
 /** The form for a (namespace, root element) pair; any other pair is not a document of ours (DOCUMENTS.md §1.1). */
 export function findForm(namespace: string, root: string): FormModule | undefined {
   return byRoot.get(`${namespace}|${root}`)
+}
+
+/** The form whose document has this root, in our vocabulary or (with its reader) in the authority's own. */
+export function findReader(namespace: string, root: string): { form: FormModule; official?: OfficialReader } | undefined {
+  const key = `${namespace}|${root}`
+  const form = byRoot.get(key)
+  if (form) return { form }
+  const officialForm = officialByRoot.get(key)
+  return officialForm ? { form: officialForm, official: officialForm.official! } : undefined
 }
 
 /** The form of a registered type; throws for any other (a stored document's type is always registered). */

@@ -1,8 +1,9 @@
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
-import { findForm } from './index.js'
-import { applyRules, type FormModule, type DocumentFacts, type RuleContext } from './form-module.js'
+import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
+import { findReader } from './registry.js'
+import { applyRules, type FormModule, type DocumentFacts, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
+import { numberOfficialPaths, serializeInternal, toOfficialLocations } from './official.js'
 import type { CodeLists } from './code-lists.js'
 import type { Finding } from '../validation/index.js'
 import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from '../validation/index.js'
@@ -11,7 +12,14 @@ import { projectRoot } from '../lib/index.js'
 /** A parsed document whose type is known. */
 export interface IdentifiedDocument {
   readonly form: FormModule
+  /** The document as submitted. */
   readonly doc: XmlDocument
+  /** The document in the form's own vocabulary: `doc.root`, or an official document mapped (`official`). */
+  readonly root: XmlElement
+  /** `ehrs`: our vocabulary; `sp`: Sociálna poisťovňa's own (sk-official.md). */
+  readonly format: 'ehrs' | 'sp'
+  /** The reader of an official document, and what it says of its employer. */
+  readonly official?: { readonly reader: OfficialReader; readonly employer: OfficialEmployer }
   readonly facts: DocumentFacts
   readonly bytes: Uint8Array
 }
@@ -37,14 +45,24 @@ export interface Validator {
 export interface ValidateOptions {
   readonly filingDate: string
   readonly earlier?: RuleContext['earlier']
+  /**
+   * The employer's DIČ for an official document that does not name it (its IČZ binding, sk-official.md §1.3).
+   * Absent offline: the document is judged without it, and SK-COMMON findings on the tax number stay silent.
+   */
+  readonly employer?: string
 }
 
 export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
   const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...options })
   return {
-    identify: identifyDocument,
+    identify: bytes => identifyDocument(bytes, codeLists),
     async validate(document, options) {
-      return judgeDocument(document, await xsd.validate(document.form.xsd, document.bytes), { codeLists, ...options })
+      const ctx = { codeLists, filingDate: options.filingDate, ...(options.earlier ? { earlier: options.earlier } : {}) }
+      if (!document.official) return judgeDocument(document, await xsd.validate(document.form.xsd, document.bytes), ctx)
+      const officialIssues = await xsd.validate(document.official.reader.xsd, document.bytes)
+      if (officialIssues.length > 0) return judgeOfficialDocument(document, officialIssues, [], ctx)
+      const mapped = withEmployer(document, options.employer, codeLists)
+      return judgeOfficialDocument(mapped, [], await xsd.validate(document.form.xsd, internalBytes(mapped)), ctx)
     },
     admit: (document, options) => admitDocument(document, { codeLists, ...options }),
     close: () => xsd.close(),
@@ -56,7 +74,7 @@ export const schemaDir = join(projectRoot, 'xsd')
 export const xsdOptions = { maxIssues: maxFindings + 1 } as const
 
 /** Parses safely and finds the form by namespace and root element; see {@link Validator.identify}. */
-export function identifyDocument(bytes: Uint8Array): IdentifiedDocument {
+export function identifyDocument(bytes: Uint8Array, codeLists: CodeLists): IdentifiedDocument {
   let doc: XmlDocument
   try {
     doc = parseXmlBytes(bytes)
@@ -66,37 +84,107 @@ export function identifyDocument(bytes: Uint8Array): IdentifiedDocument {
     }
     throw error
   }
-  const form = findForm(doc.root.ns, doc.root.name)
-  if (!form) {
+  const found = findReader(doc.root.ns, doc.root.name)
+  if (!found) {
     throw new GatewayError('UNKNOWN_DOCUMENT_TYPE',
       `No document type has root element ${doc.root.name} in namespace "${doc.root.ns}"`)
   }
-  return { form, doc, facts: form.facts(doc.root), bytes }
+  const { form, official: reader } = found
+  if (!reader) return { form, doc, root: doc.root, format: 'ehrs', facts: form.facts(doc.root), bytes }
+  numberOfficialPaths(doc.root, reader.repeatable)
+  const employer = reader.employer(doc.root)
+  const root = reader.toInternal(doc.root, { codeLists })
+  const facts = form.facts(root)
+  return { form, doc, root, format: 'sp', official: { reader, employer }, facts: { ...facts, ...(employer.icz ? { icz: employer.icz } : {}) }, bytes }
+}
+
+/**
+ * A stored document in the form's own vocabulary, for those who read it after intake (the back office, the rules
+ * of later documents): a document of ours as parsed, an official one mapped.
+ */
+export function readInternal(bytes: Uint8Array, codeLists: CodeLists): XmlElement {
+  const { root } = parseXmlBytes(bytes)
+  const reader = findReader(root.ns, root.name)?.official
+  if (!reader) return root
+  numberOfficialPaths(root, reader.repeatable)
+  return reader.toInternal(root, { codeLists })
+}
+
+/**
+ * An official document mapped again with the employer's DIČ its IČZ binding gives, when it does not name one: the
+ * rules then judge the employer as for a document of ours.
+ */
+export function withEmployer(document: IdentifiedDocument, dic: string | undefined, codeLists: CodeLists): IdentifiedDocument {
+  if (!document.official || document.official.employer.dic !== undefined || dic === undefined) return document
+  const root = document.official.reader.toInternal(document.doc.root, { codeLists, dic })
+  return { ...document, root, facts: { ...document.facts, employer: dic } }
+}
+
+/** The mapped document in our vocabulary, for our own schema to check its values (`judgeOfficialDocument`). */
+export function internalBytes(document: IdentifiedDocument): Uint8Array {
+  return new TextEncoder().encode(serializeInternal(document.root))
 }
 
 /**
  * Everything after xmllint, on the thread that holds the tree: the schema issues as findings, then (only when
  * the schema is satisfied) the plain rules, the admission rules in any case; see {@link Validator.validate}.
  */
-export function judgeDocument({ form, doc }: IdentifiedDocument, issues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
-  const schemaFindings = [...attributeFindings(form, doc.root), ...xsdIssuesToFindings(form, doc.root, issues)]
-  const admission = form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
-  const findings = [...admission, ...(schemaFindings.length > 0 ? schemaFindings : applyRules(form, doc.root, ctx))]
-  const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
-  const ordered = form.checkStep
-    ? upToFirstFailingStep(findings, form.checkStep).sort((a, b) => form.checkStep!(a) - form.checkStep!(b) || byLine(a, b))
-    : findings.sort(byLine)
-  return boundFindings(form, doc.root, ordered)
+export function judgeDocument({ form, root }: IdentifiedDocument, issues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
+  return boundFindings(form, root, inOrder(judgeSteps(form, root, issues, ctx)))
+}
+
+/**
+ * An official document (sk-official.md §1.4): its own schema first, on the official paths; once that is satisfied,
+ * the mapped document is judged as one of ours (`internalIssues`: our schema on its values), its findings moved to
+ * where the values were read, beside the findings of the official format's own rules.
+ */
+export function judgeOfficialDocument(document: IdentifiedDocument, officialIssues: readonly XsdIssue[], internalIssues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
+  const { form, doc, root } = document
+  const reader = document.official!.reader
+  const officialForm = { country: form.country, fieldOf: reader.fieldOf }
+  if (officialIssues.length > 0) {
+    return boundFindings(officialForm, doc.root, xsdIssuesToFindings(officialForm, doc.root, officialIssues, { official: true }).sort(byLine))
+  }
+  // Offline an official document naming only the IČO has no DIČ: the IČZ binding gives it on filing (SKO-EMP-1).
+  const dicFromBinding = document.official!.employer.dic === undefined && document.facts.employer === undefined
+  const own = judgeSteps(form, root, internalIssues, ctx)
+    .filter(s => !reader.replaces?.has(s.finding.code) && !(dicFromBinding && s.finding.path.endsWith('/Zamestnavatel/Dic')))
+  const moved = toOfficialLocations(own.map(s => s.finding), root)
+  const steps = [
+    ...own.map((s, i) => ({ finding: moved[i]!, step: s.step })),
+    ...applyRules({ ...form, fieldOf: reader.fieldOf }, doc.root, ctx, reader.rules).map(finding => ({ finding, step: ruleStep })),
+  ]
+  return boundFindings(officialForm, doc.root, inOrder(steps))
 }
 
 /** The form's admission rules alone; see {@link Validator.admit}. */
-export function admitDocument({ form, doc }: IdentifiedDocument, ctx: RuleContext): Finding[] {
-  return form.admission ? applyRules(form, doc.root, ctx, form.admission) : []
+export function admitDocument(document: IdentifiedDocument, ctx: RuleContext): Finding[] {
+  const { form, root } = document
+  const findings = form.admission ? applyRules(form, root, ctx, form.admission) : []
+  return document.official ? toOfficialLocations(findings, root) : findings
 }
 
-/** The findings of every step up to and including the first one with an error (sk-ezu §6.3). */
-function upToFirstFailingStep(findings: readonly Finding[], stepOf: (finding: Finding) => number): Finding[] {
+interface StepFinding { readonly finding: Finding; readonly step: number }
+
+/** The step of findings of forms without an ordered input check, and of the rules of an official format. */
+const ruleStep = 5
+
+/** The schema issues as findings, then (only when the schema is satisfied) the plain rules, the admission rules in any case. */
+function judgeSteps(form: FormModule, root: XmlElement, issues: readonly XsdIssue[], ctx: RuleContext): StepFinding[] {
+  const schemaFindings = [...attributeFindings(form, root), ...xsdIssuesToFindings(form, root, issues)]
+  const admission = form.admission ? applyRules(form, root, ctx, form.admission) : []
+  const findings = [...admission, ...(schemaFindings.length > 0 ? schemaFindings : applyRules(form, root, ctx))]
+  return findings.map(finding => ({ finding, step: form.checkStep?.(finding) ?? ruleStep }))
+}
+
+const byLine = (a: Finding, b: Finding): number => (a.line ?? 0) - (b.line ?? 0)
+
+/**
+ * The findings of every step up to and including the first one with an error (sk-ezu §6.3), in step order, then
+ * document order.
+ */
+function inOrder(findings: readonly StepFinding[]): Finding[] {
   let failing = Infinity
-  for (const f of findings) if (f.severity === 'error') failing = Math.min(failing, stepOf(f))
-  return findings.filter(f => stepOf(f) <= failing)
+  for (const f of findings) if (f.finding.severity === 'error') failing = Math.min(failing, f.step)
+  return findings.filter(f => f.step <= failing).sort((a, b) => a.step - b.step || byLine(a.finding, b.finding)).map(f => f.finding)
 }

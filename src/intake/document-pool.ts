@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/index.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
-import { formOf, type DocumentFacts, type EarlierDocument, type FormModule, type PairingFacts } from '../forms/index.js'
+import { formOf, type DocumentFacts, type EarlierDocument, type FormModule, type OfficialEmployer, type PairingFacts } from '../forms/index.js'
 import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
 import type { Finding } from '../validation/index.js'
 
@@ -15,6 +15,10 @@ export interface PooledDocument {
   readonly needsEarlierContent: boolean
   /** `FormModule.pairing` facts: what a preliminary registration awaits, or which ones a document confirms. */
   readonly pairing: PairingFacts | undefined
+  /** `sp`: a document in Sociálna poisťovňa's own format (sk-official.md), read into the form's own vocabulary. */
+  readonly format: 'ehrs' | 'sp'
+  /** Of an official document: its schema, and what it says of its employer (sk-official.md §1.3). */
+  readonly official?: { readonly xsd: string; readonly employer: OfficialEmployer }
   readonly bytes: Uint8Array
   readonly ref: number
   readonly worker: number
@@ -26,6 +30,8 @@ export type EarlierSource = Omit<EarlierDocument, 'root'> & { readonly body?: Ui
 export interface CheckOptions {
   readonly filingDate: string
   readonly earlier?: readonly EarlierSource[]
+  /** The employer's DIČ of an official document that does not name it (its IČZ binding). */
+  readonly employer?: string
 }
 
 /**
@@ -52,7 +58,8 @@ export interface DocumentPool {
 
 export type DocumentTask =
   | { op: 'identify'; ref: number; bytes: Uint8Array }
-  | { op: 'judge'; ref: number; issues: readonly XsdIssue[]; filingDate: string; earlier?: readonly EarlierSource[] }
+  | { op: 'map'; ref: number; employer?: string }
+  | { op: 'judge'; ref: number; issues: readonly XsdIssue[]; officialIssues?: readonly XsdIssue[]; filingDate: string; earlier?: readonly EarlierSource[] }
   | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[] }
   | { op: 'release'; ref: number }
   | { op: 'outline'; bytes: Uint8Array; keep: readonly string[] }
@@ -75,7 +82,7 @@ function reviveProblem({ code, message, findings }: Refusal): Error {
 
 export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptions = {}): DocumentPool {
   const pool = createWorkerPool({
-    handlers: { identify: handler, judge: handler, admit: handler, release: handler, outline: handler },
+    handlers: { identify: handler, map: handler, judge: handler, admit: handler, release: handler, outline: handler },
     workers: options.workers ?? Math.max(2, availableParallelism() - 1),
     largeBytes: options.largeBytes ?? largeTaskBytes,
     revive: reviveProblem,
@@ -89,14 +96,21 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
   return {
     async identify(bytes) {
       const ref = ++nextRef
-      const { value: known, worker } = await pool.run<{ type: string; facts: DocumentFacts; numberPrefix: string; series?: string; needsEarlierContent: boolean; pairing?: PairingFacts }>(
+      const { value: known, worker } = await pool.run<Omit<PooledDocument, 'form' | 'bytes' | 'ref' | 'worker'> & { type: string }>(
         { op: 'identify', ref, bytes }, { bytes: bytes.byteLength })
-      return { form: formOf(known.type), facts: known.facts, numberPrefix: known.numberPrefix, series: known.series, needsEarlierContent: known.needsEarlierContent, pairing: known.pairing, bytes, ref, worker }
+      const { type, ...rest } = known
+      return { ...rest, form: formOf(type), bytes, ref, worker }
     },
 
     async validate(document, options) {
-      const issues = await xsd.validate(document.form.xsd, document.bytes)
-      return task(document, { op: 'judge', ref: document.ref, issues, ...checkOptions(options) }, document.bytes.byteLength)
+      const judge = (issues: readonly XsdIssue[], officialIssues?: readonly XsdIssue[]): Promise<Finding[]> =>
+        task(document, { op: 'judge', ref: document.ref, issues, ...(officialIssues ? { officialIssues } : {}), ...checkOptions(options) }, document.bytes.byteLength)
+      if (!document.official) return judge(await xsd.validate(document.form.xsd, document.bytes))
+      // The official schema on the bytes as sent; once satisfied, ours on the values the mapping read from them.
+      const officialIssues = await xsd.validate(document.official.xsd, document.bytes)
+      if (officialIssues.length > 0) return judge([], officialIssues)
+      const mapped = await task<Uint8Array>(document, { op: 'map', ref: document.ref, ...(options.employer ? { employer: options.employer } : {}) }, document.bytes.byteLength)
+      return judge(await xsd.validate(document.form.xsd, mapped), [])
     },
 
     admit(document, options) {

@@ -1,5 +1,8 @@
-import { parseXmlBytes, type XmlElement } from '../xml/index.js'
-import { admitDocument, identifyDocument, judgeDocument, loadCodeLists, type EarlierDocument, type IdentifiedDocument } from '../forms/index.js'
+import type { XmlElement } from '../xml/index.js'
+import {
+  admitDocument, identifyDocument, internalBytes, judgeDocument, judgeOfficialDocument, loadCodeLists, readInternal, withEmployer,
+  type EarlierDocument, type IdentifiedDocument,
+} from '../forms/index.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
 
 /**
@@ -13,24 +16,35 @@ const held = new Map<number, IdentifiedDocument>()
 export function handle(task: DocumentTask): unknown {
   switch (task.op) {
     case 'identify': {
-      const document = identifyDocument(task.bytes)
-      const { form, doc } = document
+      const document = identifyDocument(task.bytes, codeLists)
+      const { form, root, official } = document
       held.set(task.ref, document)
       return {
-        type: form.type, facts: document.facts, numberPrefix: form.numberPrefix(doc.root),
-        series: form.series?.(doc.root), needsEarlierContent: form.needsEarlierContent?.(doc.root) ?? false,
-        pairing: form.pairing?.facts(doc.root),
+        type: form.type, facts: document.facts, numberPrefix: form.numberPrefix(root),
+        series: form.series?.(root), needsEarlierContent: form.needsEarlierContent?.(root) ?? false,
+        pairing: form.pairing?.facts(root), format: document.format,
+        ...(official ? { official: { xsd: official.reader.xsd, employer: official.employer } } : {}),
       }
     }
-    case 'judge':
-      return judgeDocument(heldDocument(task.ref), task.issues, { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) })
+    case 'map': {
+      const document = withEmployer(heldDocument(task.ref), task.employer, codeLists)
+      held.set(task.ref, document)
+      return internalBytes(document)
+    }
+    case 'judge': {
+      const document = heldDocument(task.ref)
+      const ctx = { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) }
+      return document.official
+        ? judgeOfficialDocument(document, task.officialIssues ?? [], task.issues, ctx)
+        : judgeDocument(document, task.issues, ctx)
+    }
     case 'admit':
       return admitDocument(heldDocument(task.ref), { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) })
     case 'release':
       held.delete(task.ref)
       return undefined
     case 'outline':
-      return outline(parseXmlBytes(task.bytes).root, new Set(task.keep))
+      return outline(readInternal(task.bytes, codeLists), new Set(task.keep))
   }
 }
 
@@ -64,6 +78,6 @@ function heldDocument(ref: number): IdentifiedDocument {
 function earlierOf(earlier: readonly EarlierSource[] | undefined): { earlier?: EarlierDocument[] } {
   if (!earlier) return {}
   return {
-    earlier: earlier.map(({ body, ...rest }) => ({ ...rest, ...(body ? { root: parseXmlBytes(body).root } : {}) })),
+    earlier: earlier.map(({ body, ...rest }) => ({ ...rest, ...(body ? { root: readInternal(body, codeLists) } : {}) })),
   }
 }

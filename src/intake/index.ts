@@ -5,8 +5,9 @@ import { authorizeFiling, refuseInspector } from '../authorization/index.js'
 import { sandboxOf, type Caller } from '../identity/index.js'
 import { messageRow, recordMessage, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { getDocumentView, toView, type DocumentView } from '../documents/index.js'
-import { initialState, type Lifecycle } from '../lifecycle/index.js'
-import { hasErrors, type Finding } from '../validation/index.js'
+import { currentStates, initialState, type Lifecycle } from '../lifecycle/index.js'
+import { hasErrors, makeFinding, type Finding } from '../validation/index.js'
+import { employerFindings } from '../forms/index.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries } from './earlier.js'
 import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
@@ -198,7 +199,7 @@ export function createIntake(
 
   async function judgeAndStore(arrival: Arrival, s: Submission, identified: PooledDocument): Promise<SubmitResult> {
     const filingDate = localDate(arrival.receivedAt)
-    const { employer } = identified.facts
+    const employer = identified.facts.employer ?? await boundEmployer(s.caller, identified)
     // Authorization comes before validation, so a caller learns nothing about documents it may not file.
     if (employer) await authorizeFiling(db, s.caller, employer, identified.form.type, filingDate)
     const series = employer !== undefined ? identified.series : undefined
@@ -206,7 +207,7 @@ export function createIntake(
       ? { environment: s.caller.environment, sandbox: sandboxOf(s.caller), employer: employer!, type: identified.form.type, series }
       : undefined
     const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.needsEarlierContent) : undefined
-    const findings = await documents.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}) })
+    const findings = await documents.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}), ...(employer ? { employer } : {}) })
     if (hasErrors(findings) || !employer) throw invalid(identified, findings)
     // The earlier documents may change before this one commits (another R of the period, a forwarding): the
     // admission rules are judged again in the writing transaction, under a lock on the series.
@@ -229,6 +230,28 @@ export function createIntake(
       }
       throw error
     }
+  }
+
+  /**
+   * The DIČ of an official document that names only the IČO (sk-official.md §1.3): the employer of this client's
+   * newest accepted document with the same IČZ in the same environment (and sandbox), which named it. Only the
+   * client's own documents count, so no other client's filing can redirect or block its documents. None: the
+   * document is refused with SKO-EMP-1.
+   */
+  async function boundEmployer(caller: Caller, identified: PooledDocument): Promise<string | undefined> {
+    const official = identified.official
+    if (!official) return undefined
+    const icz = official.employer.icz
+    const sandbox = sandboxOf(caller)
+    const candidates = icz === undefined ? [] : await db.selectFrom('documents').select(['id', 'employer'])
+      .where('client_id', '=', caller.clientId).where('environment', '=', caller.environment)
+      .where('sandbox', sandbox === null ? 'is' : '=', sandbox)
+      .where('icz', '=', icz).orderBy('received_at', 'desc').orderBy('id', 'desc').limit(50).execute()
+    const states = await currentStates(db, candidates.map(c => c.id))
+    const bound = candidates.find(c => states.get(c.id)?.acceptance !== 'cancelled')
+    if (bound) return bound.employer
+    throw new GatewayError('DOCUMENT_INVALID', 'The employer\'s DIČ cannot be determined: name it in identifikator/dic once',
+      [makeFinding(employerFindings['1'], official.employer.at, 'identifikator')])
   }
 
   /** An earlier document of this client with the same Idempotency-Key (preferred) or the same bytes. */
@@ -268,14 +291,14 @@ export function createIntake(
       id, client_id: caller.clientId, environment: caller.environment, sandbox, type: form.type, employer,
       period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
       received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength,
-      idempotency_key: arrival.idempotencyKey, findings, series,
+      idempotency_key: arrival.idempotencyKey, findings, series, format: identified.format, icz: identified.facts.icz ?? null,
     }
     const pairing = lifecycle.pairingOf(identified.pairing)
     const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, sandbox, receivedAt: arrival.receivedAt, ...(pairing ? { pairing } : {}) })
     const number = await writer.write({
       id, arrival, clientId: caller.clientId, environment: caller.environment, sandbox, type: form.type,
       numberPrefix, hasReceiptNumber: form.country === 'SI', employer,
-      period: row.period, kind: row.kind, externalId: row.external_id, series, findings, state,
+      period: row.period, kind: row.kind, externalId: row.external_id, format: row.format, icz: row.icz, series, findings, state,
       timers, ...(pairing ? { pairing } : {}),
       ...(admit ? { admit } : {}),
     })

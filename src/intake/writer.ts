@@ -23,6 +23,10 @@ export interface NewDocument {
   readonly period: string | null
   readonly kind: string | null
   readonly externalId: string | null
+  /** `sp` for a document in Sociálna poisťovňa's own format (sk-official.md). */
+  readonly format: 'ehrs' | 'sp'
+  /** A Slovak document's IČZ, for the IČZ binding (sk-official.md §1.3). */
+  readonly icz: string | null
   readonly series: string | null
   readonly findings: readonly Finding[]
   readonly state: DocumentState
@@ -87,6 +91,7 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
       receipt_number: d.hasReceiptNumber ? numbers[i]! : null, employer: d.employer, period: d.period, kind: d.kind,
       external_id: d.externalId, received_at: d.arrival.receivedAt, sha256: d.arrival.sha256, size: d.arrival.bytes.byteLength,
       message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings), series: d.series,
+      format: d.format, icz: d.icz,
     }))).execute()
     const keyed = docs.filter(d => d.arrival.idempotencyKey !== null)
     if (keyed.length > 0) {

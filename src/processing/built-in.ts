@@ -1,21 +1,22 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecycle/index.js'
-import { formOf, findForm, type CodeLists, type FormModule, type FormRegister, type RegisterDocument } from '../forms/index.js'
-import { parseXmlBytes, type XmlElement } from '../xml/index.js'
+import { formOf, findForm, readInternal, toOfficialLocations, type CodeLists, type FormModule, type FormRegister, type RegisterDocument } from '../forms/index.js'
+import type { XmlElement } from '../xml/index.js'
 import { RegisterSession } from '../register/index.js'
 import type { Clock } from '../lib/index.js'
 import type { Finding } from '../validation/index.js'
 import { injectedFailure } from './fault-injection.js'
 
 /**
- * Reads a stored document for the back office: whole, or (a report, whose register check reads only the header
- * and each row's person) only the elements named in `keep`. The server reads large ones on a worker thread; by
- * default (tests, the CLI) they are parsed here.
+ * Reads a stored document for the back office, in the form's own vocabulary (an official document mapped): whole,
+ * or (a report, whose register check reads only the header and each row's person) only the elements named in
+ * `keep`. The server reads large ones on a worker thread; by default (tests, the CLI) they are read here.
  */
 export type DocumentReader = (content: Uint8Array, keep?: readonly string[]) => Promise<XmlElement>
 
-const parseHere: DocumentReader = async content => parseXmlBytes(content).root
+/** Register findings of a mapped official document point where their values were read in it (sk-official.md §1.4). */
+const located = (findings: readonly Finding[], root: XmlElement): Finding[] => (root.source ? toOfficialLocations(findings, root) : [...findings])
 
 interface Parsed { readonly request: ProcessingRequest; readonly document: RegisterDocument; readonly form: FormModule; readonly register: FormRegister; readonly root: XmlElement }
 
@@ -67,7 +68,7 @@ const withdrawn: ProcessingResult['processing'] = 'withdrawn'
  * answered the same and applied once. Documents reach it already valid, so it reads them with the same parser
  * and form modules as intake.
  */
-export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLists, read: DocumentReader = parseHere): BackOffice {
+export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLists, read: DocumentReader = async content => readInternal(content, codeLists)): BackOffice {
   return {
     async process(requests) {
       const answers = new Map<string, ProcessingResult>()
@@ -92,7 +93,7 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
         for (const { request, document, form, register, root } of parsed) {
           const session = registers.get(form.country)!
           const mark = session.mark()
-          const findings = register.apply!(session, document, root, now)
+          const findings = located(register.apply!(session, document, root, now), root)
           const failed = findings.some(f => f.severity === 'error')
           // A refused document changes nothing: whatever it did before its error is taken back.
           if (failed) session.rollbackTo(mark)
@@ -113,8 +114,10 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
       const now = clock.now()
       // A check only reads the register: its relationships are not locked against the processing of an RLFO.
       const registers = await loadRegisters(db, parsed, false)
-      const results = new Map(parsed.filter(p => p.register.check).map(({ request, document, form, register, root }) =>
-        [request.id, register.check!(registers.get(form.country)!, document, root, codeLists, now)]))
+      const results = new Map(parsed.filter(p => p.register.check).map(({ request, document, form, register, root }) => {
+        const { errors, warnings } = register.check!(registers.get(form.country)!, document, root, codeLists, now)
+        return [request.id, { errors: located(errors, root), warnings: located(warnings, root) }]
+      }))
       return requests.map(r => results.get(r.id) ?? { errors: [], warnings: [] })
     },
 

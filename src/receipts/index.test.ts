@@ -24,6 +24,7 @@ function view(type: string, state: DocumentState, extra: Partial<DocumentView>):
     number: 'V250400000017',
     type,
     employer: '12345678',
+    format: 'ehrs',
     receivedAt: '2025-04-03T08:00:00.123Z',
     sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
     size: 2187,

@@ -51,6 +51,7 @@ export function boundFindings(form: SchemaFindingForm, root: XmlElement, finding
 }
 
 const elementName = /Element '(?:\{[^}]*\})?([^']+)'/
+const attributeName = /(?:[Aa]ttribute '(?:\{[^}]*\})?([^']+)')/
 const expectedNames = /Expected is(?: one of)? \( ([^)]*) \)/
 
 function classify(message: string): XsdKind {
@@ -67,15 +68,37 @@ function classify(message: string): XsdKind {
  * Turns xmllint's issues for one document into findings that point at the element and its form field. Issues
  * past `maxFindings` (xmllint gives at most one more) only add the finding that says more were left out.
  */
-export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, issues: readonly XsdIssue[]): Finding[] {
+export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, issues: readonly XsdIssue[], options: { readonly official?: boolean } = {}): Finding[] {
   const tree = indexTree(root)
   const seen = new Set<string>()
   const findings: Finding[] = []
   for (const issue of issues.slice(0, maxFindings)) {
     let kind = classify(issue.message)
     const name = elementName.exec(issue.message)?.[1]
-    const element = tree.byLineAndName.get(`${issue.line} ${name}`) ?? tree.byLine.get(issue.line)
+    // A start tag over several lines (an official row and its attributes) is reported on its last line.
+    const element = tree.byLineAndName.get(`${issue.line} ${name}`) ?? (options.official && name !== undefined ? tree.lastStartedBy(name, issue.line) : undefined)
+      ?? tree.byLine.get(issue.line)
     let path = element?.path ?? `/${root.name}`
+    const attribute = options.official ? attributeName.exec(issue.message)?.[1] : undefined
+    if (options.official) {
+      // sk-official.md §1.4: an attribute is the last step of the path, and a missing element is reported at its parent.
+      let line = issue.line
+      if (attribute !== undefined) {
+        path = `${path}/@${attribute}`
+        line = element?.line ?? line
+        kind = /is required but missing/.test(issue.message) ? '002' : /is not allowed/.test(issue.message) ? '001'
+          : /\[facet 'enumeration'\]/.test(issue.message) ? '006' : '003'
+      } else if (kind === '001' && element && missingBefore(tree, element, issue.message)) {
+        kind = '002'
+        path = path.slice(0, path.lastIndexOf('/'))
+      }
+      const def: FindingDef = xsdFindings[form.country][kind]
+      const key = `${def.code}|${path}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      findings.push(makeFinding(def, { path, line }, form.fieldOf(path)))
+      continue
+    }
     const expected = (expectedNames.exec(issue.message)?.[1] ?? '').split(',').map(n => n.trim().replace(/^\{[^}]*\}/, '')).filter(Boolean)
     if (kind === '002' && expected[0]) {
       // Point at the first missing child, so that the field names what to add.
@@ -105,6 +128,20 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
   return issues.length > maxFindings ? [...findings, makeFinding(xsdFindings[form.country]['007'], { path: `/${root.name}`, line: root.line }, form.fieldOf(`/${root.name}`), { n: maxFindings })] : findings
 }
 
+/**
+ * libxml2 says "x is not expected, expected is ( a, b )" both for an extra element and for one that comes where a
+ * required one is missing: the last expected name, absent from the parent, was skipped.
+ */
+function missingBefore(tree: TreeIndex, element: XmlElement, message: string): boolean {
+  const expected = (expectedNames.exec(message)?.[1] ?? '').split(',').map(n => n.trim().replace(/^\{[^}]*\}/, '')).filter(Boolean)
+  const required = expected[expected.length - 1]
+  const parentPath = element.path.slice(0, element.path.lastIndexOf('/'))
+  const parent = tree.byPath.get(parentPath)
+  if (!parent || required === undefined) return false
+  const isRepeated = parent.children.slice(0, parent.children.indexOf(element)).some(c => c.name === element.name)
+  return !isRepeated && !tree.childNames(parent).has(required)
+}
+
 interface TreeIndex {
   /** The first element that starts on a line. */
   readonly byLine: Map<number, XmlElement>
@@ -112,6 +149,8 @@ interface TreeIndex {
   readonly byLineAndName: Map<string, XmlElement>
   readonly byPath: Map<string, XmlElement>
   childNames(parent: XmlElement): Set<string>
+  /** The last element of a name that starts on or before a line. */
+  lastStartedBy(name: string, line: number): XmlElement | undefined
 }
 
 /** One walk in document order, so that each issue finds its element in one step even when the document is one line. */
@@ -119,7 +158,11 @@ function indexTree(root: XmlElement): TreeIndex {
   const byLine = new Map<number, XmlElement>()
   const byLineAndName = new Map<string, XmlElement>()
   const byPath = new Map<string, XmlElement>()
+  const byName = new Map<string, XmlElement[]>()
   for (const el of inDocumentOrder(root)) {
+    const named = byName.get(el.name)
+    if (named) named.push(el)
+    else byName.set(el.name, [el])
     if (!byLine.has(el.line)) byLine.set(el.line, el)
     const key = `${el.line} ${el.name}`
     if (!byLineAndName.has(key)) byLineAndName.set(key, el)
@@ -131,7 +174,18 @@ function indexTree(root: XmlElement): TreeIndex {
     if (!set) names.set(parent, set = new Set(parent.children.map(c => c.name)))
     return set
   }
-  return { byLine, byLineAndName, byPath, childNames }
+  const lastStartedBy = (name: string, line: number): XmlElement | undefined => {
+    const named = byName.get(name) ?? []
+    let lo = 0
+    let hi = named.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (named[mid]!.line <= line) lo = mid + 1
+      else hi = mid
+    }
+    return lo > 0 ? named[lo - 1] : undefined
+  }
+  return { byLine, byLineAndName, byPath, childNames, lastStartedBy }
 }
 
 /** Every element, in document order, without recursion (a tree may be 64 deep and 100,000 wide). */

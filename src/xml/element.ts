@@ -15,6 +15,8 @@ export interface XmlElement {
   text: string
   /** Where the element stands in the text; only when parsed with `{ spans: true }`. */
   span?: XmlSpan
+  /** Of an element built from an authority's own format (forms/official.ts): where its value was read there. */
+  readonly source?: { readonly path: string; readonly line: number }
 }
 
 /** An element's extent in the parsed text and its namespace context, to cut it out as a document of its own. */

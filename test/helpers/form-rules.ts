@@ -121,7 +121,7 @@ export function formRules(form: FormModule, { filingDate }: FormRulesOptions) {
   function identified(xml: string): IdentifiedDocument {
     const bytes = Buffer.from(xml)
     const doc = parseXmlBytes(bytes)
-    return { form, doc, facts: form.facts(doc.root), bytes }
+    return { form, doc, root: doc.root, format: 'ehrs', facts: form.facts(doc.root), bytes }
   }
 
   /** The real validator (closed when the test ends), and a document of this form through it. */

@@ -34,7 +34,7 @@ export function documentView(name: string, view: DocumentView): string {
   return element(name, [
     text('id', view.id), text('number', view.number), text('receiptNumber', view.receiptNumber),
     text('type', view.type), text('employer', view.employer), text('period', view.period), text('kind', view.kind),
-    text('externalId', view.externalId), text('receivedAt', view.receivedAt), text('sha256', view.sha256), text('size', view.size),
+    text('externalId', view.externalId), text('format', view.format), text('receivedAt', view.receivedAt), text('sha256', view.sha256), text('size', view.size),
     element('status', text('acceptance', view.status.acceptance) + text('processing', view.status.processing) + label('label', view.status.label)),
     element('findings', findings(view.findings)),
     element('history', view.history.map(h =>

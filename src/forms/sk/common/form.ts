@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../../xml/index.js'
 import type { FindingDef } from '../../../validation/index.js'
-import { formNames, type FormModule, type FormPairing, type LifecycleStart, type Rule } from '../../form-module.js'
+import { formNames, type FormModule, type FormPairing, type LifecycleStart, type OfficialReader, type Rule } from '../../form-module.js'
 import type { FormRegister } from '../../register.js'
 import { indexByCode } from '../../si/common/module.js'
 import { skCheckStep, skFacts } from './module.js'
@@ -25,6 +25,8 @@ export interface SkFormSpec {
   readonly afterProcessing?: string
   readonly series?: (root: XmlElement) => string | undefined
   readonly needsEarlierContent?: (root: XmlElement) => boolean
+  /** Sociálna poisťovňa's own format of the document, read beside ours (sk-official.md). */
+  readonly official?: OfficialReader
 }
 
 /**
@@ -50,5 +52,6 @@ export function skForm(spec: SkFormSpec): FormModule {
     fieldOf: spec.fieldOf,
     ...(spec.series ? { series: spec.series } : {}),
     ...(spec.needsEarlierContent ? { needsEarlierContent: spec.needsEarlierContent } : {}),
+    ...(spec.official ? { official: spec.official } : {}),
   })
 }

@@ -14,11 +14,13 @@ export function skFacts(root: XmlElement): DocumentFacts {
   const period = childText(root, 'Obdobie')
   const kind = childText(root, 'DruhVykazu') ?? childText(root, 'DruhEldp')
   const externalId = childText(root, 'ExternyId')
+  const icz = descend(root, 'Zamestnavatel', 'Icz')?.text
   return {
     ...(employer !== undefined ? { employer } : {}),
     ...(period !== undefined && PERIOD.test(period) ? { period } : {}),
     ...(kind === 'R' || kind === 'O' ? { kind } : {}),
     ...(externalId !== undefined ? { externalId } : {}),
+    ...(icz !== undefined && /^[0-9]{10}$/.test(icz) ? { icz } : {}),
   }
 }
 

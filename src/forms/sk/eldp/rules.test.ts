@@ -188,8 +188,8 @@ t.test('texts never repeat the value found', async t => {
 
 t.test('module facts, series, number prefix and fields', async t => {
   const root = parseXml(read('valid-example.xml')).root
-  t.same(eldp.facts(root), { employer: '2021234501', kind: 'R' })
-  t.same(eldp.facts(parseXml(read('valid-corrective.xml')).root), { employer: '2021234501', kind: 'O' })
+  t.same(eldp.facts(root), { employer: '2021234501', icz: '5101234567', kind: 'R' })
+  t.same(eldp.facts(parseXml(read('valid-corrective.xml')).root), { employer: '2021234501', icz: '5101234567', kind: 'O' })
   t.equal(eldp.numberPrefix(root), 'E')
   t.equal(eldp.series?.(root), '8704122361|2024-06-01')
   t.equal(eldp.series?.(parseXml(read('valid-lasting.xml')).root), '9055201232|2015-09-01')

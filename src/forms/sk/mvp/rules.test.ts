@@ -85,8 +85,8 @@ t.test('the real validator: schema errors and the order of the input check', asy
 
 t.test('module facts and fields', async t => {
   const { root } = parseXml(read('valid-maximal.xml'))
-  t.same(mvp.facts(root), { employer: '2021234501', period: '2025-03', kind: 'R', externalId: 'MZDY-2025-03-MVP-2' })
-  t.same(mvp.facts(parseXml(read('valid-corrective.xml')).root), { employer: '2021234501', period: '2025-02', kind: 'O' })
+  t.same(mvp.facts(root), { employer: '2021234501', icz: '5101234567', period: '2025-03', kind: 'R', externalId: 'MZDY-2025-03-MVP-2' })
+  t.same(mvp.facts(parseXml(read('valid-corrective.xml')).root), { employer: '2021234501', icz: '5101234567', period: '2025-02', kind: 'O' })
   t.equal(mvp.numberPrefix(root), 'V')
   t.equal(mvp.series!(root), '2025-03')
   t.notOk(mvp.needsEarlierContent!(root))

@@ -55,7 +55,7 @@ t.test('texts never repeat the value found', async t => textsNeverRepeat(t, /[0-
 
 t.test('module facts, number prefix and fields', async t => {
   const root = parseXml(read('valid-pa.xml')).root
-  t.same(preg.facts(root), { employer: '2021234501', externalId: 'PREG-2025-03-001' })
+  t.same(preg.facts(root), { employer: '2021234501', icz: '5101234567', externalId: 'PREG-2025-03-001' })
   t.equal(preg.numberPrefix(root), 'B')
   t.equal(preg.lifecycle, 'pairing')
   t.equal(preg.insuranceKind, 'RLFO')

@@ -97,7 +97,7 @@ for (const { form, prefix, valid, ownCodes, named, amounts } of cases) {
       const bytes = Buffer.from(xml)
       const doc = parseXmlBytes(bytes)
       const earlier = earlierOf(xml)
-      return validator.validate({ form, doc, facts: form.facts(doc.root), bytes }, { filingDate: FILED, ...(earlier ? { earlier } : {}) })
+      return validator.validate({ form, doc, root: doc.root, format: 'ehrs', facts: form.facts(doc.root), bytes }, { filingDate: FILED, ...(earlier ? { earlier } : {}) })
     }
     for (const name of valid) t.same(await validate(read(name)), [], name)
     for (const name of invalidFixtures()) {

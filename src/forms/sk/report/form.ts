@@ -8,6 +8,8 @@ import { hasNegativeAmount } from './amounts.js'
 import { reportCommonFindings, reportFindings } from './findings.js'
 import { reportRegister } from './register-check.js'
 import { reportAdmission, reportRules } from './rules.js'
+import { officialReport } from './official.js'
+import { formNames } from '../../form-module.js'
 
 /**
  * A report (MVP, VPP: DOCUMENTS.md §3.2–3.3): the report rules with the form's own codes, checked against the
@@ -35,5 +37,6 @@ export function reportForm(type: 'MVP' | 'VPP', spec: {
     register: reportRegister(type, fieldOf),
     series: periodOf,
     needsEarlierContent: hasNegativeAmount,
+    official: officialReport(type, formNames('SK', type).namespace),
   })
 }

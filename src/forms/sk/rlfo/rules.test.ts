@@ -140,8 +140,8 @@ t.test('texts never repeat the value found', async t => textsNeverRepeat(t, /[0-
 t.test('module facts, number prefix and fields', async t => {
   const single = parseXml(read('valid-single-pa.xml')).root
   const batch = parseXml(read('valid-batch.xml')).root
-  t.same(rlfo.facts(single), { employer: '2021234501', externalId: 'RL-2025-03-001' })
-  t.same(rlfo.facts(batch), { employer: '2021234501' })
+  t.same(rlfo.facts(single), { employer: '2021234501', icz: '5101234567', externalId: 'RL-2025-03-001' })
+  t.same(rlfo.facts(batch), { employer: '2021234501', icz: '5101234567' })
   t.equal(rlfo.numberPrefix(single), 'R')
   t.equal(rlfo.numberPrefix(batch), 'C')
   t.equal(rlfo.fieldOf('/RLFO/Osoba[2]'), 'registračný list')

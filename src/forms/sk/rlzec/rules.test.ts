@@ -40,8 +40,8 @@ t.test('texts never repeat the value found', async t => textsNeverRepeat(t, /[0-
 
 t.test('module facts, number prefix and fields', async t => {
   const named = parseXml(read('valid-name-bank.xml')).root
-  t.same(rlzec.facts(named), { employer: '2021234501', externalId: 'RLZEC-2025-01' })
-  t.same(rlzec.facts(parseXml(read('valid-deregistration.xml')).root), { employer: '2021234501' })
+  t.same(rlzec.facts(named), { employer: '2021234501', icz: '5101234567', externalId: 'RLZEC-2025-01' })
+  t.same(rlzec.facts(parseXml(read('valid-deregistration.xml')).root), { employer: '2021234501', icz: '5101234567' })
   t.equal(rlzec.numberPrefix(named), 'Z')
   t.equal(rlzec.fieldOf('/RLZEC/Zmena'), 'Typ RL: Zmena')
   t.equal(rlzec.fieldOf('/RLZEC/Zmena/DatumZmeny'), 'dátum zmeny')

@@ -52,8 +52,8 @@ t.test('the real validator: schema errors and the order of the input check', asy
 
 t.test('module facts and fields', async t => {
   const { root } = parseXml(read('valid-maximal.xml'))
-  t.same(vpp.facts(root), { employer: '2021234501', period: '2025-03', kind: 'R', externalId: 'MZDY-2025-03-VPP-2' })
-  t.same(vpp.facts(parseXml(read('valid-no-ico.xml')).root), { employer: '1087654321', period: '2025-03', kind: 'R' })
+  t.same(vpp.facts(root), { employer: '2021234501', icz: '5101234567', period: '2025-03', kind: 'R', externalId: 'MZDY-2025-03-VPP-2' })
+  t.same(vpp.facts(parseXml(read('valid-no-ico.xml')).root), { employer: '1087654321', icz: '5109876543', period: '2025-03', kind: 'R' })
   t.equal(vpp.numberPrefix(root), 'Y')
   t.equal(vpp.series!(root), '2025-03')
   t.notOk(vpp.needsEarlierContent!(root))

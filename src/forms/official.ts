@@ -1,0 +1,164 @@
+import type { XmlElement } from '../xml/index.js'
+import type { Finding, FindingLocation } from '../validation/index.js'
+
+/**
+ * An authority's own XML format read as a second vocabulary of a form (sk-official.md): the official document is
+ * checked against its own schema, then turned into the form's own document, whose elements remember where in the
+ * official document each value was read (`XmlElement.source`). Every check of the form then runs on that document
+ * unchanged, and its findings are moved to the official paths at the end.
+ */
+
+/** Paths of an official document: from the root, a 1-based index always on `repeatable` elements, else where a name repeats. */
+export function numberOfficialPaths(root: XmlElement, repeatable: ReadonlySet<string>): void {
+  root.path = `/${root.name}`
+  const stack: XmlElement[] = [root]
+  while (stack.length > 0) {
+    const parent = stack.pop()!
+    const counts = new Map<string, number>()
+    for (const c of parent.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
+    const seen = new Map<string, number>()
+    for (const c of parent.children) {
+      const n = (seen.get(c.name) ?? 0) + 1
+      seen.set(c.name, n)
+      c.path = repeatable.has(c.name) || counts.get(c.name)! > 1 ? `${parent.path}/${c.name}[${n}]` : `${parent.path}/${c.name}`
+      stack.push(c)
+    }
+  }
+}
+
+/** Where an attribute of an official element is: its element's path, then `/@name`. */
+export function attributeAt(element: XmlElement, name: string): FindingLocation {
+  return { path: `${element.path}/@${name}`, line: element.line }
+}
+
+/** Builds the form's own document: elements get their paths from `finish`, their lines when serialized. */
+export class InternalBuilder {
+  constructor(private readonly namespace: string) {}
+
+  /** An element with text, read from `from`. */
+  leaf(name: string, text: string, from: FindingLocation): XmlElement {
+    return { name, ns: this.namespace, path: '', line: 0, attributes: {}, children: [], text, source: { path: from.path, line: from.line ?? 0 } }
+  }
+
+  /** An element of elements; absent children (undefined) are left out. */
+  node(name: string, from: FindingLocation, children: readonly (XmlElement | undefined)[]): XmlElement {
+    return {
+      name, ns: this.namespace, path: '', line: 0, attributes: {}, children: children.filter((c): c is XmlElement => c !== undefined),
+      text: '', source: { path: from.path, line: from.line ?? 0 },
+    }
+  }
+}
+
+/**
+ * Gives the built document its paths (as the parser would: an index where a name repeats among siblings) and
+ * its root the `verzija` attribute of every document of ours.
+ */
+export function finishInternal(root: XmlElement): XmlElement {
+  const withVersion = { ...root, attributes: { verzija: '1' } }
+  const stack: XmlElement[] = [withVersion]
+  withVersion.path = `/${withVersion.name}`
+  while (stack.length > 0) {
+    const parent = stack.pop()!
+    const counts = new Map<string, number>()
+    for (const c of parent.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
+    const seen = new Map<string, number>()
+    for (const c of parent.children) {
+      const n = (seen.get(c.name) ?? 0) + 1
+      seen.set(c.name, n)
+      c.path = counts.get(c.name)! > 1 ? `${parent.path}/${c.name}[${n}]` : `${parent.path}/${c.name}`
+      stack.push(c)
+    }
+  }
+  return withVersion
+}
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
+const escape = (text: string): string => text.replace(/[&<>"]/g, c => escapes[c]!)
+
+/**
+ * The built document as XML of our own vocabulary, one start tag a line, for our own schema to check its values.
+ * Each element's `line` becomes the line it is written on, so that the schema's issues find their element.
+ */
+export function serializeInternal(root: XmlElement): string {
+  const lines: string[] = []
+  const write = (el: XmlElement, depth: number): void => {
+    ;(el as { line: number }).line = lines.length + 1
+    const attributes = depth === 0
+      ? ` xmlns="${el.ns}"${Object.entries(el.attributes).map(([k, v]) => ` ${k}="${escape(v)}"`).join('')}`
+      : ''
+    if (el.children.length === 0) {
+      lines.push(`<${el.name}${attributes}>${escape(el.text)}</${el.name}>`)
+      return
+    }
+    lines.push(`<${el.name}${attributes}>`)
+    for (const c of el.children) write(c, depth + 1)
+    lines.push(`</${el.name}>`)
+  }
+  write(root, 0)
+  return lines.join('\n')
+}
+
+/**
+ * Findings about the built document, moved to where their values were read in the official one: the element's
+ * own source, or (for an element the built document lacks) its nearest ancestor's.
+ */
+export function toOfficialLocations(findings: readonly Finding[], internal: XmlElement): Finding[] {
+  const sources = new Map<string, { path: string; line: number }>()
+  const stack: XmlElement[] = [internal]
+  while (stack.length > 0) {
+    const el = stack.pop()!
+    if (el.source) sources.set(el.path, el.source)
+    stack.push(...el.children)
+  }
+  return findings.map(f => {
+    let path = f.path
+    let source = sources.get(path)
+    while (!source && path.lastIndexOf('/') > 0) {
+      path = path.slice(0, path.lastIndexOf('/'))
+      source = sources.get(path)
+    }
+    return source ? { ...f, path: source.path, line: source.line } : f
+  })
+}
+
+// The conversions of sk-official.md §2. Each answers the official value unchanged when it is not of the official
+// lexical form, so that a document read before (or without) its schema check still maps, and our types judge it.
+
+const collapse = (text: string): string => text.replace(/[ \t\r\n]+/g, ' ').trim()
+
+/** `DD.MM.RRRR` → `RRRR-MM-DD` (the calendar is our `Datum`'s to check). */
+export function officialDate(text: string): string {
+  const m = /^([0-9]{2})\.([0-9]{2})\.([0-9]{4})$/.exec(collapse(text))
+  return m ? `${m[3]}-${m[2]}-${m[1]}` : text
+}
+
+/** `MMRRRR` → `RRRR-MM`. */
+export function officialPeriod(text: string): string {
+  const m = /^([0-9]{2})([0-9]{4})$/.exec(text)
+  return m ? `${m[2]}-${m[1]}` : text
+}
+
+/** An `xs:decimal` of at most two fraction digits, written with exactly two and without `+` or leading zeros. */
+export function officialAmount(text: string): string {
+  const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?$/.exec(collapse(text))
+  if (!m || (m[2] === '' && (m[3] ?? '') === '') || (m[3] ?? '').length > 2) return text
+  const whole = m[2]!.replace(/^0+(?=[0-9])/, '') || '0'
+  return `${m[1] === '-' ? '-' : ''}${whole}.${(m[3] ?? '').padEnd(2, '0')}`
+}
+
+/** An `xs:integer` in canonical form (`07` → `7`, `+3` → `3`). */
+export function officialInteger(text: string): string {
+  const m = /^([+-]?)([0-9]+)$/.exec(collapse(text))
+  if (!m) return text
+  const digits = m[2]!.replace(/^0+(?=[0-9])/, '')
+  return `${m[1] === '-' && digits !== '0' ? '-' : ''}${digits}`
+}
+
+/** `xs:boolean` → our `Priznak` (`1` → `true`, `0` → `false`). */
+export function officialFlag(text: string): string {
+  const value = collapse(text)
+  return value === '1' ? 'true' : value === '0' ? 'false' : value
+}
+
+/** A text in our `Text(n)`: whitespace collapsed. */
+export const officialText = collapse

@@ -1,0 +1,177 @@
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
+import { testPki } from '../helpers/pki.js'
+import { projectRoot } from '../../src/lib/index.js'
+import { issueCertificate, type Pem } from '../../src/pki/index.js'
+
+// sk-official.md: a Slovak payroll program files the MVP it writes for Sociálna poisťovňa, unchanged, and it is
+// judged and followed exactly as its twin in our vocabulary; only the findings' paths point into the official file.
+
+const pki = testPki()
+const certificate = (commonName: string): Pem => issueCertificate(pki.ca, {
+  commonName, kind: 'client', notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2036-01-01T00:00:00Z'),
+})
+const payroll = certificate('mzdový program')
+const otherPayroll = certificate('iný mzdový program')
+const VZOR = '2021234501'
+const JANA = '9261031472'
+const example = (name: string): string => readFileSync(join(projectRoot, 'examples', 'sk', name), 'utf8')
+const FORWARD = 30_000
+
+function settableClock(start: string) {
+  let now = new Date(start)
+  return { now: () => now, advance: (ms: number) => { now = new Date(now.getTime() + ms) } }
+}
+
+/**
+ * An official MVP (MVPP 2026) as a payroll program writes it: one row per RČ with the amounts of the DOCUMENTS.md
+ * example, `identifier` = `<dic>…</dic>` or `<ico>…</ico>`.
+ */
+function officialMvp(period: string, kind: 'R' | 'O', rcs: readonly string[], identifier = `<dic>${VZOR}</dic>`): string {
+  const n = rcs.length
+  const sum = (amount: number): string => (amount * n).toFixed(2)
+  const rows = rcs.map((rc, i) => `<poistneZamestnanca pc="${i + 1}" rc="${rc}" pocDni="31" typZec="ZEC" vynimkaVZ="0"
+        vzNp="2000.00" vzSp="2000.00" vzIp="2000.00" vzPvn="2000.00" vzUp="2000.00" vzGp="2000.00" vzRfs="2000.00"
+        vzZecNp="2000.00" vzZecSp="2000.00" vzZecIp="2000.00" vzZecPvn="2000.00"
+        npZamtel="28.00" spZamtel="280.00" ipZamtel="60.00" pvnZamtel="10.00" upZamtel="16.00" gpZamtel="5.00" rfsZamtel="95.00"
+        npZamnec="28.00" spZamnec="80.00" ipZamnec="60.00" pvnZamnec="20.00" pfpZamtel="0.00" pocetHodin="168"/>`).join('\n      ')
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<sp:mvpp xmlns:sp="http://socpoist.sk/xsd/mvpp2026">
+  <sp:typDoc>MVP00001</sp:typDoc>
+  <sp:obdobie>${period.slice(5)}${period.slice(0, 4)}</sp:obdobie>
+  <sp:denVyplaty>10.05.2025</sp:denVyplaty>
+  <sp:typVykazu>${kind}</sp:typVykazu>
+  <sp:zamestnavatel>
+    <sp:identifikacia>
+      <sp:variabilnySymbol>5101234567</sp:variabilnySymbol>
+      <sp:identifikator>${identifier.replace(/<(\/?)/g, '<$1sp:')}</sp:identifikator>
+      <sp:nazov>Vzor s.r.o.</sp:nazov>
+    </sp:identifikacia>
+  </sp:zamestnavatel>
+  <sp:poistne>
+    <sp:np><sp:npZamtel>${sum(28)}</sp:npZamtel><sp:npZamnec>${sum(28)}</sp:npZamnec></sp:np>
+    <sp:sp><sp:spZamtel>${sum(280)}</sp:spZamtel><sp:spZamnec>${sum(80)}</sp:spZamnec></sp:sp>
+    <sp:ip><sp:ipZamtel>${sum(60)}</sp:ipZamtel><sp:ipZamnec>${sum(60)}</sp:ipZamnec></sp:ip>
+    <sp:pvn><sp:pvnZamtel>${sum(10)}</sp:pvnZamtel><sp:pvnZamnec>${sum(20)}</sp:pvnZamnec></sp:pvn>
+    <sp:up><sp:upZamtel>${sum(16)}</sp:upZamtel></sp:up>
+    <sp:gp><sp:gpZamtel>${sum(5)}</sp:gpZamtel></sp:gp>
+    <sp:rfs><sp:rfsZamtel>${sum(95)}</sp:rfsZamtel></sp:rfs>
+    <sp:pfp><sp:pfpZamtel>0.00</sp:pfpZamtel></sp:pfp>
+    <sp:spoluPoistne>${sum(682)}</sp:spoluPoistne>
+  </sp:poistne>
+  <sp:fOsoba><sp:priezvisko>Mzdová</sp:priezvisko><sp:meno>Eva</sp:meno><sp:tel></sp:tel><sp:mail></sp:mail></sp:fOsoba>
+  <sp:vystavenie><sp:zostavil>Eva Mzdová</sp:zostavil><sp:datum>15.04.2025</sp:datum></sp:vystavenie>
+  <sp:priloha>
+    <sp:poistneZamestnancov>
+      ${rows.replace(/<poistneZamestnanca/g, '<sp:poistneZamestnanca')}
+    </sp:poistneZamestnancov>
+  </sp:priloha>
+</sp:mvpp>`
+}
+
+/** The DOCUMENTS.md example report, in our vocabulary, for the same period: the official file's twin. */
+const twin = (): string => example('mvp.xml').replace('<DenVyplaty>2025-04-10</DenVyplaty>', '<DenVyplaty>2025-05-10</DenVyplaty>')
+
+function driver(gw: TestGateway, clock: ReturnType<typeof settableClock>, as: Pem = payroll) {
+  return {
+    file: (body: string, headers: Record<string, string> = {}) => gw.call({ path: '/api/v1/documents', as, body, headers: { ...xmlHeaders, ...headers } }),
+    view: async (id: string) => (await gw.call({ path: `/api/v1/documents/${id}`, as })).json,
+    async pass(ms: number) {
+      clock.advance(ms)
+      await gw.services.lifecycle.timers.runDue()
+    },
+    async filed(body: string): Promise<any> {
+      const res = await gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders })
+      if (res.status !== 201) throw new Error(`filing answered ${res.status}: ${JSON.stringify(res.json)}`)
+      await gw.services.lifecycle.timers.runDue()
+      return res.json
+    },
+  }
+}
+
+/** Registers Jana (from 2025-03-01) and deregisters Peter, as in the SK lifecycle story. */
+async function registerEmployees(d: ReturnType<typeof driver>): Promise<void> {
+  await d.filed(example('rlfo-peter.xml'))
+  await d.pass(FORWARD)
+  await d.filed(example('rlfo.xml'))
+  await d.pass(FORWARD)
+}
+
+const comparable = (view: any) => ({
+  type: view.type, employer: view.employer, period: view.period, kind: view.kind, status: view.status,
+  history: view.history.map((h: any) => [h.acceptance, h.processing, h.reason]), findings: view.findings.map((f: any) => [f.code, f.severity, f.field, f.message]),
+})
+
+t.test('an official MVP and its twin in our vocabulary go the same way', async t => {
+  const runs: any[] = []
+  for (const body of [officialMvp('2025-03', 'R', [JANA]), twin()]) {
+    const clock = settableClock('2025-04-15T08:00:00Z')
+    const gw = await startGateway(t, { clock })
+    await gw.register(payroll, { taxNumber: VZOR })
+    const d = driver(gw, clock)
+    await registerEmployees(d)
+    const filed = await d.filed(body)
+    t.match(filed.number, /^V2504[0-9]{8}$/, 'numbered V')
+    await d.pass(FORWARD)
+    const view = await d.view(filed.id)
+    t.match(view.status, { acceptance: 'accepted', processing: 'processed' })
+    const content = await gw.call({ path: `/api/v1/documents/${filed.id}/content`, as: payroll })
+    t.ok(content.bytes.equals(Buffer.from(body)), 'the content is the bytes as sent')
+    runs.push(view)
+  }
+  t.equal(runs[0].format, 'sp', 'the official file is read as SP\'s format')
+  t.equal(runs[1].format, 'ehrs')
+  t.same(comparable(runs[0]), comparable(runs[1]), 'same type, employer, period, kind, states and findings')
+})
+
+t.test('official MVPs: the IČZ binding, findings on official paths, register errors, unknown versions', async t => {
+  const clock = settableClock('2025-04-15T08:00:00Z')
+  const gw = await startGateway(t, { clock })
+  await gw.register(payroll, { taxNumber: VZOR })
+  await gw.register(otherPayroll, { taxNumber: '2120000018' })
+  const d = driver(gw, clock)
+
+  const icoOnly = officialMvp('2025-03', 'R', [JANA], '<ico>47123451</ico>')
+  const unbound = await d.file(icoOnly)
+  t.equal(unbound.status, 422, 'a first filing by IČO only is refused')
+  t.match(unbound.json, { code: 'DOCUMENT_INVALID', findings: [{ code: 'SKO-EMP-1', severity: 'error', path: '/mvpp/zamestnavatel/identifikacia/identifikator', message: { en: /DIČ/, sk: /DIČ/ } }] })
+
+  // The registration lists name IČZ and DIČ together: they bind the IČZ to Vzor's DIČ for this client.
+  await registerEmployees(d)
+  const bound = await d.filed(icoOnly)
+  t.match(bound, { format: 'sp', employer: VZOR, period: '2025-03', kind: 'R' }, 'the same file by IČO only is then filed for Vzor')
+  await d.pass(FORWARD)
+
+  // A second R for the period meets the R/O rule: the twin's finding, on the official path.
+  const secondR = await d.file(officialMvp('2025-03', 'R', [JANA]))
+  t.equal(secondR.status, 422)
+  t.match(secondR.json.findings, [{ path: '/mvpp/typVykazu', field: 'Typ výkazu' }])
+  t.match(secondR.json.findings[0].code, /^SK-MVP-00[34]$/)
+  const corrective = await d.filed(officialMvp('2025-03', 'O', [JANA], '<ico>47123451</ico>'))
+  t.match(corrective, { format: 'sp', employer: VZOR, kind: 'O' }, 'an IČO-only corrective report takes the bound DIČ')
+
+  // Another client naming the same IČZ by IČO is neither redirected to Vzor nor blocked by it.
+  const other = await gw.call({ path: '/api/v1/documents', as: otherPayroll, body: icoOnly, headers: xmlHeaders })
+  t.equal(other.status, 422)
+  t.match(other.json.findings, [{ code: 'SKO-EMP-1' }], 'another client\'s binding is not used')
+
+  // A register error points at the row's attribute it was read from.
+  const april = await d.filed(officialMvp('2025-04', 'R', ['9555121004']))
+  const refused = await d.view(april.id)
+  t.equal(refused.status.acceptance, 'not_accepted_registration_errors')
+  t.match(refused.findings.find((f: any) => f.code === 'SK-MVP-020'), { path: '/mvpp/priloha/poistneZamestnancov/poistneZamestnanca[1]/@rc', field: 'Rodné číslo' })
+
+  // Refusals: the official schema, our types on the mapped values, the official sum rule.
+  const schema = await d.file(officialMvp('2025-02', 'R', [JANA]).replace('vzSp="2000.00"', 'vzSp="2000.001"'))
+  t.equal(schema.status, 422)
+  t.match(schema.json.findings, [{ code: 'SK-XSD-003', path: '/mvpp/priloha/poistneZamestnancov/poistneZamestnanca[1]/@vzSp', field: 'vzSp' }])
+  const calendar = await d.file(officialMvp('2025-02', 'R', [JANA]).replace('10.05.2025', '31.02.2025'))
+  t.match(calendar.json.findings, [{ code: 'SK-XSD-003', path: '/mvpp/denVyplaty', field: 'Deň výplaty' }], '31.02 passes SP\'s pattern, not our date')
+  const total = await d.file(officialMvp('2025-02', 'R', [JANA]).replace('<sp:spoluPoistne>682.00', '<sp:spoluPoistne>682.01'))
+  t.same(total.json.findings.map((f: any) => [f.code, f.path]), [['SKO-REP-2', '/mvpp/poistne/spoluPoistne']])
+
+  const older = await d.file(officialMvp('2025-02', 'R', [JANA]).replace('xsd/mvpp2026', 'xsd/mvp25'))
+  t.match(older, { status: 422, json: { code: 'UNKNOWN_DOCUMENT_TYPE' } }, 'an older SP namespace is not known')
+})
