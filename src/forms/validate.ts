@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
-import { findReader } from './registry.js'
+import { findReader } from './index.js'
 import { applyRules, type FormModule, type DocumentFacts, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
 import { numberOfficialPaths, serializeInternal, toOfficialLocations } from './official.js'
 import type { CodeLists } from './code-lists.js'
