@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join, relative, sep } from 'node:path'
 import { localDate, projectRoot } from '../lib/index.js'
 import { validateFiles, type FileVerdict } from './validate.js'
@@ -13,6 +13,9 @@ const sources = ['examples/si', 'examples/sk', 'test/fixtures/si', 'test/fixture
 function declared(source: string): { valid: true; registerFinding?: string } | { valid: false; finding: string } {
   const name = basename(source, '.xml')
   const folder = basename(dirname(source))
+  // A fixture of an official format says on its first line what it must give (test/fixtures/sk/official/README.md).
+  const expect = /^<!-- expect: (valid|(\S+) \S+) -->/.exec(readFileSync(join(projectRoot, source), 'utf8').slice(0, 300))
+  if (expect) return expect[2] ? { valid: false, finding: expect[2] } : { valid: true }
   if (folder === 'invalid') return { valid: false, finding: name }
   // A register fixture is valid on its own and refused by the register once its story is filed (DOCUMENTS.md §1.6).
   if (folder === 'register' && /^[A-Z]+-[A-Z0-9]+-\d{3}$/.test(name)) return { valid: true, registerFinding: name }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
 import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
@@ -141,7 +142,7 @@ export function judgeDocument({ form, root }: IdentifiedDocument, issues: readon
 export function judgeOfficialDocument(document: IdentifiedDocument, officialIssues: readonly XsdIssue[], internalIssues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
   const { form, doc, root } = document
   const reader = document.official!.reader
-  const officialForm = { country: form.country, fieldOf: reader.fieldOf }
+  const officialForm = { country: form.country, fieldOf: reader.fieldOf, elements: declaredElements(reader.xsd) }
   if (officialIssues.length > 0) {
     return boundFindings(officialForm, doc.root, xsdIssuesToFindings(officialForm, doc.root, officialIssues, { official: true }).sort(byLine))
   }
@@ -162,6 +163,15 @@ export function admitDocument(document: IdentifiedDocument, ctx: RuleContext): F
   const { form, root } = document
   const findings = form.admission ? applyRules(form, root, ctx, form.admission) : []
   return document.official ? toOfficialLocations(findings, root) : findings
+}
+
+const declared = new Map<string, ReadonlySet<string>>()
+
+/** The element names a schema of ours declares, read once per schema. */
+function declaredElements(xsd: string): ReadonlySet<string> {
+  let names = declared.get(xsd)
+  if (!names) declared.set(xsd, names = new Set([...readFileSync(xsd, 'utf8').matchAll(/<xs:element name="([^"]+)"/g)].map(m => m[1]!)))
+  return names
 }
 
 interface StepFinding { readonly finding: Finding; readonly step: number }

@@ -32,6 +32,8 @@ export const xsdFindings = { SI: si, SK: sk } as const
 export interface SchemaFindingForm {
   readonly country: keyof typeof xsdFindings
   readonly fieldOf: (path: string) => string
+  /** Of an official format: every element name its schema declares (one of them out of place may stand for a missing one). */
+  readonly elements?: ReadonlySet<string>
 }
 
 type XsdKind = keyof typeof si
@@ -88,7 +90,7 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
         line = element?.line ?? line
         kind = /is required but missing/.test(issue.message) ? '002' : /is not allowed/.test(issue.message) ? '001'
           : /\[facet 'enumeration'\]/.test(issue.message) ? '006' : '003'
-      } else if (kind === '001' && element && missingBefore(tree, element, issue.message)) {
+      } else if (kind === '001' && element && (form.elements?.has(element.name) ?? true) && missingBefore(tree, element, issue.message)) {
         kind = '002'
         path = path.slice(0, path.lastIndexOf('/'))
       }

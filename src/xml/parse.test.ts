@@ -55,7 +55,7 @@ const range = (n: number, each: (i: number) => string): string => Array.from({ l
 /** Each limit with a document builder: the document at `n` has n of what the limit counts. */
 const limitCases: [keyof XmlLimits, (n: number) => string, RegExp][] = [
   ['maxDepth', n => '<a>'.repeat(n) + '</a>'.repeat(n), /^Elements nested deeper than 64 \(line 1\)$/],
-  ['maxAttributes', n => `<a xmlns:p="urn:p"${range(n, i => ` p:a${i}="1"`)}/>`, /^More than 32 attributes on one element/],
+  ['maxAttributes', n => `<a xmlns:p="urn:p"${range(n, i => ` p:a${i}="1"`)}/>`, /^More than 64 attributes on one element/],
   ['maxNamespaceDeclarations', n => `<a${range(n, i => ` xmlns:p${i}="urn:p"`)}/>`, /^More than 32 namespace declarations on one element/],
   ['maxNamespacesInScope', n => `<a${range(32, i => ` xmlns:p${i}="urn:p"`)}><b${range(31, i => ` xmlns:q${i}="urn:q"`)}><c${range(n - 63, i => ` xmlns:r${i}="urn:r"`)}/></b></a>`,
     /^More than 64 namespace prefixes in scope at one element/],

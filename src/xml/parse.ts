@@ -26,7 +26,10 @@ export class XmlError extends Error {
  */
 export interface XmlLimits {
   readonly maxDepth: number
-  /** Attributes of one element, namespace declarations not counted. */
+  /**
+   * Attributes of one element, namespace declarations not counted. A row of Sociálna poisťovňa's own VPP has up to
+   * 51 (sk-official.md §3.2, §4).
+   */
   readonly maxAttributes: number
   /** Namespace declarations (`xmlns`, `xmlns:p`) on one element. */
   readonly maxNamespaceDeclarations: number
@@ -44,7 +47,7 @@ export interface XmlLimits {
 
 export const defaultLimits: XmlLimits = {
   maxDepth: 64,
-  maxAttributes: 32,
+  maxAttributes: 64,
   maxNamespaceDeclarations: 32,
   maxNamespacesInScope: 64,
   maxNameLength: 256,
