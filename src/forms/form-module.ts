@@ -121,6 +121,8 @@ export interface OfficialReader {
   readonly replaces?: ReadonlySet<string>
   /** The field name of an official path's finding. */
   readonly fieldOf: (path: string) => string
+  /** The number prefix, where the official document decides it rather than the mapped one (a batch counted on its entries). */
+  readonly numberPrefix?: (root: XmlElement) => string
 }
 
 /**

@@ -20,7 +20,7 @@ export function handle(task: DocumentTask): unknown {
       const { form, root, official } = document
       held.set(task.ref, document)
       return {
-        type: form.type, facts: document.facts, numberPrefix: form.numberPrefix(root),
+        type: form.type, facts: document.facts, numberPrefix: official?.reader.numberPrefix?.(document.doc.root) ?? form.numberPrefix(root),
         series: form.series?.(root), needsEarlierContent: form.needsEarlierContent?.(root) ?? false,
         pairing: form.pairing?.facts(root), format: document.format,
         ...(official ? { official: { xsd: official.reader.xsd, employer: official.employer } } : {}),
