@@ -205,7 +205,7 @@ t.test('the list of document types is written once: OpenAPI and the WSDL agree w
 const tableOwners: Record<string, string> = {
   clients: 'operator', client_certificates: 'operator', mandates: 'operator', software_certifications: 'operator',
   message_log: 'messagelog',
-  documents: 'intake', document_counters: 'intake', idempotency_keys: 'intake',
+  documents: 'intake', document_series: 'intake', document_counters: 'intake', idempotency_keys: 'intake',
   document_states: 'lifecycle', events: 'events', timers: 'lifecycle', register_checks: 'lifecycle', preliminary_registrations: 'lifecycle',
   back_office_answers: 'processing',
   audit_log: 'audit', audit_head: 'audit',

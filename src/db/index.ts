@@ -7,7 +7,7 @@ import { PGliteDialect } from './pglite-dialect.js'
 import { listenEmbedded, listenPostgres, type ListenHooks, type Listener } from './notify.js'
 import type { Database } from './schema.js'
 
-export type { Database } from './schema.js'
+export type { Database, ViewEntry } from './schema.js'
 export * from './schema.js'
 export { migrateToLatest, pendingMigrations } from './migrate.js'
 export { databaseFaultCause, DatabaseUnavailableError } from './faults.js'

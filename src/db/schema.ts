@@ -96,6 +96,23 @@ export interface DocumentsTable {
   format: Generated<'ehrs' | 'sp'>
   /** A Slovak document's IČZ (migration 0015): the IČZ binding of official documents (sk-official.md §1.3). */
   icz: string | null
+  /** The entries of a document of several, as its view lists them (migration 0015). */
+  entries: ColumnType<ViewEntry[] | null, string | null, never>
+}
+
+/** The series of each entry of a batch (migration 0015, sk-official.md §6). */
+export interface DocumentSeriesTable {
+  document_id: string
+  series: string
+}
+
+/** An entry of a document of several in its view: never the whole personal number. */
+export interface ViewEntry {
+  readonly index: number
+  readonly kind: string
+  readonly person: string
+  readonly start?: string
+  readonly end?: string
 }
 
 export interface DocumentStatesTable {
@@ -314,6 +331,8 @@ export interface Database {
   message_log: MessageLogTable
   /** Owned by intake/. */
   documents: DocumentsTable
+  /** Owned by intake/. */
+  document_series: DocumentSeriesTable
   /** Owned by lifecycle/. */
   document_states: DocumentStatesTable
   /** Owned by events/. */

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
-import type { Database, Db, DocumentRow } from '../db/index.js'
+import type { Database, Db, DocumentRow, ViewEntry } from '../db/index.js'
 import { mayActFor } from '../authorization/index.js'
 import type { Caller } from '../identity/index.js'
 import { stateLabel, acceptanceLabels, processingLabels, type Acceptance, type Processing } from './states.js'
@@ -13,6 +13,8 @@ export { isFinal, documentEtag, retryAfterSeconds, matchesIfNoneMatch } from './
 import { addDays, uuidPattern, isPeriod, localDate, parseInstant } from '../lib/index.js'
 
 /** The document as clients see it (SPEC.md §4). */
+export type { ViewEntry }
+
 export interface DocumentView {
   readonly id: string
   readonly number: string
@@ -24,6 +26,8 @@ export interface DocumentView {
   readonly externalId?: string
   /** The vocabulary the gateway read: `ehrs` (ours) or `sp` (Sociálna poisťovňa's own XML, sk-official.md). */
   readonly format: 'ehrs' | 'sp'
+  /** A document of several (a registration list of 2–300, an official ELDP batch): its entries, persons masked. */
+  readonly entries?: readonly ViewEntry[]
   readonly receivedAt: string
   readonly sha256: string
   readonly size: number
@@ -242,6 +246,7 @@ export function toView(row: DocumentRow, history: readonly StateRow[], next?: { 
     ...(row.kind ? { kind: row.kind } : {}),
     ...(row.external_id ? { externalId: row.external_id } : {}),
     format: row.format,
+    ...(row.entries ? { entries: row.entries } : {}),
     receivedAt: row.received_at.toISOString(),
     sha256: row.sha256,
     size: row.size,

@@ -81,6 +81,25 @@ export interface DocumentFacts {
   readonly icz?: string
 }
 
+/**
+ * One entry of a document of several (a registration list of 2–300 persons, an official ELDP batch), as the
+ * document view lists it: never the whole personal number (sk-official.md §6).
+ */
+export interface DocumentEntry {
+  readonly kind: string
+  /** The RČ masked to its last four digits (`******1472`). */
+  readonly person: string
+  readonly start?: string
+  readonly end?: string
+  /** The series of the "documents" rules the entry belongs to (an ELDP's person and relationship). */
+  readonly series?: string
+}
+
+/** A personal number as a view may show it: its last four characters. */
+export function maskedPerson(number: string | undefined): string {
+  return number === undefined ? '' : `${'*'.repeat(Math.max(0, number.length - 4))}${number.slice(-4)}`
+}
+
 /** What the official document says of its employer (sk-official.md §1.3), before any binding. */
 export interface OfficialEmployer {
   /** IČZ (`variabilnySymbol`, ELDP `icz`). */
@@ -123,6 +142,17 @@ export interface OfficialReader {
   readonly fieldOf: (path: string) => string
   /** The number prefix, where the official document decides it rather than the mapped one (a batch counted on its entries). */
   readonly numberPrefix?: (root: XmlElement) => string
+  /**
+   * A batch: one document of ours per entry, each judged as if filed alone (sk-official.md §6); `toInternal` then
+   * gives the first. Absent: the official document is one document of ours.
+   */
+  readonly entries?: (root: XmlElement, ctx: OfficialContext) => XmlElement[]
+  /** An entry of a batch as the view lists it. */
+  readonly entry?: (entry: XmlElement) => DocumentEntry
+  /** The step of the ordered input check (`FormModule.checkStep`) a finding of `rules` belongs to; default the last. */
+  readonly checkStep?: (finding: Finding) => number
+  /** Findings of ours (on our paths) that a rule of the official format stands for in its place. */
+  readonly suppress?: (finding: Finding) => boolean
 }
 
 /**
@@ -189,6 +219,8 @@ export interface FormModule {
   readonly checkStep?: (finding: Finding) => number
   /** The authority's own XML format of the same document, read beside ours (sk-official.md). */
   readonly official?: OfficialReader
+  /** The entries of a document of several, as the view lists them; none for a document of one. */
+  readonly entries?: (root: XmlElement) => DocumentEntry[]
 }
 
 /**

@@ -44,7 +44,7 @@ export { checkDic } from './sk/common/identifiers.js'
 export { employerFindings } from './sk/common/official.js'
 /** Slovak documents: whether an earlier document got as far as being forwarded to the authority (sk-ezu §3.3). */
 export { wasForwarded } from './sk/common/rules.js'
-export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart, PairingFacts, FormPairing, OfficialEmployer, OfficialReader } from './form-module.js'
+export type { FormModule, DocumentType, DocumentFacts, Country, LifecycleStart, PairingFacts, FormPairing, OfficialEmployer, OfficialReader, DocumentEntry } from './form-module.js'
 /** What a form's rules are: `(root, report, ctx)`, adding findings through `report`, never throwing. */
 export type { Rule, RuleContext, Report } from './form-module.js'
 /** For an SI form: its facts (the obligor's tax number, the filer's reference); findings keyed by full code, as `FormModule.findings` is. */

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
+import { parseXml, parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
 import { findReader } from './index.js'
-import { applyRules, type FormModule, type DocumentFacts, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
+import { applyRules, type FormModule, type DocumentFacts, type OfficialContext, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
 import { numberOfficialPaths, serializeInternal, toOfficialLocations } from './official.js'
 import type { CodeLists } from './code-lists.js'
 import type { Finding } from '../validation/index.js'
@@ -19,8 +19,11 @@ export interface IdentifiedDocument {
   readonly root: XmlElement
   /** `ehrs`: our vocabulary; `sp`: Sociálna poisťovňa's own (sk-official.md). */
   readonly format: 'ehrs' | 'sp'
-  /** The reader of an official document, and what it says of its employer. */
-  readonly official?: { readonly reader: OfficialReader; readonly employer: OfficialEmployer }
+  /**
+   * The reader of an official document, what it says of its employer, and its entries in the form's own vocabulary:
+   * one document of ours each (`root` is the first), more than one for a batch (sk-official.md §6).
+   */
+  readonly official?: { readonly reader: OfficialReader; readonly employer: OfficialEmployer; readonly entries: readonly XmlElement[] }
   readonly facts: DocumentFacts
   readonly bytes: Uint8Array
 }
@@ -51,6 +54,8 @@ export interface ValidateOptions {
    * Absent offline: the document is judged without it, and SK-COMMON findings on the tax number stay silent.
    */
   readonly employer?: string
+  /** Of an official batch: the earlier documents of each entry's series, in entry order (instead of `earlier`). */
+  readonly entryEarlier?: readonly (RuleContext['earlier'])[]
 }
 
 export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
@@ -63,7 +68,8 @@ export function createValidator(codeLists: CodeLists, options: Partial<XsdValida
       const officialIssues = await xsd.validate(document.official.reader.xsd, document.bytes)
       if (officialIssues.length > 0) return judgeOfficialDocument(document, officialIssues, [], ctx)
       const mapped = withEmployer(document, options.employer, codeLists)
-      return judgeOfficialDocument(mapped, [], await xsd.validate(document.form.xsd, internalBytes(mapped)), ctx)
+      const entryIssues = await Promise.all(internalBytes(mapped).map(bytes => xsd.validate(document.form.xsd, bytes)))
+      return judgeOfficialDocument(mapped, [], entryIssues, { ...ctx, ...(options.entryEarlier ? { entryEarlier: options.entryEarlier } : {}) })
     },
     admit: (document, options) => admitDocument(document, { codeLists, ...options }),
     close: () => xsd.close(),
@@ -94,9 +100,17 @@ export function identifyDocument(bytes: Uint8Array, codeLists: CodeLists): Ident
   if (!reader) return { form, doc, root: doc.root, format: 'ehrs', facts: form.facts(doc.root), bytes }
   numberOfficialPaths(doc.root, reader.repeatable)
   const employer = reader.employer(doc.root)
-  const root = reader.toInternal(doc.root, { codeLists })
-  const facts = form.facts(root)
-  return { form, doc, root, format: 'sp', official: { reader, employer }, facts: { ...facts, ...(employer.icz ? { icz: employer.icz } : {}) }, bytes }
+  const entries = mapEntries(reader, doc.root, { codeLists })
+  const facts = form.facts(entries[0]!)
+  return {
+    form, doc, root: entries[0]!, format: 'sp', official: { reader, employer, entries }, facts: { ...facts, ...(employer.icz ? { icz: employer.icz } : {}) }, bytes,
+  }
+}
+
+/** An official document's entries in the form's own vocabulary: a batch's, or the one document it is. */
+function mapEntries(reader: OfficialReader, root: XmlElement, ctx: OfficialContext): XmlElement[] {
+  const entries = reader.entries?.(root, ctx) ?? []
+  return entries.length > 0 ? entries : [reader.toInternal(root, ctx)]
 }
 
 /**
@@ -108,7 +122,8 @@ export function readInternal(bytes: Uint8Array, codeLists: CodeLists): XmlElemen
   const reader = findReader(root.ns, root.name)?.official
   if (!reader) return root
   numberOfficialPaths(root, reader.repeatable)
-  return reader.toInternal(root, { codeLists })
+  const entries = mapEntries(reader, root, { codeLists })
+  return entries.length > 1 ? { ...entries[0]!, batch: entries } : entries[0]!
 }
 
 /**
@@ -117,13 +132,14 @@ export function readInternal(bytes: Uint8Array, codeLists: CodeLists): XmlElemen
  */
 export function withEmployer(document: IdentifiedDocument, dic: string | undefined, codeLists: CodeLists): IdentifiedDocument {
   if (!document.official || document.official.employer.dic !== undefined || dic === undefined) return document
-  const root = document.official.reader.toInternal(document.doc.root, { codeLists, dic })
-  return { ...document, root, facts: { ...document.facts, employer: dic } }
+  const entries = mapEntries(document.official.reader, document.doc.root, { codeLists, dic })
+  return { ...document, root: entries[0]!, official: { ...document.official, entries }, facts: { ...document.facts, employer: dic } }
 }
 
-/** The mapped document in our vocabulary, for our own schema to check its values (`judgeOfficialDocument`). */
-export function internalBytes(document: IdentifiedDocument): Uint8Array {
-  return new TextEncoder().encode(serializeInternal(document.root))
+/** The mapped entries in our vocabulary, for our own schema to check their values (`judgeOfficialDocument`). */
+export function internalBytes(document: IdentifiedDocument): Uint8Array[] {
+  const encoder = new TextEncoder()
+  return (document.official?.entries ?? [document.root]).map(entry => encoder.encode(serializeInternal(entry)))
 }
 
 /**
@@ -139,40 +155,81 @@ export function judgeDocument({ form, root }: IdentifiedDocument, issues: readon
  * the mapped document is judged as one of ours (`internalIssues`: our schema on its values), its findings moved to
  * where the values were read, beside the findings of the official format's own rules.
  */
-export function judgeOfficialDocument(document: IdentifiedDocument, officialIssues: readonly XsdIssue[], internalIssues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
-  const { form, doc, root } = document
-  const reader = document.official!.reader
-  const officialForm = { country: form.country, fieldOf: reader.fieldOf, elements: declaredElements(reader.xsd) }
+export function judgeOfficialDocument(
+  document: IdentifiedDocument, officialIssues: readonly XsdIssue[], entryIssues: readonly (readonly XsdIssue[])[],
+  ctx: RuleContext & { readonly entryEarlier?: readonly (RuleContext['earlier'])[] },
+): Finding[] {
+  const { form, doc } = document
+  const { reader, entries } = document.official!
+  const officialForm = { country: form.country, fieldOf: reader.fieldOf, siblings: contentModels(reader.xsd) }
   if (officialIssues.length > 0) {
     return boundFindings(officialForm, doc.root, xsdIssuesToFindings(officialForm, doc.root, officialIssues, { official: true }).sort(byLine))
   }
   // Offline an official document naming only the IČO has no DIČ: the IČZ binding gives it on filing (SKO-EMP-1).
   const dicFromBinding = document.official!.employer.dic === undefined && document.facts.employer === undefined
-  const own = judgeSteps(form, root, internalIssues, ctx)
-    .filter(s => !reader.replaces?.has(s.finding.code) && !(dicFromBinding && s.finding.path.endsWith('/Zamestnavatel/Dic')))
-  const moved = toOfficialLocations(own.map(s => s.finding), root)
+  const keep = (f: Finding): boolean => !reader.replaces?.has(f.code) && !reader.suppress?.(f) && !(dicFromBinding && f.path.endsWith('/Zamestnavatel/Dic'))
+  // Each entry is judged as a document of ours, with its own series' earlier documents (sk-official.md §6).
+  const own = entries.flatMap((entry, i) => {
+    const { entryEarlier, ...rest } = ctx
+    const earlier = entryEarlier ? entryEarlier[i] : rest.earlier
+    const steps = judgeSteps(form, entry, entryIssues[i] ?? [], { ...rest, ...(earlier ? { earlier } : {}) }).filter(s => keep(s.finding))
+    const moved = toOfficialLocations(steps.map(s => s.finding), entry)
+    return steps.map((s, j) => ({ finding: moved[j]!, step: s.step }))
+  })
   const steps = [
-    ...own.map((s, i) => ({ finding: moved[i]!, step: s.step })),
-    ...applyRules({ ...form, fieldOf: reader.fieldOf }, doc.root, ctx, reader.rules).map(finding => ({ finding, step: ruleStep })),
+    ...own,
+    ...applyRules({ ...form, fieldOf: reader.fieldOf }, doc.root, ctx, reader.rules).map(finding => ({ finding, step: reader.checkStep?.(finding) ?? ruleStep })),
   ]
   return boundFindings(officialForm, doc.root, inOrder(steps))
 }
 
 /** The form's admission rules alone; see {@link Validator.admit}. */
-export function admitDocument(document: IdentifiedDocument, ctx: RuleContext): Finding[] {
+export function admitDocument(document: IdentifiedDocument, ctx: RuleContext & { readonly entryEarlier?: readonly (RuleContext['earlier'])[] }): Finding[] {
   const { form, root } = document
-  const findings = form.admission ? applyRules(form, root, ctx, form.admission) : []
-  return document.official ? toOfficialLocations(findings, root) : findings
+  if (!form.admission) return []
+  if (!document.official) return applyRules(form, root, ctx, form.admission)
+  const { entryEarlier, ...rest } = ctx
+  return document.official.entries.flatMap((entry, i) => {
+    const earlier = entryEarlier ? entryEarlier[i] : rest.earlier
+    return toOfficialLocations(applyRules(form, entry, { ...rest, ...(earlier ? { earlier } : {}) }, form.admission!), entry)
+  })
 }
 
-const declared = new Map<string, ReadonlySet<string>>()
+const models = new Map<string, (a: string, b: string) => boolean>()
 
-/** The element names a schema of ours declares, read once per schema. */
-function declaredElements(xsd: string): ReadonlySet<string> {
-  let names = declared.get(xsd)
-  if (!names) declared.set(xsd, names = new Set([...readFileSync(xsd, 'utf8').matchAll(/<xs:element name="([^"]+)"/g)].map(m => m[1]!)))
-  return names
+/**
+ * Whether a schema of ours declares two element names in one content model (the elements of one sequence or
+ * choice, nested groups included, not the content of those elements); read once per schema.
+ */
+function contentModels(xsd: string): (a: string, b: string) => boolean {
+  const known = models.get(xsd)
+  if (known) return known
+  const groups: Set<string>[] = []
+  const collect = (group: XmlElement, into: Set<string>): void => {
+    for (const c of group.children) {
+      if (c.name === 'element' && c.attributes.name) into.add(c.attributes.name)
+      else if (c.name === 'sequence' || c.name === 'choice' || c.name === 'all') collect(c, into)
+    }
+  }
+  const stack = [parseXml(readFileSync(xsd, 'utf8')).root]
+  while (stack.length > 0) {
+    const el = stack.pop()!
+    if ((el.name === 'sequence' || el.name === 'choice' || el.name === 'all') && !['sequence', 'choice', 'all'].includes(parentName.get(el) ?? '')) {
+      const names = new Set<string>()
+      collect(el, names)
+      groups.push(names)
+    }
+    for (const c of el.children) {
+      parentName.set(c, el.name)
+      stack.push(c)
+    }
+  }
+  const siblings = (a: string, b: string): boolean => groups.some(g => g.has(a) && g.has(b))
+  models.set(xsd, siblings)
+  return siblings
 }
+
+const parentName = new WeakMap<XmlElement, string>()
 
 interface StepFinding { readonly finding: Finding; readonly step: number }
 

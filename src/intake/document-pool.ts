@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/index.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
-import { formOf, type DocumentFacts, type EarlierDocument, type FormModule, type OfficialEmployer, type PairingFacts } from '../forms/index.js'
+import { formOf, type DocumentEntry, type DocumentFacts, type EarlierDocument, type FormModule, type OfficialEmployer, type PairingFacts } from '../forms/index.js'
 import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
 import type { Finding } from '../validation/index.js'
 
@@ -17,8 +17,10 @@ export interface PooledDocument {
   readonly pairing: PairingFacts | undefined
   /** `sp`: a document in Sociálna poisťovňa's own format (sk-official.md), read into the form's own vocabulary. */
   readonly format: 'ehrs' | 'sp'
-  /** Of an official document: its schema, and what it says of its employer (sk-official.md §1.3). */
-  readonly official?: { readonly xsd: string; readonly employer: OfficialEmployer }
+  /** Of an official document: its schema, what it says of its employer (sk-official.md §1.3), and whether it is a batch. */
+  readonly official?: { readonly xsd: string; readonly employer: OfficialEmployer; readonly batch: boolean }
+  /** Of a document of several (a registration list of 2–300, an official ELDP): its entries, as the view lists them. */
+  readonly entries: readonly DocumentEntry[]
   readonly bytes: Uint8Array
   readonly ref: number
   readonly worker: number
@@ -32,6 +34,8 @@ export interface CheckOptions {
   readonly earlier?: readonly EarlierSource[]
   /** The employer's DIČ of an official document that does not name it (its IČZ binding). */
   readonly employer?: string
+  /** Of an official batch: the earlier documents of each entry's series, in entry order. */
+  readonly entryEarlier?: readonly (readonly EarlierSource[])[]
 }
 
 /**
@@ -59,8 +63,11 @@ export interface DocumentPool {
 export type DocumentTask =
   | { op: 'identify'; ref: number; bytes: Uint8Array }
   | { op: 'map'; ref: number; employer?: string }
-  | { op: 'judge'; ref: number; issues: readonly XsdIssue[]; officialIssues?: readonly XsdIssue[]; filingDate: string; earlier?: readonly EarlierSource[] }
-  | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[] }
+  | {
+    op: 'judge'; ref: number; issues: readonly XsdIssue[]; officialIssues?: readonly XsdIssue[]; entryIssues?: readonly (readonly XsdIssue[])[]
+    filingDate: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[]
+  }
+  | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[] }
   | { op: 'release'; ref: number }
   | { op: 'outline'; bytes: Uint8Array; keep: readonly string[] }
 
@@ -91,7 +98,7 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
   let nextRef = 0
   const task = <T>(document: PooledDocument, body: DocumentTask, bytes: number): Promise<T> =>
     pool.run<T>(body, { bytes, worker: document.worker }).then(r => r.value)
-  const checkOptions = ({ filingDate, earlier }: CheckOptions) => ({ filingDate, ...(earlier ? { earlier } : {}) })
+  const checkOptions = ({ filingDate, earlier, entryEarlier }: CheckOptions) => ({ filingDate, ...(earlier ? { earlier } : {}), ...(entryEarlier ? { entryEarlier } : {}) })
 
   return {
     async identify(bytes) {
@@ -103,14 +110,16 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
     },
 
     async validate(document, options) {
-      const judge = (issues: readonly XsdIssue[], officialIssues?: readonly XsdIssue[]): Promise<Finding[]> =>
-        task(document, { op: 'judge', ref: document.ref, issues, ...(officialIssues ? { officialIssues } : {}), ...checkOptions(options) }, document.bytes.byteLength)
+      const judge = (issues: readonly XsdIssue[], official?: { issues: readonly XsdIssue[]; entryIssues: readonly (readonly XsdIssue[])[] }): Promise<Finding[]> =>
+        task(document, {
+          op: 'judge', ref: document.ref, issues, ...(official ? { officialIssues: official.issues, entryIssues: official.entryIssues } : {}), ...checkOptions(options),
+        }, document.bytes.byteLength)
       if (!document.official) return judge(await xsd.validate(document.form.xsd, document.bytes))
       // The official schema on the bytes as sent; once satisfied, ours on the values the mapping read from them.
       const officialIssues = await xsd.validate(document.official.xsd, document.bytes)
-      if (officialIssues.length > 0) return judge([], officialIssues)
-      const mapped = await task<Uint8Array>(document, { op: 'map', ref: document.ref, ...(options.employer ? { employer: options.employer } : {}) }, document.bytes.byteLength)
-      return judge(await xsd.validate(document.form.xsd, mapped), [])
+      if (officialIssues.length > 0) return judge([], { issues: officialIssues, entryIssues: [] })
+      const mapped = await task<Uint8Array[]>(document, { op: 'map', ref: document.ref, ...(options.employer ? { employer: options.employer } : {}) }, document.bytes.byteLength)
+      return judge([], { issues: [], entryIssues: await Promise.all(mapped.map(bytes => xsd.validate(document.form.xsd, bytes))) })
     },
 
     admit(document, options) {

@@ -19,11 +19,14 @@ export function handle(task: DocumentTask): unknown {
       const document = identifyDocument(task.bytes, codeLists)
       const { form, root, official } = document
       held.set(task.ref, document)
+      const batch = official && official.entries.length > 1 ? official.entries : undefined
+      const entries = official?.reader.entry ? official.entries.map(official.reader.entry) : form.entries?.(root) ?? []
       return {
         type: form.type, facts: document.facts, numberPrefix: official?.reader.numberPrefix?.(document.doc.root) ?? form.numberPrefix(root),
-        series: form.series?.(root), needsEarlierContent: form.needsEarlierContent?.(root) ?? false,
-        pairing: form.pairing?.facts(root), format: document.format,
-        ...(official ? { official: { xsd: official.reader.xsd, employer: official.employer } } : {}),
+        // A batch's entries each have their own series (`entries`), the batch none.
+        series: batch ? undefined : form.series?.(root), needsEarlierContent: form.needsEarlierContent?.(root) ?? false,
+        pairing: form.pairing?.facts(root), format: document.format, entries,
+        ...(official ? { official: { xsd: official.reader.xsd, employer: official.employer, batch: batch !== undefined } } : {}),
       }
     }
     case 'map': {
@@ -33,13 +36,13 @@ export function handle(task: DocumentTask): unknown {
     }
     case 'judge': {
       const document = heldDocument(task.ref)
-      const ctx = { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) }
+      const ctx = { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier), ...entryEarlierOf(task.entryEarlier) }
       return document.official
-        ? judgeOfficialDocument(document, task.officialIssues ?? [], task.issues, ctx)
+        ? judgeOfficialDocument(document, task.officialIssues ?? [], task.entryIssues ?? [], ctx)
         : judgeDocument(document, task.issues, ctx)
     }
     case 'admit':
-      return admitDocument(heldDocument(task.ref), { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier) })
+      return admitDocument(heldDocument(task.ref), { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier), ...entryEarlierOf(task.entryEarlier) })
     case 'release':
       held.delete(task.ref)
       return undefined
@@ -77,7 +80,11 @@ function heldDocument(ref: number): IdentifiedDocument {
 /** Earlier documents arrive as stored bytes and are parsed here, like the new one. */
 function earlierOf(earlier: readonly EarlierSource[] | undefined): { earlier?: EarlierDocument[] } {
   if (!earlier) return {}
-  return {
-    earlier: earlier.map(({ body, ...rest }) => ({ ...rest, ...(body ? { root: readInternal(body, codeLists) } : {}) })),
-  }
+  return { earlier: earlier.map(parsedEarlier) }
 }
+
+function entryEarlierOf(entryEarlier: readonly (readonly EarlierSource[])[] | undefined): { entryEarlier?: EarlierDocument[][] } {
+  return entryEarlier ? { entryEarlier: entryEarlier.map(list => list.map(parsedEarlier)) } : {}
+}
+
+const parsedEarlier = ({ body, ...rest }: EarlierSource): EarlierDocument => ({ ...rest, ...(body ? { root: readInternal(body, codeLists) } : {}) })

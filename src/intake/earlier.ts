@@ -22,7 +22,9 @@ export interface SeriesKey {
 export async function loadEarlierDocuments(db: Db, key: SeriesKey, content: boolean): Promise<EarlierSource[]> {
   const rows = await db.selectFrom('documents').select(['id', 'number', 'kind', 'message_id'])
     .where('environment', '=', key.environment).where('sandbox', key.sandbox === null ? 'is' : '=', key.sandbox).where('employer', '=', key.employer)
-    .where('type', '=', key.type).where('series', '=', key.series)
+    .where('type', '=', key.type)
+    // A batch (sk-official.md §6) belongs to the series of each of its entries.
+    .where(eb => eb.or([eb('series', '=', key.series), eb('id', 'in', eb.selectFrom('document_series').select('document_id').where('series', '=', key.series))]))
     .orderBy('received_at').orderBy('id').execute()
   const states = await currentStates(db, rows.map(r => r.id))
   const earlier = rows.map(r => ({ row: r, state: states.get(r.id)! }))

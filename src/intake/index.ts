@@ -9,7 +9,7 @@ import { currentStates, initialState, type Lifecycle } from '../lifecycle/index.
 import { hasErrors, makeFinding, type Finding } from '../validation/index.js'
 import { employerFindings } from '../forms/index.js'
 import { createDocumentWriter } from './writer.js'
-import { loadEarlierDocuments, lockSeries } from './earlier.js'
+import { loadEarlierDocuments, lockSeries, type SeriesKey } from './earlier.js'
 import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
 
 export interface Submission {
@@ -203,11 +203,21 @@ export function createIntake(
     // Authorization comes before validation, so a caller learns nothing about documents it may not file.
     if (employer) await authorizeFiling(db, s.caller, employer, identified.form.type, filingDate)
     const series = employer !== undefined ? identified.series : undefined
-    const seriesKey = series !== undefined
-      ? { environment: s.caller.environment, sandbox: sandboxOf(s.caller), employer: employer!, type: identified.form.type, series }
+    const base = employer !== undefined
+      ? { environment: s.caller.environment, sandbox: sandboxOf(s.caller), employer, type: identified.form.type }
       : undefined
+    const seriesKey = base && series !== undefined ? { ...base, series } : undefined
+    // An official batch: each entry is judged with its own series' earlier documents (sk-official.md §6).
+    const entryKeys = base && identified.official?.batch
+      ? identified.entries.map(e => (e.series !== undefined ? { ...base, series: e.series } : undefined))
+      : undefined
+    const loadEntries = (from: Db): Promise<EarlierSource[][]> =>
+      Promise.all(entryKeys!.map(key => (key ? loadEarlierDocuments(from, key, false) : Promise.resolve([]))))
     const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.needsEarlierContent) : undefined
-    const findings = await documents.validate(identified, { filingDate, ...(sameSeries ? { earlier: sameSeries } : {}), ...(employer ? { employer } : {}) })
+    const sameEntries = entryKeys ? await loadEntries(db) : undefined
+    const findings = await documents.validate(identified, {
+      filingDate, ...(sameSeries ? { earlier: sameSeries } : {}), ...(sameEntries ? { entryEarlier: sameEntries } : {}), ...(employer ? { employer } : {}),
+    })
     if (hasErrors(findings) || !employer) throw invalid(identified, findings)
     // The earlier documents may change before this one commits (another R of the period, a forwarding): the
     // admission rules are judged again in the writing transaction, under a lock on the series.
@@ -218,6 +228,13 @@ export function createIntake(
       // large document) is not waited for while this transaction holds its connection.
       if (sameStates(earlier, sameSeries ?? [])) return
       const admission = await documents.admit(identified, { filingDate, earlier })
+      if (hasErrors(admission)) throw invalid(identified, admission)
+    } : entryKeys && identified.form.admission ? async (trx: Db): Promise<void> => {
+      // Locked in one order, so that two batches sharing persons never wait for each other.
+      for (const key of uniqueKeys(entryKeys)) await lockSeries(trx, key)
+      const entryEarlier = await loadEntries(trx)
+      if (entryEarlier.every((earlier, i) => sameStates(earlier, sameEntries![i]!))) return
+      const admission = await documents.admit(identified, { filingDate, entryEarlier })
       if (hasErrors(admission)) throw invalid(identified, admission)
     } : undefined
     try {
@@ -292,6 +309,7 @@ export function createIntake(
       period: facts.period ?? null, kind: facts.kind ?? null, external_id: facts.externalId ?? null,
       received_at: arrival.receivedAt, sha256: arrival.sha256, size: arrival.bytes.byteLength,
       idempotency_key: arrival.idempotencyKey, findings, series, format: identified.format, icz: identified.facts.icz ?? null,
+      entries: identified.entries.length > 0 ? identified.entries.map(({ series: _, ...entry }, i) => ({ index: i + 1, ...entry })) : null,
     }
     const pairing = lifecycle.pairingOf(identified.pairing)
     const timers = lifecycle.firstTimers({ id, type: form.type, environment: caller.environment, sandbox, receivedAt: arrival.receivedAt, ...(pairing ? { pairing } : {}) })
@@ -299,6 +317,7 @@ export function createIntake(
       id, arrival, clientId: caller.clientId, environment: caller.environment, sandbox, type: form.type,
       numberPrefix, hasReceiptNumber: form.country === 'SI', employer,
       period: row.period, kind: row.kind, externalId: row.external_id, format: row.format, icz: row.icz, series, findings, state,
+      entries: row.entries, entrySeries: identified.official?.batch ? identified.entries.flatMap(e => (e.series !== undefined ? [e.series] : [])) : [],
       timers, ...(pairing ? { pairing } : {}),
       ...(admit ? { admit } : {}),
     })
@@ -326,6 +345,12 @@ function unavailable(error: unknown): GatewayError {
   return new GatewayError('DATABASE_UNAVAILABLE',
     'The database is not available; the document may not have been stored. Send it again (the same bytes, or the same '
     + 'Idempotency-Key) after the time in Retry-After: a repeat of a stored document is answered with the original.', [], { cause: error })
+}
+
+/** The series keys of a batch's entries, each once, in a fixed order. */
+function uniqueKeys(keys: readonly (SeriesKey | undefined)[]): SeriesKey[] {
+  const byName = new Map(keys.filter((k): k is SeriesKey => k !== undefined).map(k => [k.series, k]))
+  return [...byName.keys()].sort().map(name => byName.get(name)!)
 }
 
 /** The same earlier documents in the same states: what the admission rules read of them (not their content). */

@@ -4,7 +4,7 @@ import { appendAudit, type AuditEntry } from '../audit/index.js'
 import { messageRow, recordMessageRows, type Arrival } from '../messagelog/index.js'
 import { appendStates, recordPairings, scheduleTimers, type DocumentPairing, type NewTimer } from '../lifecycle/index.js'
 import { registerOf } from '../identity/index.js'
-import type { DocumentState } from '../documents/index.js'
+import type { DocumentState, ViewEntry } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
 import { newId, localDate, createBatcher } from '../lib/index.js'
 
@@ -27,6 +27,10 @@ export interface NewDocument {
   readonly format: 'ehrs' | 'sp'
   /** A Slovak document's IČZ, for the IČZ binding (sk-official.md §1.3). */
   readonly icz: string | null
+  /** The entries of a document of several, as the view lists them. */
+  readonly entries: readonly ViewEntry[] | null
+  /** The series of a batch's entries (sk-official.md §6), by which later documents of each find it. */
+  readonly entrySeries: readonly string[]
   readonly series: string | null
   readonly findings: readonly Finding[]
   readonly state: DocumentState
@@ -91,8 +95,10 @@ async function writeBatch(db: Db, docs: readonly NewDocument[]): Promise<string[
       receipt_number: d.hasReceiptNumber ? numbers[i]! : null, employer: d.employer, period: d.period, kind: d.kind,
       external_id: d.externalId, received_at: d.arrival.receivedAt, sha256: d.arrival.sha256, size: d.arrival.bytes.byteLength,
       message_id: messageIds[i]!, idempotency_key: d.arrival.idempotencyKey, findings: JSON.stringify(d.findings), series: d.series,
-      format: d.format, icz: d.icz,
+      format: d.format, icz: d.icz, entries: d.entries ? JSON.stringify(d.entries) : null,
     }))).execute()
+    const entrySeries = docs.flatMap(d => [...new Set(d.entrySeries)].map(series => ({ document_id: d.id, series })))
+    if (entrySeries.length > 0) await trx.insertInto('document_series').values(entrySeries).execute()
     const keyed = docs.filter(d => d.arrival.idempotencyKey !== null)
     if (keyed.length > 0) {
       await trx.insertInto('idempotency_keys').values(keyed.map(d => ({

@@ -18,7 +18,15 @@ export type DocumentReader = (content: Uint8Array, keep?: readonly string[]) => 
 /** Register findings of a mapped official document point where their values were read in it (sk-official.md §1.4). */
 const located = (findings: readonly Finding[], root: XmlElement): Finding[] => (root.source ? toOfficialLocations(findings, root) : [...findings])
 
-interface Parsed { readonly request: ProcessingRequest; readonly document: RegisterDocument; readonly form: FormModule; readonly register: FormRegister; readonly root: XmlElement }
+interface Parsed {
+  readonly request: ProcessingRequest
+  readonly document: RegisterDocument
+  readonly form: FormModule
+  readonly register: FormRegister
+  readonly root: XmlElement
+  /** The documents of ours it is: one, or each entry of an official batch (sk-official.md §6), in order. */
+  readonly entries: readonly XmlElement[]
+}
 
 /** Reads the documents whose form has register behaviour; one at a time, so a batch of large reports never holds two trees. */
 async function parse(requests: readonly ProcessingRequest[], read: DocumentReader): Promise<Parsed[]> {
@@ -29,7 +37,8 @@ async function parse(requests: readonly ProcessingRequest[], read: DocumentReade
     const root = await read(request.content, register.outline)
     const form = findForm(root.ns, root.name)
     if (form?.type !== request.type) throw new Error(`document ${request.id} is not an ${request.type}`)
-    parsed.push({ request, document: { id: request.id, number: request.number, type: request.type, environment: request.register, employer: request.employer }, form, register, root })
+    const document = { id: request.id, number: request.number, type: request.type, environment: request.register, employer: request.employer }
+    parsed.push({ request, document, form, register, root, entries: root.batch ?? [root] })
   }
   return parsed
 }
@@ -42,7 +51,7 @@ async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: bool
   const sessions = new Map<string, RegisterSession>()
   for (const country of new Set(parsed.map(p => p.form.country))) {
     const ofCountry = parsed.filter(p => p.form.country === country)
-    const scopes = ofCountry.map(p => ({ document: p.document, scope: p.register.scope(p.document, p.root) }))
+    const scopes = ofCountry.flatMap(p => p.entries.map(entry => ({ document: p.document, scope: p.register.scope(p.document, entry) })))
     // One document reading a whole employer's register loads every employer of the batch whole.
     const employers = scopes.some(s => s.scope.person === undefined) ? scopes.map(s => s.document) : []
     const persons = scopes.filter(s => s.scope.person !== undefined)
@@ -90,10 +99,11 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
         // Forms without `apply` (reports) are processed as filed and not read again here.
         const parsed = await parse(fresh.filter(r => !answers.has(r.id) && formOf(r.type).register?.apply), read)
         const registers = await loadRegisters(trx, parsed, true)
-        for (const { request, document, form, register, root } of parsed) {
+        for (const { request, document, form, register, entries } of parsed) {
           const session = registers.get(form.country)!
           const mark = session.mark()
-          const findings = located(register.apply!(session, document, root, now), root)
+          // A batch is processed entry by entry, and refused whole when one entry is.
+          const findings = entries.flatMap(entry => located(register.apply!(session, document, entry, now), entry))
           const failed = findings.some(f => f.severity === 'error')
           // A refused document changes nothing: whatever it did before its error is taken back.
           if (failed) session.rollbackTo(mark)

@@ -32,8 +32,11 @@ export const xsdFindings = { SI: si, SK: sk } as const
 export interface SchemaFindingForm {
   readonly country: keyof typeof xsdFindings
   readonly fieldOf: (path: string) => string
-  /** Of an official format: every element name its schema declares (one of them out of place may stand for a missing one). */
-  readonly elements?: ReadonlySet<string>
+  /**
+   * Of an official format: whether its schema declares two elements in one content model, so that one of them out
+   * of place stands for the other missing rather than for an element that does not belong there.
+   */
+  readonly siblings?: (a: string, b: string) => boolean
 }
 
 type XsdKind = keyof typeof si
@@ -90,7 +93,7 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
         line = element?.line ?? line
         kind = /is required but missing/.test(issue.message) ? '002' : /is not allowed/.test(issue.message) ? '001'
           : /\[facet 'enumeration'\]/.test(issue.message) ? '006' : '003'
-      } else if (kind === '001' && element && (form.elements?.has(element.name) ?? true) && missingBefore(tree, element, issue.message)) {
+      } else if (kind === '001' && element && missingBefore(tree, element, issue.message, form.siblings)) {
         kind = '002'
         path = path.slice(0, path.lastIndexOf('/'))
       }
@@ -134,12 +137,12 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
  * libxml2 says "x is not expected, expected is ( a, b )" both for an extra element and for one that comes where a
  * required one is missing: the last expected name, absent from the parent, was skipped.
  */
-function missingBefore(tree: TreeIndex, element: XmlElement, message: string): boolean {
+function missingBefore(tree: TreeIndex, element: XmlElement, message: string, siblings?: (a: string, b: string) => boolean): boolean {
   const expected = (expectedNames.exec(message)?.[1] ?? '').split(',').map(n => n.trim().replace(/^\{[^}]*\}/, '')).filter(Boolean)
   const required = expected[expected.length - 1]
   const parentPath = element.path.slice(0, element.path.lastIndexOf('/'))
   const parent = tree.byPath.get(parentPath)
-  if (!parent || required === undefined) return false
+  if (!parent || required === undefined || (siblings && !siblings(element.name, required))) return false
   const isRepeated = parent.children.slice(0, parent.children.indexOf(element)).some(c => c.name === element.name)
   return !isRepeated && !tree.childNames(parent).has(required)
 }

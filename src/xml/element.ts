@@ -17,6 +17,8 @@ export interface XmlElement {
   span?: XmlSpan
   /** Of an element built from an authority's own format (forms/official.ts): where its value was read there. */
   readonly source?: { readonly path: string; readonly line: number }
+  /** Of the first entry of an official batch read for the back office: every entry, this one first. */
+  readonly batch?: readonly XmlElement[]
 }
 
 /** An element's extent in the parsed text and its namespace context, to cut it out as a document of its own. */

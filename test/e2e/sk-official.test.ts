@@ -175,3 +175,69 @@ t.test('official MVPs: the IČZ binding, findings on official paths, register er
   const older = await d.file(officialMvp('2025-02', 'R', [JANA]).replace('xsd/mvpp2026', 'xsd/mvp25'))
   t.match(older, { status: 422, json: { code: 'UNKNOWN_DOCUMENT_TYPE' } }, 'an older SP namespace is not known')
 })
+
+/** An official ELDP batch (sk-official.md §6) of the given record sheets, each `opravny` as given. */
+function officialEldp(sheets: readonly { rc: string; names: string; born: string; from: string; to?: string; rows: string; opravny?: '0' | '1' }[]): string {
+  const entries = sheets.map(s => `<eldpZec${s.opravny ? ` opravny="${s.opravny}"` : ''}>
+      <poistenec><rc>${s.rc}</rc>${s.names}<datNarodenia>${s.born}</datNarodenia></poistenec>
+      <poistVztah><datVzniku>${s.from}</datVzniku>${s.to ? `<datZaniku>${s.to}</datZaniku>` : '<trva>1</trva>'}</poistVztah>
+      <obdobiaPoist>${s.rows}</obdobiaPoist>
+    </eldpZec>`).join('\n    ')
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<spELDPZec xmlns="http://socpoist.sk/xsd/eldpzec">
+  <zamestnavatel>
+    <identifikacia><icz>5101234567</icz><identifikator><ico>47123451</ico></identifikator><nazov>Vzor s.r.o.</nazov></identifikacia>
+    <korAdresa><ulica>Mlynské nivy</ulica><obec>Bratislava</obec><psc>82109</psc></korAdresa>
+  </zamestnavatel>
+  <zoznamELDPZec>
+    ${entries}
+  </zoznamELDPZec>
+  <datOdoslania>15.04.2025</datOdoslania>
+</spELDPZec>`
+}
+
+const peterSheet = {
+  rc: '8704122361', names: '<priezvisko>Kováč</priezvisko><meno>Peter</meno>', born: '12.04.1987', from: '01.06.2024', to: '28.02.2025',
+  rows: '<vzZaObdobiePoist rok="2024" znakPoist="A" datOd="01.06.2024" datDo="31.12.2024" vzDP="14000.00"/><vzZaObdobiePoist rok="2025" znakPoist="A" datOd="01.01.2025" datDo="28.02.2025" vzDP="4000"/>',
+}
+const janaSheet = {
+  rc: JANA, names: '<priezvisko>Horváthová</priezvisko><meno>Jana</meno>', born: '03.11.1992', from: '01.03.2025',
+  rows: '<vzZaObdobiePoist rok="2025" znakPoist="A" datOd="01.03.2025" datDo="31.03.2025" vzDP="2000.00" dniVyluc="0"/>',
+}
+
+t.test('an official ELDP batch is one document of entries, each judged and processed as an ELDP of ours', async t => {
+  const clock = settableClock('2025-04-15T08:00:00Z')
+  const gw = await startGateway(t, { clock })
+  await gw.register(payroll, { taxNumber: VZOR })
+  const d = driver(gw, clock)
+  await registerEmployees(d)
+
+  const mixed = await d.file(officialEldp([peterSheet, { ...janaSheet, opravny: '1' }]))
+  t.equal(mixed.status, 422, 'regular and corrective sheets in one file')
+  t.match(mixed.json.findings.find((f: any) => f.code === 'SKO-ELDP-1'), { path: '/spELDPZec/zoznamELDPZec/eldpZec[2]/@opravny', field: 'opravny' })
+
+  const batch = await d.filed(officialEldp([peterSheet, janaSheet]))
+  t.match(batch, { type: 'ELDP', format: 'sp', employer: VZOR, kind: 'R', number: /^E2504[0-9]{8}$/ }, 'one document, bound to Vzor by its IČZ')
+  t.same(batch.entries, [
+    { index: 1, kind: 'R', person: '******2361', start: '2024-06-01', end: '2025-02-28' },
+    { index: 2, kind: 'R', person: '******1472', start: '2025-03-01' },
+  ], 'the view lists the entries, persons masked')
+  await d.pass(FORWARD)
+  t.match((await d.view(batch.id)).status, { acceptance: 'accepted', processing: 'processed' }, 'each entry found its relationship')
+  const list = await gw.call({ path: '/api/v1/documents?type=ELDP', as: payroll })
+  t.same(list.json.items[0].entries, batch.entries, 'lists show the entries too')
+
+  // The batch is an earlier ELDP of each of its persons: a corrective one of ours for Jana is admissible.
+  const janaTwin = (kind: 'R' | 'O') => `<ELDP xmlns="urn:ehrs:sk:eldp:1" verzija="1">
+  <Zamestnavatel><Icz>5101234567</Icz><Ico>47123451</Ico><Dic>${VZOR}</Dic><Nazov>Vzor s.r.o.</Nazov></Zamestnavatel>
+  <DruhEldp>${kind}</DruhEldp>
+  <Poistenec><RodneCislo>${JANA}</RodneCislo><Priezvisko>Horváthová</Priezvisko><Meno>Jana</Meno><DatumNarodenia>1992-11-03</DatumNarodenia></Poistenec>
+  <PoistnyVztah><DatumVzniku>2025-03-01</DatumVzniku></PoistnyVztah>
+  <ObdobiePoistenia><Rok>2025</Rok><ZnakPoistenia>A</ZnakPoistenia><DatumOd>2025-03-01</DatumOd><DatumDo>2025-03-31</DatumDo><Vz>2100.00</Vz></ObdobiePoistenia>
+</ELDP>`
+  const corrective = await d.filed(janaTwin('O'))
+  t.match(corrective, { kind: 'O', format: 'ehrs' }, 'corrects the entry of the batch')
+  t.notOk(corrective.entries, 'a document of ours of one person lists no entries')
+  const again = await d.filed(officialEldp([{ ...peterSheet, opravny: '0' }]))
+  t.match(again.findings, [{ code: 'SK-ELDP-009', severity: 'warning', path: '/spELDPZec/zoznamELDPZec/eldpZec[1]/@opravny' }], 'an R beside the batch\'s R for Peter')
+})

@@ -7,6 +7,7 @@ import { eldpRegisterFindings } from './register-findings.js'
 import { checkKind, eldpRules, eldpSeries } from './rules.js'
 import { skRegister } from '../common/register.js'
 import { processEldp } from './register.js'
+import { officialEldp } from './official.js'
 
 /**
  * The SK-COMMON findings an ELDP can give: the employer's IČO (001), the person's rodné číslo and date of
@@ -51,4 +52,5 @@ export const eldp = skForm({
   lifecycle: 'forward',
   register: skRegister(fieldOf, processEldp, 'faulty'),
   series: eldpSeries,
+  official: officialEldp,
 })

@@ -1,0 +1,3 @@
+import { officialFixtureTests } from '../../../../test/helpers/official-fixtures.js'
+
+officialFixtureTests('eldp')
