@@ -107,6 +107,11 @@ t.test('Vzor s.r.o. over mutual TLS: registration lists, reports with their regi
   // Jana registered, Peter deregistered: a batch RLFO, numbered C.
   const batch = await d.filed(example('rlfo.xml'))
   t.match(batch.number, /^C2504[0-9]{8}$/, 'a batch RLFO is numbered C')
+  t.same(batch.entries, [
+    { index: 1, kind: 'PA', person: '******1472', start: '2025-03-01' },
+    { index: 2, kind: 'OD', person: '******2361', end: '2025-02-28' },
+  ], 'its view lists the entries, persons masked')
+  t.notOk(peter.entries, 'a single list has none')
   await d.pass(FORWARD)
   t.equal((await d.view(batch.id)).status.processing, 'processed')
   t.match(await relationships(`person=${PETER}`), [{ country: 'SK', type: 'RLFO', status: 'closed', startDate: '2024-06-01', endDate: '2025-02-28', key: { TypZamestnanca: 'ZEC' } }])

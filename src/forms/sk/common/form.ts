@@ -1,6 +1,6 @@
 import type { XmlElement } from '../../../xml/index.js'
 import type { FindingDef } from '../../../validation/index.js'
-import { formNames, type FormModule, type FormPairing, type LifecycleStart, type OfficialReader, type Rule } from '../../form-module.js'
+import { formNames, type DocumentEntry, type FormModule, type FormPairing, type LifecycleStart, type OfficialReader, type Rule } from '../../form-module.js'
 import type { FormRegister } from '../../register.js'
 import { indexByCode } from '../../si/common/module.js'
 import { skCheckStep, skFacts } from './module.js'
@@ -27,6 +27,8 @@ export interface SkFormSpec {
   readonly needsEarlierContent?: (root: XmlElement) => boolean
   /** Sociálna poisťovňa's own format of the document, read beside ours (sk-official.md). */
   readonly official?: OfficialReader
+  /** The entries of a document of several, as its view lists them. */
+  readonly entries?: (root: XmlElement) => DocumentEntry[]
 }
 
 /**
@@ -53,5 +55,6 @@ export function skForm(spec: SkFormSpec): FormModule {
     ...(spec.series ? { series: spec.series } : {}),
     ...(spec.needsEarlierContent ? { needsEarlierContent: spec.needsEarlierContent } : {}),
     ...(spec.official ? { official: spec.official } : {}),
+    ...(spec.entries ? { entries: spec.entries } : {}),
   })
 }

@@ -1,5 +1,6 @@
 import { skForm } from '../common/form.js'
-import type { XmlElement } from '../../../xml/index.js'
+import { child, type XmlElement } from '../../../xml/index.js'
+import { maskedPerson, type DocumentEntry } from '../../form-module.js'
 import { skCommonFindings } from '../common/findings.js'
 import { skFieldOf } from '../common/fields.js'
 import { checkEmployer } from '../common/rules.js'
@@ -36,6 +37,22 @@ const fields: Readonly<Record<string, string>> = Object.freeze({
 
 const fieldOf = skFieldOf('RLFO', fields)
 
+/** A batch's entries as its view lists them (SPEC.md §4, sk-official.md §6); a single list has none. */
+function listedEntries(root: XmlElement): DocumentEntry[] {
+  const persons = entries(root)
+  if (persons.length < 2) return []
+  return persons.map(person => {
+    const start = child(person, 'DatumOd')?.text
+    const end = child(person, 'DatumDo')?.text
+    return {
+      kind: child(person, 'Typ')?.text ?? '',
+      person: maskedPerson((child(person, 'RodneCislo') ?? child(person, 'DocasneRodneCislo'))?.text),
+      ...(start !== undefined ? { start } : {}),
+      ...(end !== undefined ? { end } : {}),
+    }
+  })
+}
+
 /** RLFO, the natural-person registration list, single or batch (DOCUMENTS.md §3.4). */
 export const rlfo = skForm({
   type: 'RLFO',
@@ -50,4 +67,5 @@ export const rlfo = skForm({
   register: skRegister(fieldOf, processRlfo),
   // DOCUMENTS §3.7: its PA and OD entries confirm the preliminary registrations filed before it.
   pairing: { facts: confirmedPairings },
+  entries: listedEntries,
 })
