@@ -156,6 +156,12 @@ t.test('official MVPs: the IČZ binding, findings on official paths, register er
   const other = await gw.call({ path: '/api/v1/documents', as: otherPayroll, body: icoOnly, headers: xmlHeaders })
   t.equal(other.status, 422)
   t.match(other.json.findings, [{ code: 'SKO-EMP-1' }], 'another client\'s binding is not used')
+  // The other client pairs Vzor's IČZ with its own DIČ: that binds its own files, and never Vzor's.
+  const d2 = driver(gw, clock, otherPayroll)
+  await d2.filed(example('rlfo-peter.xml').replace(`<Dic>${VZOR}</Dic>`, '<Dic>2120000018</Dic>'))
+  t.match(await d2.filed(icoOnly), { employer: '2120000018' }, 'its own binding')
+  const anotherCorrection = officialMvp('2025-03', 'O', [JANA], '<ico>47123451</ico>').replace('<sp:datum>15.04.2025', '<sp:datum>16.04.2025')
+  t.match(await d.filed(anotherCorrection), { employer: VZOR }, 'Vzor\'s files are not redirected')
 
   // A register error points at the row's attribute it was read from.
   const april = await d.filed(officialMvp('2025-04', 'R', ['9555121004']))
