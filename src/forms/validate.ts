@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
+import { parseXml, parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
 import { findReader } from './index.js'
 import { applyRules, type FormModule, type DocumentFacts, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
 import { numberOfficialPaths, serializeInternal, toOfficialLocations } from './official.js'
@@ -142,7 +142,7 @@ export function judgeDocument({ form, root }: IdentifiedDocument, issues: readon
 export function judgeOfficialDocument(document: IdentifiedDocument, officialIssues: readonly XsdIssue[], internalIssues: readonly XsdIssue[], ctx: RuleContext): Finding[] {
   const { form, doc, root } = document
   const reader = document.official!.reader
-  const officialForm = { country: form.country, fieldOf: reader.fieldOf, elements: declaredElements(reader.xsd) }
+  const officialForm = { country: form.country, fieldOf: reader.fieldOf, ...schemaShape(reader.xsd) }
   if (officialIssues.length > 0) {
     return boundFindings(officialForm, doc.root, xsdIssuesToFindings(officialForm, doc.root, officialIssues, { official: true }).sort(byLine))
   }
@@ -165,13 +165,51 @@ export function admitDocument(document: IdentifiedDocument, ctx: RuleContext): F
   return document.official ? toOfficialLocations(findings, root) : findings
 }
 
-const declared = new Map<string, ReadonlySet<string>>()
+/** What the findings of an official schema's issues need to know of it (`SchemaFindingForm`). */
+interface SchemaShape {
+  readonly elements: ReadonlySet<string>
+  readonly childrenOf: ReadonlyMap<string, ReadonlySet<string>>
+  readonly optional: ReadonlySet<string>
+}
 
-/** The element names a schema of ours declares, read once per schema. */
-function declaredElements(xsd: string): ReadonlySet<string> {
-  let names = declared.get(xsd)
-  if (!names) declared.set(xsd, names = new Set([...readFileSync(xsd, 'utf8').matchAll(/<xs:element name="([^"]+)"/g)].map(m => m[1]!)))
-  return names
+const shapes = new Map<string, SchemaShape>()
+
+/**
+ * The element names a schema of ours declares, what each may contain and which are optional wherever declared;
+ * read once per schema. Our official schemas use named and inline complex types only (no groups, refs or extensions).
+ */
+function schemaShape(xsd: string): SchemaShape {
+  let shape = shapes.get(xsd)
+  if (shape) return shape
+  const { root } = parseXml(readFileSync(xsd, 'utf8'))
+  const types = new Map(root.children.filter(c => c.name === 'complexType' && c.attributes.name).map(c => [c.attributes.name!, c]))
+  const contained = (node: XmlElement, into: Set<string>): Set<string> => {
+    for (const c of node.children) {
+      if (c.name === 'element') {
+        if (c.attributes.name) into.add(c.attributes.name)
+      } else contained(c, into)
+    }
+    return into
+  }
+  const elements = new Set<string>()
+  const childrenOf = new Map<string, Set<string>>()
+  const required = new Set<string>()
+  const optional = new Set<string>()
+  const stack = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    stack.push(...node.children)
+    const name = node.name === 'element' ? node.attributes.name : undefined
+    if (name === undefined) continue
+    elements.add(name)
+    ;(node.attributes.minOccurs === '0' ? optional : required).add(name)
+    const content = types.get(node.attributes.type ?? '') ?? node
+    const children = childrenOf.get(name) ?? new Set<string>()
+    childrenOf.set(name, contained(content, children))
+  }
+  for (const name of required) optional.delete(name)
+  shapes.set(xsd, shape = { elements, childrenOf, optional })
+  return shape
 }
 
 interface StepFinding { readonly finding: Finding; readonly step: number }
