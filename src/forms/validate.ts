@@ -150,6 +150,7 @@ export function judgeOfficialDocument(document: IdentifiedDocument, officialIssu
   const dicFromBinding = document.official!.employer.dic === undefined && document.facts.employer === undefined
   const own = judgeSteps(form, root, internalIssues, ctx)
     .filter(s => !reader.replaces?.has(s.finding.code) && !(dicFromBinding && s.finding.path.endsWith('/Zamestnavatel/Dic')))
+    .filter(s => !reader.waives?.(s.finding, root))
   const moved = toOfficialLocations(own.map(s => s.finding), root)
   const steps = [
     ...own.map((s, i) => ({ finding: moved[i]!, step: s.step })),

@@ -59,9 +59,12 @@ export const covers = (row: Insurance, date: string): boolean => row.start_date 
 /**
  * The relationship an OD, PE, ZM or ZP refers to (DOCUMENTS §3.4): by IČPV, else by person and type among
  * those without another IČPV. `fits` narrows the candidates (OD: open ones; PE, ZM: those covering the date).
- * Reports the finding and returns undefined when none or several match.
+ * Reports the finding and returns undefined when none or several match: `absent` when the person has no
+ * relationship of the type at all, `outside` when none fits.
  */
-export function referred(ctx: SkRegisterContext, osoba: XmlElement, fits: (row: Insurance) => boolean, outside: FindingDef): Insurance | undefined {
+export function referred(
+  ctx: SkRegisterContext, osoba: XmlElement, fits: (row: Insurance) => boolean, outside: FindingDef, absent: FindingDef = RLFO['020'],
+): Insurance | undefined {
   const type = childText(osoba, 'TypZamestnanca')
   const icpv = child(osoba, 'Icpv')
   const ofType = relationships(ctx, personOf(osoba)).filter(r => r.status !== 'annulled' && r.insurance_key.TypZamestnanca === type)
@@ -70,7 +73,7 @@ export function referred(ctx: SkRegisterContext, osoba: XmlElement, fits: (row: 
   const candidates = !icpv ? ofType : byIcpv.length > 0 ? byIcpv : ofType.filter(r => !r.data.Icpv)
   const fitting = candidates.filter(fits)
   const at = child(osoba, 'RodneCislo') ?? child(osoba, 'DocasneRodneCislo') ?? osoba
-  if (candidates.length === 0) return report(ctx, RLFO['020'], at), undefined
+  if (candidates.length === 0) return report(ctx, absent, at), undefined
   if (fitting.length === 0) {
     // The registered dates the filer has to match, of the most recent candidate.
     const nearest = candidates.reduce((a, b) => (b.start_date > a.start_date ? b : a))
