@@ -1,15 +1,9 @@
 import type { Insurance } from '../../register.js'
 import { child, childText, type OfficialValue, type XmlElement } from '../../../xml/index.js'
 import { newId } from '../../../lib/index.js'
-import { makeFinding, type FindingDef, type FindingParams } from '../../../validation/index.js'
-import { addEvent, covers, entryData, hasError, personOf, referred, relationshipKind, relationships, report, type SkRegisterContext } from '../common/register.js'
+import { addEvent, covers, entryData, hasError, personOf, referred, relationshipKind, relationships, report, reportOfficial, type SkRegisterContext } from '../common/register.js'
 import { rlfoRegisterFindings as RLFO } from './register-findings.js'
 import { officialValue, rlRegisterFindings as RL } from './official.js'
-
-/** A finding on a value of the official document that no element of ours carries: its path is already official. */
-function reportOfficial(ctx: SkRegisterContext, def: FindingDef, at: OfficialValue, params?: FindingParams): void {
-  ctx.findings.push(makeFinding(def, { path: at.path, line: at.line }, def.field, params))
-}
 
 type Entry = Record<string, string>
 
@@ -77,7 +71,7 @@ function applyEntry(ctx: SkRegisterContext, osoba: XmlElement): void {
   if (typ === 'ZM' && dataChange) {
     // SKO-RL-4: a change of data only refers to a relationship on the day it applies, and changes nothing in it.
     const applies = childText(osoba, 'DatumZmeny') ?? ''
-    referred(ctx, osoba, r => covers(r, applies), RL['4'], RL['4'])
+    referred(ctx, osoba, r => covers(r, applies), RL['4'], { def: RL['4'], at: dataChange })
     return
   }
   const end = official[officialValue.endWithoutStart]
