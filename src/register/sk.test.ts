@@ -212,6 +212,25 @@ for (const form of skForms) {
   }
 }
 
+t.test('an official end without its start ends the open leave or interruption, taking its start from the register (SKO-RL-5)', async t => {
+  const reg = await register()
+  await reg.file('sk/register/pa-jana.xml')
+  const endOfLeave = fixture('sk/official/rlfo/rules/zm-end-of-md-only.xml').toString()
+  const startOfLeave = endOfLeave.replace('<md><konMD datKon="30.04.2025"/></md>', '<md><zacMD datZac="01.04.2025"/></md>').replace('01.02.2025', '01.04.2025')
+  const endOfInterruption = fixture('sk/official/rlfo/rules/pe-end-only.xml').toString().replace('14.02.2025', '14.05.2025')
+  const startOfInterruption = endOfInterruption.replace('<zanikPrerus datZaniku="14.05.2025"/>', '<vznikPrerus datVzniku="05.05.2025" dovod="1"/>')
+  for (const xml of [startOfLeave, endOfLeave.replace('01.02.2025', '30.04.2025'), startOfInterruption, endOfInterruption]) {
+    const { processing, findings } = await reg.submit(xml)
+    t.same([processing, findings], ['processed', []])
+  }
+  const [jana] = (await reg.insurances({ person: JANA[0] })).items
+  t.same(jana?.data, {
+    Zmeny: [{ DatumOd: '2025-04-01', DatumDo: '2025-04-30', DatumZmeny: '2025-04-01', DovodZmeny: 'MD' }],
+    Prerusenia: [{ DatumOd: '2025-05-05', DatumDo: '2025-05-14', DovodPrerusenia: '1' }],
+  }, 'one leave and one interruption, each ended')
+  t.same(jana?.documents.map(d => d.event), ['opened', 'changed', 'changed', 'interrupted', 'interrupted'])
+})
+
 t.test('SK-RLFO-026 names the registered relationship the date lies outside of', async t => {
   const reg = await register()
   await reg.file('sk/register/pa-jana.xml')
