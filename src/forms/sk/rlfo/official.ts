@@ -49,7 +49,7 @@ export const rlRegisterFindings = defineFindings('SKO-RL', 'sk', {
     sk: 'Zmena bez md a rd mení len údaje osoby (adresa, účet, …): musí sa vzťahovať na poistný vzťah tejto osoby s týmto typom (PP), ktorý register eviduje ku dňu uplatnenia zmeny. Stav poistenia nemení.',
   },
   '5': {
-    field: 'koniec', severity: 'error',
+    field: 'datKon / datZaniku', severity: 'error',
     en: 'The entry gives only the end (konMD, konRD or zanikPrerus), and the register has no open maternity or parental leave, or interruption, of this relationship that it could end. Give the start as well, or file the start first.',
     sk: 'Záznam uvádza len koniec (konMD, konRD alebo zanikPrerus) a register neeviduje otvorenú materskú alebo rodičovskú dovolenku ani prerušenie tohto poistného vzťahu, ktoré by mohol ukončiť. Uveďte aj začiatok alebo najprv podajte začiatok.',
   },
