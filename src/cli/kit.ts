@@ -18,7 +18,7 @@ function declared(source: string): { valid: true; registerFinding?: string } | {
   if (expect) return expect[2] ? { valid: false, finding: expect[2] } : { valid: true }
   if (folder === 'invalid') return { valid: false, finding: name }
   // A register fixture is valid on its own and refused by the register once its story is filed (DOCUMENTS.md §1.6).
-  if (folder === 'register' && /^[A-Z]+-[A-Z0-9]+-\d{3}$/.test(name)) return { valid: true, registerFinding: name }
+  if (folder === 'register' && /^[A-Z]+-[A-Z0-9]+-(\d{3}|[1-9]\d*)$/.test(name)) return { valid: true, registerFinding: name }
   return { valid: true }
 }
 

@@ -138,6 +138,12 @@ export interface OfficialReader {
   readonly rules: readonly Rule[]
   /** Codes of the form's own rules that `rules` take the place of in this format (the sum rule, sk-official.md §8). */
   readonly replaces?: ReadonlySet<string>
+  /**
+   * Whether a finding of the form's own rules (on the mapped document, its path still ours) does not apply to
+   * what the official document says: an entry whose start the register gives, or that changes data only, lacks
+   * dates our vocabulary requires (sk-official.md §7.2, SKO-RL-4 and -5). Absent: every finding applies.
+   */
+  readonly waives?: (finding: Finding, internal: XmlElement) => boolean
   /** The field name of an official path's finding. */
   readonly fieldOf: (path: string) => string
   /** The number prefix, where the official document decides it rather than the mapped one (a batch counted on its entries). */

@@ -161,18 +161,19 @@ export function judgeOfficialDocument(
 ): Finding[] {
   const { form, doc } = document
   const { reader, entries } = document.official!
-  const officialForm = { country: form.country, fieldOf: reader.fieldOf, siblings: contentModels(reader.xsd) }
+  const officialForm = { country: form.country, fieldOf: reader.fieldOf, ...schemaShape(reader.xsd) }
   if (officialIssues.length > 0) {
     return boundFindings(officialForm, doc.root, xsdIssuesToFindings(officialForm, doc.root, officialIssues, { official: true }).sort(byLine))
   }
   // Offline an official document naming only the IČO has no DIČ: the IČZ binding gives it on filing (SKO-EMP-1).
   const dicFromBinding = document.official!.employer.dic === undefined && document.facts.employer === undefined
-  const keep = (f: Finding): boolean => !reader.replaces?.has(f.code) && !reader.suppress?.(f) && !(dicFromBinding && f.path.endsWith('/Zamestnavatel/Dic'))
+  const keep = (f: Finding, entry: XmlElement): boolean =>
+    !reader.replaces?.has(f.code) && !reader.suppress?.(f) && !reader.waives?.(f, entry) && !(dicFromBinding && f.path.endsWith('/Zamestnavatel/Dic'))
   // Each entry is judged as a document of ours, with its own series' earlier documents (sk-official.md §6).
   const own = entries.flatMap((entry, i) => {
     const { entryEarlier, ...rest } = ctx
     const earlier = entryEarlier ? entryEarlier[i] : rest.earlier
-    const steps = judgeSteps(form, entry, entryIssues[i] ?? [], { ...rest, ...(earlier ? { earlier } : {}) }).filter(s => keep(s.finding))
+    const steps = judgeSteps(form, entry, entryIssues[i] ?? [], { ...rest, ...(earlier ? { earlier } : {}) }).filter(s => keep(s.finding, entry))
     const moved = toOfficialLocations(steps.map(s => s.finding), entry)
     return steps.map((s, j) => ({ finding: moved[j]!, step: s.step }))
   })
@@ -195,38 +196,51 @@ export function admitDocument(document: IdentifiedDocument, ctx: RuleContext & {
   })
 }
 
-const models = new Map<string, (a: string, b: string) => boolean>()
+/** What the findings of an official schema's issues need to know of it (`SchemaFindingForm`). */
+interface SchemaShape {
+  readonly elements: ReadonlySet<string>
+  readonly childrenOf: ReadonlyMap<string, ReadonlySet<string>>
+  readonly optional: ReadonlySet<string>
+}
+
+const shapes = new Map<string, SchemaShape>()
 
 /**
- * Whether a schema of ours declares two element names in one content model (the elements of one sequence or
- * choice, nested groups included, not the content of those elements); read once per schema.
+ * The element names a schema of ours declares, what each may contain and which are optional wherever declared;
+ * read once per schema. Our official schemas use named and inline complex types only (no groups, refs or extensions).
  */
-function contentModels(xsd: string): (a: string, b: string) => boolean {
-  const known = models.get(xsd)
-  if (known) return known
-  const groups: Set<string>[] = []
-  const collect = (group: XmlElement, into: Set<string>): void => {
-    for (const c of group.children) {
-      if (c.name === 'element' && c.attributes.name) into.add(c.attributes.name)
-      else if (c.name === 'sequence' || c.name === 'choice' || c.name === 'all') collect(c, into)
+function schemaShape(xsd: string): SchemaShape {
+  let shape = shapes.get(xsd)
+  if (shape) return shape
+  const { root } = parseXml(readFileSync(xsd, 'utf8'))
+  const types = new Map(root.children.filter(c => c.name === 'complexType' && c.attributes.name).map(c => [c.attributes.name!, c]))
+  const contained = (node: XmlElement, into: Set<string>): Set<string> => {
+    for (const c of node.children) {
+      if (c.name === 'element') {
+        if (c.attributes.name) into.add(c.attributes.name)
+      } else contained(c, into)
     }
+    return into
   }
-  const stack = [parseXml(readFileSync(xsd, 'utf8')).root]
+  const elements = new Set<string>()
+  const childrenOf = new Map<string, Set<string>>()
+  const required = new Set<string>()
+  const optional = new Set<string>()
+  const stack = [root]
   while (stack.length > 0) {
-    const el = stack.pop()!
-    if ((el.name === 'sequence' || el.name === 'choice' || el.name === 'all') && !['sequence', 'choice', 'all'].includes(parentName.get(el) ?? '')) {
-      const names = new Set<string>()
-      collect(el, names)
-      groups.push(names)
-    }
-    for (const c of el.children) {
-      parentName.set(c, el.name)
-      stack.push(c)
-    }
+    const node = stack.pop()!
+    stack.push(...node.children)
+    const name = node.name === 'element' ? node.attributes.name : undefined
+    if (name === undefined) continue
+    elements.add(name)
+    ;(node.attributes.minOccurs === '0' ? optional : required).add(name)
+    const content = types.get(node.attributes.type ?? '') ?? node
+    const children = childrenOf.get(name) ?? new Set<string>()
+    childrenOf.set(name, contained(content, children))
   }
-  const siblings = (a: string, b: string): boolean => groups.some(g => g.has(a) && g.has(b))
-  models.set(xsd, siblings)
-  return siblings
+  for (const name of required) optional.delete(name)
+  shapes.set(xsd, shape = { elements, childrenOf, optional })
+  return shape
 }
 
 const parentName = new WeakMap<XmlElement, string>()

@@ -91,7 +91,8 @@ async function register(): Promise<Register> {
   registers++
   if (employer !== VZOR) await addMandate(handle.db, { employer, clientId: client.id }, filingDay)
   async function submit(xml: string | Buffer): Promise<Filed> {
-    const bytes = Buffer.from(xml.toString().replaceAll(`<Dic>${VZOR}</Dic>`, `<Dic>${employer}</Dic>`))
+    // An official document (sk-official.md) names the DIČ as `dic`.
+    const bytes = Buffer.from(xml.toString().replaceAll(`<Dic>${VZOR}</Dic>`, `<Dic>${employer}</Dic>`).replaceAll(`<dic>${VZOR}</dic>`, `<dic>${employer}</dic>`))
     const { status, view } = await services.intake.submit({ caller, transport: 'rest', bytes, contentType: 'application/xml' })
     if (status !== 201) throw new Error(`not a new document: ${view.duplicateOf ?? view.id}`)
     return result(view.id)
@@ -197,16 +198,38 @@ for (const form of skForms) {
         t.equal(acceptance, 'accepted')
         t.equal(processing, def.severity === 'warning' ? 'processed' : form.type === 'ELDP' ? 'faulty' : 'refused')
       }
+      // A register finding of an official document points into it (sk-official.md §1.4).
+      const official = form.official && fixture(join(dir, file)).toString().includes(`xmlns="${form.official.namespace}"`) ? form.official : undefined
       for (const f of found) {
-        t.match(f, { severity: def.severity, field: def.field, path: new RegExp(`^/${form.type}/`), line: Number })
-        t.equal(f.field, form.fieldOf(f.path), 'the field is the EZU field of the element it points at')
+        t.match(f, { severity: def.severity, field: def.field, path: new RegExp(`^/${official?.root ?? form.type}/`), line: Number })
+        if (!official) t.equal(f.field, form.fieldOf(f.path), 'the field is the EZU field of the element it points at')
       }
       t.same(findings.filter(f => f.severity === 'error' && f.code !== code && f.code !== summary).map(f => f.code), [], 'no other error')
-      // Nothing but a processed RLFO changes the register: a refused one (a batch too) leaves it as it was.
-      t.same(await reg.insurances(), before, 'the register is as before')
+      // Nothing but a processed RLFO changes the register: a refused one (a batch too) leaves it as it was. An RLFO
+      // with a warning is processed (SKO-RL-3: its odhláška closes the relationship).
+      if (def.severity === 'error' || form.type !== 'RLFO') t.same(await reg.insurances(), before, 'the register is as before')
     })
   }
 }
+
+t.test('an official end without its start ends the open leave or interruption, taking its start from the register (SKO-RL-5)', async t => {
+  const reg = await register()
+  await reg.file('sk/register/pa-jana.xml')
+  const endOfLeave = fixture('sk/official/rlfo/rules/zm-end-of-md-only.xml').toString()
+  const startOfLeave = endOfLeave.replace('<md><konMD datKon="30.04.2025"/></md>', '<md><zacMD datZac="01.04.2025"/></md>').replace('01.02.2025', '01.04.2025')
+  const endOfInterruption = fixture('sk/official/rlfo/rules/pe-end-only.xml').toString().replace('14.02.2025', '14.05.2025')
+  const startOfInterruption = endOfInterruption.replace('<zanikPrerus datZaniku="14.05.2025"/>', '<vznikPrerus datVzniku="05.05.2025" dovod="1"/>')
+  for (const xml of [startOfLeave, endOfLeave.replace('01.02.2025', '30.04.2025'), startOfInterruption, endOfInterruption]) {
+    const { processing, findings } = await reg.submit(xml)
+    t.same([processing, findings], ['processed', []])
+  }
+  const [jana] = (await reg.insurances({ person: JANA[0] })).items
+  t.same(jana?.data, {
+    Zmeny: [{ DatumOd: '2025-04-01', DatumDo: '2025-04-30', DatumZmeny: '2025-04-01', DovodZmeny: 'MD' }],
+    Prerusenia: [{ DatumOd: '2025-05-05', DatumDo: '2025-05-14', DovodPrerusenia: '1' }],
+  }, 'one leave and one interruption, each ended')
+  t.same(jana?.documents.map(d => d.event), ['opened', 'changed', 'changed', 'interrupted', 'interrupted'])
+})
 
 t.test('SK-RLFO-026 names the registered relationship the date lies outside of', async t => {
   const reg = await register()

@@ -32,11 +32,12 @@ export const xsdFindings = { SI: si, SK: sk } as const
 export interface SchemaFindingForm {
   readonly country: keyof typeof xsdFindings
   readonly fieldOf: (path: string) => string
-  /**
-   * Of an official format: whether its schema declares two elements in one content model, so that one of them out
-   * of place stands for the other missing rather than for an element that does not belong there.
-   */
-  readonly siblings?: (a: string, b: string) => boolean
+  /** Of an official format: every element name its schema declares (one of them out of place may stand for a missing one). */
+  readonly elements?: ReadonlySet<string>
+  /** Of an official format: the names an element of each name may contain, in any of its declarations. */
+  readonly childrenOf?: ReadonlyMap<string, ReadonlySet<string>>
+  /** Of an official format: the names every declaration of which is optional (their absence is no missing element). */
+  readonly optional?: ReadonlySet<string>
 }
 
 type XsdKind = keyof typeof si
@@ -93,7 +94,7 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
         line = element?.line ?? line
         kind = /is required but missing/.test(issue.message) ? '002' : /is not allowed/.test(issue.message) ? '001'
           : /\[facet 'enumeration'\]/.test(issue.message) ? '006' : '003'
-      } else if (kind === '001' && element && missingBefore(tree, element, issue.message, form.siblings)) {
+      } else if (kind === '001' && element && mayStandForMissing(form, element) && missingBefore(tree, element, issue.message, form.optional)) {
         kind = '002'
         path = path.slice(0, path.lastIndexOf('/'))
       }
@@ -137,14 +138,26 @@ export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, i
  * libxml2 says "x is not expected, expected is ( a, b )" both for an extra element and for one that comes where a
  * required one is missing: the last expected name, absent from the parent, was skipped.
  */
-function missingBefore(tree: TreeIndex, element: XmlElement, message: string, siblings?: (a: string, b: string) => boolean): boolean {
+function missingBefore(tree: TreeIndex, element: XmlElement, message: string, optional?: ReadonlySet<string>): boolean {
   const expected = (expectedNames.exec(message)?.[1] ?? '').split(',').map(n => n.trim().replace(/^\{[^}]*\}/, '')).filter(Boolean)
   const required = expected[expected.length - 1]
   const parentPath = element.path.slice(0, element.path.lastIndexOf('/'))
   const parent = tree.byPath.get(parentPath)
-  if (!parent || required === undefined || (siblings && !siblings(element.name, required))) return false
+  // Where everything libxml2 still expects is optional, an element out of order is merely out of order.
+  if (!parent || required === undefined || optional?.has(required)) return false
   const isRepeated = parent.children.slice(0, parent.children.indexOf(element)).some(c => c.name === element.name)
   return !isRepeated && !tree.childNames(parent).has(required)
+}
+
+/**
+ * Whether an official element out of place may stand for a missing one before it: only an element its parent may
+ * contain somewhere (a wrong alternative of a choice, or a name the schema does not declare, is just unexpected).
+ */
+function mayStandForMissing(form: SchemaFindingForm, element: XmlElement): boolean {
+  if (form.elements && !form.elements.has(element.name)) return false
+  const parentName = element.path.slice(0, element.path.lastIndexOf('/')).replace(/\[[0-9]+\]$/, '').split('/').pop()!
+  const allowed = form.childrenOf?.get(parentName)
+  return allowed === undefined || allowed.has(element.name)
 }
 
 interface TreeIndex {

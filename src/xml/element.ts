@@ -19,6 +19,19 @@ export interface XmlElement {
   readonly source?: { readonly path: string; readonly line: number }
   /** Of the first entry of an official batch read for the back office: every entry, this one first. */
   readonly batch?: readonly XmlElement[]
+  /**
+   * Of an element built from an authority's own format: values read there that no element of ours carries (an
+   * odhláška's stated start, sk-official.md §7.1), by name, each with where it was read. Never serialized: only
+   * the code that knows the format reads them.
+   */
+  readonly officialValues?: Readonly<Record<string, OfficialValue>>
+}
+
+/** A value of an official document without an element of ours, and where it was read there. */
+export interface OfficialValue {
+  readonly value: string
+  readonly path: string
+  readonly line: number
 }
 
 /** An element's extent in the parsed text and its namespace context, to cut it out as a document of its own. */

@@ -3,5 +3,5 @@ export type { ParseOptions, XmlDocument, XmlErrorKind, XmlLimits } from './parse
 export { createXsdValidator } from './xsd.js'
 export type { XsdIssue, XsdValidator, XsdValidatorOptions } from './xsd.js'
 export { child, childText, descend } from './element.js'
-export type { XmlElement, XmlSpan } from './element.js'
+export type { XmlElement, XmlSpan, OfficialValue } from './element.js'
 export { embeddedDocument } from './embedded.js'

@@ -247,3 +247,120 @@ t.test('an official ELDP batch is one document of entries, each judged and proce
   const again = await d.filed(officialEldp([{ ...peterSheet, opravny: '0' }]))
   t.match(again.findings, [{ code: 'SK-ELDP-009', severity: 'warning', path: '/spELDPZec/zoznamELDPZec/eldpZec[1]/@opravny' }], 'an R beside the batch\'s R for Peter')
 })
+
+const LUCIA = '9555121004'
+const PETER = '8704122361'
+const MARTIN = '8801011010'
+
+/** An official registration list (RLZEC 2026) of Vzor s.r.o. with these `regListZec` entries. */
+function officialRl(entries: readonly string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<sp:spRegListZec xmlns:sp="http://socpoist.sk/xsd/rlzec2026">
+  <sp:typDoc>RLZEC0001</sp:typDoc>
+  <sp:zamestnavatel>
+    <sp:identifikacia>
+      <sp:variabilnySymbol>5101234567</sp:variabilnySymbol>
+      <sp:identifikator><sp:dic>${VZOR}</sp:dic></sp:identifikator>
+      <sp:nazov>Vzor s.r.o.</sp:nazov>
+    </sp:identifikacia>
+  </sp:zamestnavatel>
+  <sp:zoznamRLZec>
+    <sp:regListyZec>
+      ${entries.join('\n      ').replace(/<(\/?)(?!sp:)([a-zA-Z])/g, '<$1sp:$2')}
+    </sp:regListyZec>
+  </sp:zoznamRLZec>
+  <sp:vystavenie><sp:zostavil>Eva Mzdová</sp:zostavil><sp:tel>+421 2 1234 5678</sp:tel><sp:mail>mzdy@vzor.example</sp:mail></sp:vystavenie>
+</sp:spRegListZec>`
+}
+
+const lucia = `<identFO><rc>${LUCIA}</rc><priezvisko>Malá</priezvisko><meno>Lucia</meno><datumNarodenia>12.05.1995</datumNarodenia></identFO>`
+const peter = `<identFO><rc>${PETER}</rc><priezvisko>Kováč</priezvisko><meno>Peter</meno></identFO>`
+const martin = `<identFO><rc>${MARTIN}</rc><priezvisko>Novák</priezvisko><meno>Martin</meno></identFO>`
+const registration = (person: string, from: string): string =>
+  `<regListZec typRL="PA">${person}<typRegListuFO><prihlaska><identFODopl><zamSUcastou>false</zamSUcastou><par7ods2>false</par7ods2></identFODopl>`
+  + `<typPoistPrihl><zecPrihl typZec="ZEC"><datVznikPoist>${from}</datVznikPoist></zecPrihl></typPoistPrihl></prihlaska></typRegListuFO></regListZec>`
+const deregistration = (person: string, start: string, end: string): string =>
+  `<regListZec typRL="OD">${person}<typRegListuFO><odhlaska><typPoistOdhl>`
+  + `<zecPPOdhl typZec="ZEC"><zanik datVzniku="${start}" datZaniku="${end}"/></zecPPOdhl></typPoistOdhl></odhlaska></typRegListuFO></regListZec>`
+/** A zmena without md or rd: the place of work changes (SKO-RL-4). */
+const dataChange = (person: string, applies: string): string =>
+  `<regListZec typRL="ZM">${person}<typRegListuFO><zmena datUplatnenia="${applies}"><typPoistZmena>`
+  + `<zecZmena typZec="ZEC"><miestoVykonuPrace>529346</miestoVykonuPrace></zecZmena></typPoistZmena></zmena></typRegListuFO></regListZec>`
+
+/** The official list's twin in our vocabulary: Lucia's PA and Peter's OD. */
+const rlfoTwin = (): string => `<?xml version="1.0" encoding="UTF-8"?>
+<RLFO xmlns="urn:ehrs:sk:rlfo:1" verzija="1">
+  <Zamestnavatel><Icz>5101234567</Icz><Dic>${VZOR}</Dic><Nazov>Vzor s.r.o.</Nazov></Zamestnavatel>
+  <Osoba><Typ>PA</Typ><TypZamestnanca>ZEC</TypZamestnanca><RodneCislo>${LUCIA}</RodneCislo><Priezvisko>Malá</Priezvisko><Meno>Lucia</Meno><DatumNarodenia>1995-05-12</DatumNarodenia><DatumOd>2025-04-01</DatumOd></Osoba>
+  <Osoba><Typ>OD</Typ><TypZamestnanca>ZEC</TypZamestnanca><RodneCislo>${PETER}</RodneCislo><Priezvisko>Kováč</Priezvisko><Meno>Peter</Meno><DatumNarodenia>1987-04-12</DatumNarodenia><DatumDo>2025-03-31</DatumDo></Osoba>
+</RLFO>`
+
+/** What the register shows of a person, without the ids that differ from one gateway to another. */
+const relationshipsOf = async (gw: TestGateway, person: string): Promise<unknown> =>
+  JSON.parse(JSON.stringify((await gw.call({ path: `/api/v1/insurances?person=${person}`, as: payroll })).json.items, (key, value) => (key === 'id' ? undefined : value)))
+
+t.test('an official registration list and its twin in our vocabulary register the same relationships', async t => {
+  const runs: { view: any; lucia: unknown; peter: unknown }[] = []
+  for (const body of [officialRl([registration(lucia, '01.04.2025'), deregistration(peter, '01.06.2024', '31.03.2025')]), rlfoTwin()]) {
+    const clock = settableClock('2025-04-15T08:00:00Z')
+    const gw = await startGateway(t, { clock })
+    await gw.register(payroll, { taxNumber: VZOR })
+    const d = driver(gw, clock)
+    await d.filed(example('rlfo-peter.xml'))
+    await d.pass(FORWARD)
+    const filed = await d.filed(body)
+    t.match(filed.number, /^C2504[0-9]{8}$/, 'two entries: a batch, numbered C')
+    await d.pass(FORWARD)
+    const view = await d.view(filed.id)
+    t.match(view.status, { acceptance: 'accepted', processing: 'processed' })
+    runs.push({ view, lucia: await relationshipsOf(gw, LUCIA), peter: await relationshipsOf(gw, PETER) })
+  }
+  t.equal(runs[0]!.view.format, 'sp', 'the official list is read as SP\'s format')
+  t.equal(runs[1]!.view.format, 'ehrs')
+  t.same(comparable(runs[0]!.view), comparable(runs[1]!.view), 'same type, employer, states and findings')
+  t.match(runs[0]!.lucia, [{ status: 'open', startDate: '2025-04-01' }], 'Lucia is registered from 2025-04-01')
+  t.match(runs[0]!.peter, [{ status: 'closed', startDate: '2024-06-01', endDate: '2025-03-31' }], 'Peter is deregistered')
+  t.same(runs[0]!.lucia, runs[1]!.lucia, 'Lucia\'s relationships as the twin registers them')
+  t.same(runs[0]!.peter, runs[1]!.peter, 'Peter\'s relationships as the twin registers them')
+})
+
+t.test('official registration lists: R for one entry, a change of data only (SKO-RL-4), a stated start that differs (SKO-RL-3)', async t => {
+  const clock = settableClock('2025-04-15T08:00:00Z')
+  const gw = await startGateway(t, { clock })
+  await gw.register(payroll, { taxNumber: VZOR })
+  const d = driver(gw, clock)
+
+  const single = await d.filed(officialRl([registration(lucia, '01.04.2025')]))
+  t.match(single, { format: 'sp', employer: VZOR, type: 'RLFO' })
+  t.match(single.number, /^R2504[0-9]{8}$/, 'one official entry: numbered R')
+  await d.pass(FORWARD)
+  t.match((await d.view(single.id)).status, { acceptance: 'accepted', processing: 'processed' })
+  const registered = await relationshipsOf(gw, LUCIA)
+
+  const change = await d.filed(officialRl([dataChange(lucia, '10.04.2025')]))
+  await d.pass(FORWARD)
+  const changed = await d.view(change.id)
+  t.match(changed.status, { acceptance: 'accepted', processing: 'processed' }, 'a change of data of a registered person is processed')
+  t.same(changed.findings, [])
+  t.same(await relationshipsOf(gw, LUCIA), registered, 'and changes nothing in the register')
+
+  const unknown = await d.filed(officialRl([dataChange(martin, '10.04.2025')]))
+  await d.pass(FORWARD)
+  const refused = await d.view(unknown.id)
+  t.match(refused.status, { acceptance: 'accepted', processing: 'refused' }, 'a change of data of a person the register does not have is refused')
+  t.match(refused.findings, [{
+    code: 'SKO-RL-4', severity: 'error', path: '/spRegListZec/zoznamRLZec/regListyZec/regListZec[1]/typRegListuFO/zmena/typPoistZmena/zecZmena',
+    message: { en: /md or rd/, sk: /md a rd/ },
+  }])
+
+  const od = await d.filed(officialRl([deregistration(lucia, '02.04.2025', '30.04.2025')]))
+  await d.pass(FORWARD)
+  const closed = await d.view(od.id)
+  t.match(closed.status, { acceptance: 'accepted', processing: 'processed' }, 'an odhláška stating another start still closes the relationship')
+  t.match(closed.findings, [{
+    code: 'SKO-RL-3', severity: 'warning', field: 'datVzniku',
+    path: '/spRegListZec/zoznamRLZec/regListyZec/regListZec[1]/typRegListuFO/odhlaska/typPoistOdhl/zecPPOdhl/zanik/@datVzniku',
+    message: { en: /\(2025-04-01\)/ },
+  }])
+  t.match(await relationshipsOf(gw, LUCIA), [{ status: 'closed', startDate: '2025-04-01', endDate: '2025-04-30' }])
+})

@@ -26,6 +26,11 @@ export function report(ctx: SkRegisterContext, def: FindingDef, at: FindingLocat
   ctx.findings.push(makeFinding(def, at, ctx.fieldOf(at.path), params))
 }
 
+/** A finding on a place of an official document no element of ours stands for: its path is official, its field the finding's own. */
+export function reportOfficial(ctx: SkRegisterContext, def: FindingDef, at: FindingLocation, params?: FindingParams): void {
+  ctx.findings.push(makeFinding(def, at, def.field, params))
+}
+
 export const hasError = (ctx: SkRegisterContext): boolean => ctx.findings.some(f => f.severity === 'error')
 
 /** The person's number: rodné číslo, or the temporary one an SP branch gave a foreigner. */
@@ -59,9 +64,12 @@ export const covers = (row: Insurance, date: string): boolean => row.start_date 
 /**
  * The relationship an OD, PE, ZM or ZP refers to (DOCUMENTS §3.4): by IČPV, else by person and type among
  * those without another IČPV. `fits` narrows the candidates (OD: open ones; PE, ZM: those covering the date).
- * Reports the finding and returns undefined when none or several match.
+ * Reports the finding and returns undefined when none or several match: SK-RLFO-020 when the person has no
+ * relationship of the type, `outside` when none fits; `unknown` instead of both, on an official document's place.
  */
-export function referred(ctx: SkRegisterContext, osoba: XmlElement, fits: (row: Insurance) => boolean, outside: FindingDef): Insurance | undefined {
+export function referred(
+  ctx: SkRegisterContext, osoba: XmlElement, fits: (row: Insurance) => boolean, outside: FindingDef, unknown?: { readonly def: FindingDef; readonly at: FindingLocation },
+): Insurance | undefined {
   const type = childText(osoba, 'TypZamestnanca')
   const icpv = child(osoba, 'Icpv')
   const ofType = relationships(ctx, personOf(osoba)).filter(r => r.status !== 'annulled' && r.insurance_key.TypZamestnanca === type)
@@ -70,6 +78,7 @@ export function referred(ctx: SkRegisterContext, osoba: XmlElement, fits: (row: 
   const candidates = !icpv ? ofType : byIcpv.length > 0 ? byIcpv : ofType.filter(r => !r.data.Icpv)
   const fitting = candidates.filter(fits)
   const at = child(osoba, 'RodneCislo') ?? child(osoba, 'DocasneRodneCislo') ?? osoba
+  if (unknown && fitting.length === 0) return reportOfficial(ctx, unknown.def, unknown.at), undefined
   if (candidates.length === 0) return report(ctx, RLFO['020'], at), undefined
   if (fitting.length === 0) {
     // The registered dates the filer has to match, of the most recent candidate.

@@ -10,6 +10,8 @@ import { entries, rlfoRules } from './rules.js'
 import { skRegister } from '../common/register.js'
 import { processRlfo } from './register.js'
 import { confirmedPairings } from '../common/pairing.js'
+import { officialRegistrationList, rlRegisterFindings } from './official.js'
+import { formNames } from '../../form-module.js'
 
 /**
  * The SK-COMMON findings an RLFO can give: the employer's IČO (001), every rodné číslo and date of birth
@@ -60,7 +62,7 @@ export const rlfo = skForm({
   numberPrefix: (root: XmlElement) => (entries(root).length === 1 ? 'R' : 'C'),
   fieldOf,
   findings: [...COMMON.map(key => skCommonFindings[key]), ...OWN.map(key => rlfoFindings[key])],
-  registerFindings: rlfoRegisterFindings,
+  registerFindings: [...Object.values(rlfoRegisterFindings), ...Object.values(rlRegisterFindings)],
   rules: rlfoRules,
   admission: [checkEmployer],
   lifecycle: 'forward',
@@ -68,4 +70,5 @@ export const rlfo = skForm({
   // DOCUMENTS §3.7: its PA and OD entries confirm the preliminary registrations filed before it.
   pairing: { facts: confirmedPairings },
   entries: listedEntries,
+  official: officialRegistrationList(formNames('SK', 'RLFO').namespace),
 })

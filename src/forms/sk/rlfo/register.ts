@@ -1,8 +1,35 @@
 import type { Insurance } from '../../register.js'
-import { child, childText, type XmlElement } from '../../../xml/index.js'
+import { child, childText, type OfficialValue, type XmlElement } from '../../../xml/index.js'
 import { newId } from '../../../lib/index.js'
-import { addEvent, covers, entryData, hasError, personOf, referred, relationshipKind, relationships, report, type SkRegisterContext } from '../common/register.js'
+import { addEvent, covers, entryData, hasError, personOf, referred, relationshipKind, relationships, report, reportOfficial, type SkRegisterContext } from '../common/register.js'
 import { rlfoRegisterFindings as RLFO } from './register-findings.js'
+import { officialValue, rlRegisterFindings as RL } from './official.js'
+
+type Entry = Record<string, string>
+
+/**
+ * SKO-RL-5: an official entry that gives only the end of a leave (konMD, konRD) or of an interruption (zanikPrerus)
+ * ends the relationship's open one of that kind, whose start (and reason) it takes (sk-official.md §8).
+ */
+function endOpenPeriod(ctx: SkRegisterContext, osoba: XmlElement, end: OfficialValue): void {
+  const typ = childText(osoba, 'Typ')
+  const to = childText(osoba, 'DatumDo') ?? ''
+  const row = referred(ctx, osoba, r => covers(r, to), RLFO['026'])
+  if (!row) return
+  const list = typ === 'PE' ? 'Prerusenia' : 'Zmeny'
+  const periods = (row.data[list] as Entry[] | undefined) ?? []
+  const reason = childText(osoba, 'DovodZmeny')
+  let open = -1
+  periods.forEach((p, i) => {
+    if (p.DatumDo === undefined && (typ === 'PE' || p.DovodZmeny === reason) && (p.DatumOd ?? '') <= to) open = i
+  })
+  if (open < 0) return reportOfficial(ctx, RL['5'], end)
+  const ended = { ...periods[open]!, DatumDo: to }
+  const icpv = childText(osoba, 'Icpv')
+  const data = { ...row.data, ...(icpv && !row.data.Icpv ? { Icpv: icpv } : {}), [list]: periods.map((p, i) => (i === open ? ended : p)) }
+  ctx.register.update(row, { status: row.status, end_date: row.end_date, data })
+  addEvent(ctx, row.id, typ === 'PE' ? 'interrupted' : 'changed', row.status, row.end_date, { ...entryData(osoba), ...ended })
+}
 
 function applyEntry(ctx: SkRegisterContext, osoba: XmlElement): void {
   const typ = childText(osoba, 'Typ')
@@ -27,15 +54,28 @@ function applyEntry(ctx: SkRegisterContext, osoba: XmlElement): void {
     const icpv = childText(osoba, 'Icpv')
     return icpv && !row.data.Icpv ? { ...row.data, Icpv: icpv } : row.data
   }
+  const official = osoba.officialValues ?? {}
   if (typ === 'OD') {
     const closed = relationships(ctx, person).some(r => r.status === 'closed' && r.insurance_key.TypZamestnanca === type)
     const row = referred(ctx, osoba, r => r.status === 'open', closed ? RLFO['025'] : RLFO['020'])
     if (!row || !to) return
     if (to < row.start_date) return report(ctx, RLFO['026'], child(osoba, 'DatumDo')!, { start: row.start_date, end: '' })
+    // SKO-RL-3: the official odhláška states the start it believes registered; the register's start decides.
+    const stated = official[officialValue.registeredStart]
+    if (stated && stated.value !== row.start_date) reportOfficial(ctx, RL['3'], stated, { start: row.start_date })
     ctx.register.update(row, { status: 'closed', end_date: to, data: withIcpv(row) })
     addEvent(ctx, row.id, 'closed', 'closed', to, data)
     return
   }
+  const dataChange = official[officialValue.dataChangeOnly]
+  if (typ === 'ZM' && dataChange) {
+    // SKO-RL-4: a change of data only refers to a relationship on the day it applies, and changes nothing in it.
+    const applies = childText(osoba, 'DatumZmeny') ?? ''
+    referred(ctx, osoba, r => covers(r, applies), RL['4'], { def: RL['4'], at: dataChange })
+    return
+  }
+  const end = official[officialValue.endWithoutStart]
+  if ((typ === 'PE' || typ === 'ZM') && end) return endOpenPeriod(ctx, osoba, end)
   if (typ === 'PE' || typ === 'ZM') {
     const row = referred(ctx, osoba, r => covers(r, from), RLFO['026'])
     if (!row) return
