@@ -79,3 +79,29 @@ export function syntheticMvp(rows: number, period: string): Buffer {
     + `<Suhrn>${total('Np', 28, 28)}${total('Sp', 280, 80)}${total('Ip', 60, 60)}${total('Pvn', 10, 20)}${total('Up', 16)}${total('Gp', 5)}${total('Rfs', 95)}`
     + `<PoistneSpolu>${(682 * rows).toFixed(2)}</PoistneSpolu></Suhrn>\n<Priloha>\n${parts.join('')}</Priloha></MVP>\n`)
 }
+
+/**
+ * The report of `syntheticMvp(rows, period)` as a payroll program writes it in Sociálna poisťovňa's own format
+ * (sk-official.md §3): the same persons and amounts, one `poistneZamestnanca` per row with its values as
+ * attributes, the employer named by DIČ; the official row carries no names.
+ */
+export function syntheticOfficialMvp(rows: number, period: string): Buffer {
+  const [year, month] = period.split('-') as [string, string]
+  const base = 'vzNp="2000.00" vzSp="2000.00" vzIp="2000.00" vzPvn="2000.00" vzUp="2000.00" vzGp="2000.00" vzRfs="2000.00"'
+    + ' vzZecNp="2000.00" vzZecSp="2000.00" vzZecIp="2000.00" vzZecPvn="2000.00"'
+  const amounts = 'npZamtel="28.00" spZamtel="280.00" ipZamtel="60.00" pvnZamtel="10.00" upZamtel="16.00" gpZamtel="5.00" rfsZamtel="95.00"'
+    + ' npZamnec="28.00" spZamnec="80.00" ipZamnec="60.00" pvnZamnec="20.00" pfpZamtel="0.00"'
+  const parts: string[] = []
+  for (let i = 0; i < rows; i++) {
+    parts.push(`<poistneZamestnanca pc="${i + 1}" rc="${syntheticRodneCislo(i)}" pocDni="31" typZec="ZEC" vynimkaVZ="0" ${base} ${amounts} pocetHodin="168.00"/>\n`)
+  }
+  const fund = (name: string, employer: number, employee?: number): string =>
+    `<${name}><${name}Zamtel>${(employer * rows).toFixed(2)}</${name}Zamtel>${employee !== undefined ? `<${name}Zamnec>${(employee * rows).toFixed(2)}</${name}Zamnec>` : ''}</${name}>`
+  return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>
+<mvpp xmlns="http://socpoist.sk/xsd/mvpp2026"><typDoc>MVP00001</typDoc><obdobie>${month}${year}</obdobie><denVyplaty>28.${month}.${year}</denVyplaty><typVykazu>R</typVykazu>`
+    + '<zamestnavatel><identifikacia><variabilnySymbol>5101234567</variabilnySymbol><identifikator><dic>2021234501</dic></identifikator><nazov>Vzor s.r.o.</nazov></identifikacia></zamestnavatel>'
+    + `<poistne>${fund('np', 28, 28)}${fund('sp', 280, 80)}${fund('ip', 60, 60)}${fund('pvn', 10, 20)}${fund('up', 16)}${fund('gp', 5)}${fund('rfs', 95)}`
+    + `<pfp><pfpZamtel>0.00</pfpZamtel></pfp><spoluPoistne>${(682 * rows).toFixed(2)}</spoluPoistne></poistne>`
+    + '<fOsoba><priezvisko>Mzdová</priezvisko><meno>Eva</meno><tel></tel><mail></mail></fOsoba><vystavenie><zostavil>Eva Mzdová</zostavil></vystavenie>'
+    + `\n<priloha><poistneZamestnancov>\n${parts.join('')}</poistneZamestnancov></priloha></mvpp>\n`)
+}

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Software } from '../identity/index.js'
 import { forms, type FormModule } from '../forms/index.js'
-import { isFinal } from '../documents/index.js'
+import { isFinal, type DocumentView } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
 import { scenarios, type ScenarioTitle } from './scenarios.js'
 import { currentSandbox } from './sandbox-of.js'
@@ -14,6 +14,8 @@ export interface ScenarioResult {
   readonly status: 'passed' | 'pending'
   readonly evidence: readonly string[]
   readonly passedAt: string | null
+  /** The vocabulary of the document the scenario passed by, so a vendor sees which of its formats was certified; absent when none. */
+  readonly format?: DocumentView['format']
 }
 
 export interface CertificationReport {
@@ -31,6 +33,7 @@ interface Filed {
   readonly kind: string | null
   readonly series: string | null
   readonly employer: string
+  readonly format: DocumentView['format']
   readonly receivedAt: Date
   readonly transport: string | null
   readonly history: readonly State[]
@@ -49,7 +52,8 @@ interface Observed {
   readonly acknowledged: readonly { at: Date; documentId: string | null; final: boolean }[]
 }
 
-interface Pass { readonly evidence: readonly string[]; readonly at: Date }
+/** `by`: the document whose observation passed the scenario, when one did. */
+interface Pass { readonly evidence: readonly string[]; readonly at: Date; readonly by?: string }
 
 /** The earliest of the passes found. */
 function earliest(passes: readonly (Pass | undefined)[]): Pass | undefined {
@@ -65,9 +69,13 @@ const isSchemaFinding = (f: Finding): boolean => /-XSD-\d+$/.test(f.code)
 function recovered(o: Observed, refusal: (r: Refused) => boolean): Pass | undefined {
   return earliest(o.refused.filter(refusal).map(r => {
     const next = o.filed.find(d => d.receivedAt > r.at && (r.form === undefined || d.form === r.form))
-    return next && { evidence: [r.id, next.id], at: next.receivedAt }
+    return next && { evidence: [r.id, next.id], at: next.receivedAt, by: next.id }
   }))
 }
+
+/** A webhook delivery the client acknowledged, as a pass: by its document when the event was about one. */
+const acknowledgedPass = (a: Observed['acknowledged'][number]): Pass =>
+  a.documentId ? { evidence: [a.documentId], at: a.at, by: a.documentId } : { evidence: [], at: a.at }
 
 /** Each scenario's test over what was observed. */
 const tests: Readonly<Record<string, (o: Observed) => Pass | undefined>> = {
@@ -80,7 +88,7 @@ const tests: Readonly<Record<string, (o: Observed) => Pass | undefined>> = {
     if (!refusal) return undefined
     return earliest(o.filed.filter(n => n.form === d.form && n.receivedAt > refusal.at).map(n => {
       const processed = firstState(n, s => s.processing === 'processed')
-      return processed && { evidence: [d.id, n.id], at: processed.at }
+      return processed && { evidence: [d.id, n.id], at: processed.at, by: n.id }
     }))
   })),
 
@@ -95,40 +103,43 @@ const tests: Readonly<Record<string, (o: Observed) => Pass | undefined>> = {
     const registration = o.filed.find(r => r.form.country === report.form.country && r.form.register?.apply !== undefined
       && r.form.lifecycle !== 'register-check' && r.employer === report.employer && r.receivedAt > notAccepted.at
       && firstState(r, s => s.processing === 'processed' && s.at <= accepted.at) !== undefined)
-    return registration && { evidence: [report.id, registration.id], at: accepted.at }
+    return registration && { evidence: [report.id, registration.id], at: accepted.at, by: report.id }
   })),
 
   'storno-in-time': o => earliest(o.filed.map(d => {
     const cancelled = firstState(d, s => s.acceptance === 'cancelled')
-    return cancelled && { evidence: [d.id], at: cancelled.at }
+    return cancelled && { evidence: [d.id], at: cancelled.at, by: d.id }
   })),
   'storno-too-late': o => seenOnce(o, 'storno-refused'),
 
   'corrective-report': o => earliest(o.filed.filter(d => d.form.lifecycle === 'register-check' && d.kind === 'O').map(corrective => {
     const regular = o.filed.find(r => r.form === corrective.form && r.kind === 'R' && r.employer === corrective.employer
       && r.series === corrective.series && firstState(r, s => s.processing === 'forwarded' && s.at <= corrective.receivedAt) !== undefined)
-    return regular && { evidence: [regular.id, corrective.id], at: corrective.receivedAt }
+    return regular && { evidence: [regular.id, corrective.id], at: corrective.receivedAt, by: corrective.id }
   })),
 
-  'duplicate-retry': o => earliest(o.repeats.map(r => ({ evidence: [r.documentId], at: r.at }))),
+  'duplicate-retry': o => earliest(o.repeats.map(r => ({ evidence: [r.documentId], at: r.at, by: r.documentId }))),
   'poll-to-final': o => earliest([
     seenOnce(o, 'final-state-read'),
-    earliest(o.acknowledged.filter(a => a.final).map(a => ({ evidence: a.documentId ? [a.documentId] : [], at: a.at }))),
+    earliest(o.acknowledged.filter(a => a.final).map(acknowledgedPass)),
   ]),
   receipt: o => seenOnce(o, 'receipt'),
   soap: o => filedOver(o, 'soap'),
   rest: o => filedOver(o, 'rest'),
-  events: o => earliest([seenOnce(o, 'events-read'), earliest(o.acknowledged.map(a => ({ evidence: a.documentId ? [a.documentId] : [], at: a.at })))]),
+  events: o => earliest([seenOnce(o, 'events-read'), earliest(o.acknowledged.map(acknowledgedPass))]),
 }
 
 function seenOnce(o: Observed, kind: string): Pass | undefined {
   const first = o.seen.find(s => s.kind === kind)
-  return first && { evidence: [first.documentId, first.requestId].filter((x): x is string => x !== null), at: first.at }
+  return first && {
+    evidence: [first.documentId, first.requestId].filter((x): x is string => x !== null), at: first.at,
+    ...(first.documentId !== null ? { by: first.documentId } : {}),
+  }
 }
 
 function filedOver(o: Observed, transport: string): Pass | undefined {
   const first = o.filed.find(d => d.transport === transport)
-  return first && { evidence: [first.id], at: first.receivedAt }
+  return first && { evidence: [first.id], at: first.receivedAt, by: first.id }
 }
 
 function testOf(id: string): (o: Observed) => Pass | undefined {
@@ -137,7 +148,7 @@ function testOf(id: string): (o: Observed) => Pass | undefined {
   if (!form) throw new Error(`scenario ${id} has no test`)
   return o => earliest(o.filed.filter(d => d.form === form).map(d => {
     const processed = firstState(d, s => s.processing === 'processed')
-    return processed && { evidence: [d.id], at: processed.at }
+    return processed && { evidence: [d.id], at: processed.at, by: d.id }
   }))
 }
 
@@ -155,7 +166,7 @@ async function observe(db: Db, clientId: string): Promise<{ observed: Observed; 
   const after = since ?? new Date(0)
   const documents = await db.selectFrom('documents')
     .leftJoin('message_log', 'message_log.id', 'documents.message_id')
-    .select(['documents.id', 'documents.type', 'documents.kind', 'documents.series', 'documents.employer', 'documents.received_at', 'message_log.transport'])
+    .select(['documents.id', 'documents.type', 'documents.kind', 'documents.series', 'documents.employer', 'documents.format', 'documents.received_at', 'message_log.transport'])
     .where('documents.client_id', '=', clientId).where('documents.sandbox', '=', sandbox)
     .orderBy('documents.received_at').orderBy('documents.id').execute()
   const ids = documents.map(d => d.id)
@@ -166,7 +177,7 @@ async function observe(db: Db, clientId: string): Promise<{ observed: Observed; 
   const filed = documents.flatMap(d => {
     const form = forms.find(f => f.type === d.type)
     return form ? [{
-      id: d.id, form, kind: d.kind, series: d.series, employer: d.employer, receivedAt: d.received_at,
+      id: d.id, form, kind: d.kind, series: d.series, employer: d.employer, format: d.format, receivedAt: d.received_at,
       transport: d.transport, history: historyOf.get(d.id) ?? [],
     }] : []
   })
@@ -206,9 +217,11 @@ export async function certificationReport(db: Db, clientId: string): Promise<Cer
   const { observed, since } = await observe(db, clientId)
   const results = scenarios().map((scenario): ScenarioResult => {
     const pass = testOf(scenario.id)(observed)
+    const format = pass?.by === undefined ? undefined : observed.filed.find(d => d.id === pass.by)?.format
     return {
       id: scenario.id, title: scenario.title, status: pass ? 'passed' : 'pending',
       evidence: pass?.evidence ?? [], passedAt: pass ? pass.at.toISOString() : null,
+      ...(format ? { format } : {}),
     }
   })
   return {

@@ -196,6 +196,30 @@ t.test('a test client passes every scenario over mutual TLS, is certified, and i
   t.equal((await gw.services.db.selectFrom('audit_log').select('action').where('action', 'in', ['sandbox.reset', 'sandbox.advanced']).execute()).length > 10, true, 'resets and advances are audited')
 })
 
+t.test('an official MVP passes file-MVP like ours, and the report names the format it passed by', async t => {
+  const gw = await startGateway(t)
+  await vendor(gw, pki.client)
+  const c = client(gw, pki.client)
+  const registrations = [created(await c.file(example('sk/rlfo-peter.xml'))), created(await c.file(example('sk/rlfo.xml')))]
+  await c.advance('5m')
+  const official = created(await c.file(example('sk/mvpp-official.xml')))
+  await c.advance('1h')
+  t.equal(await c.state(official), 'accepted/processed')
+  t.equal((await c.get('/api/v1/events?limit=1')).status, 200)
+
+  const report = await c.report() as { scenarios: { id: string; status: string; evidence: string[]; format?: string }[] }
+  const scenario = (id: string) => report.scenarios.find(s => s.id === id)!
+  t.match(scenario('file-MVP'), { status: 'passed', evidence: [official], format: 'sp' })
+  t.match(scenario('file-RLFO'), { status: 'passed', evidence: [registrations[0]], format: 'ehrs' })
+  t.equal(scenario('events').status, 'passed')
+  t.notOk('format' in scenario('events'), 'a scenario passed by a read of no document names no format')
+  t.notOk('format' in scenario('file-VPP'), 'nor does a pending one')
+
+  const overSoap = readAnswer((await soapCall(gw, pki.client, envelope('GetCertificationReport', ''))).text)
+  const soapScenario = overSoap.element.children.find(e => e.name === 'scenarios')!.children.find(s => at(s, 'id') === 'file-MVP')!
+  t.equal(at(soapScenario, 'format'), 'sp', 'GetCertificationReport names it too')
+})
+
 t.test('one test client\'s advance and reset touch neither another test client, nor production, nor their timers', async t => {
   const gw = await startGateway(t)
   // A second instance on the same database, with its own timers.

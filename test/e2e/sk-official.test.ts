@@ -5,6 +5,7 @@ import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.j
 import { testPki } from '../helpers/pki.js'
 import { projectRoot } from '../../src/lib/index.js'
 import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { at, envelope, readAnswer, soapCall, wsdlSchema } from '../helpers/soap.js'
 
 // sk-official.md: a Slovak payroll program files the MVP it writes for Sociálna poisťovňa, unchanged, and it is
 // judged and followed exactly as its twin in our vocabulary; only the findings' paths point into the official file.
@@ -363,4 +364,44 @@ t.test('official registration lists: R for one entry, a change of data only (SKO
     message: { en: /\(2025-04-01\)/ },
   }])
   t.match(await relationshipsOf(gw, LUCIA), [{ status: 'closed', startDate: '2025-04-01', endDate: '2025-04-30' }])
+})
+
+t.test('an official MVP over SOAP: the view REST gives, and a refusal with the official path', async t => {
+  const schema = wsdlSchema()
+  t.teardown(() => schema.close())
+  const submit = async (gw: TestGateway, body: string) => {
+    const res = await soapCall(gw, payroll, envelope('SubmitDocument', `<e:document>${body}</e:document>`))
+    const answer = readAnswer(res.text)
+    t.same(await schema.validate(answer.xml), [], 'the answer conforms to the WSDL')
+    return answer
+  }
+  const views: any[] = []
+  for (const transport of ['soap', 'rest']) {
+    const clock = settableClock('2025-04-15T08:00:00Z')
+    const gw = await startGateway(t, { clock })
+    await gw.register(payroll, { taxNumber: VZOR })
+    const d = driver(gw, clock)
+    await registerEmployees(d)
+    const body = officialMvp('2025-03', 'R', [JANA])
+    if (transport === 'rest') {
+      views.push(await d.filed(body))
+      continue
+    }
+    const submitted = await submit(gw, body)
+    t.notOk(submitted.fault, 'filed over SOAP')
+    const document = (name: string): string | undefined => at(submitted.element, 'document', name)
+    t.match({ type: document('type'), format: document('format'), period: document('period'), kind: document('kind'), number: document('number') },
+      { type: 'MVP', format: 'sp', period: '2025-03', kind: 'R', number: /^V2504[0-9]{8}$/ })
+    views.push(await d.view(document('id')!))
+
+    const invalid = await submit(gw, officialMvp('2025-02', 'R', [JANA]).replace('vzSp="2000.00"', 'vzSp="2000.001"'))
+    t.equal(invalid.fault?.faultcode, 'soap:Client')
+    t.match(invalid.fault?.problem, {
+      code: 'DOCUMENT_INVALID', status: 422,
+      findings: [{ code: 'SK-XSD-003', path: '/mvpp/priloha/poistneZamestnancov/poistneZamestnanca[1]/@vzSp', field: 'vzSp' }],
+    }, 'the finding on the official path')
+  }
+  const filed = (view: any) => ({ type: view.type, format: view.format, employer: view.employer, period: view.period, kind: view.kind, numberPrefix: view.number[0] })
+  t.same(filed(views[0]), filed(views[1]), 'SOAP and REST read the file the same way')
+  t.same(filed(views[0]), { type: 'MVP', format: 'sp', employer: VZOR, period: '2025-03', kind: 'R', numberPrefix: 'V' })
 })

@@ -72,7 +72,7 @@ export function certificationReportView(report: CertificationReport): string {
     text('complete', String(report.complete)), text('since', report.since ?? undefined),
     element('scenarios', report.scenarios.map(s => element('scenario', [
       text('id', s.id), label('title', s.title), text('status', s.status),
-      element('evidence', s.evidence.map(id => text('id', id)).join('')), text('passedAt', s.passedAt ?? undefined),
+      element('evidence', s.evidence.map(id => text('id', id)).join('')), text('passedAt', s.passedAt ?? undefined), text('format', s.format),
     ].join(''))).join('')),
   ].join('')
 }
