@@ -1,6 +1,6 @@
 import type { XmlElement } from '../xml/index.js'
 import {
-  admitDocument, identifyDocument, internalBytes, judgeDocument, judgeOfficialDocument, loadCodeLists, readInternal, withEmployer,
+  admitDocument, identifyDocument, internalBytes, plainSource, judgeDocument, judgeOfficialDocument, loadCodeLists, readInternal, withEmployer,
   type EarlierDocument, type IdentifiedDocument,
 } from '../forms/index.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
@@ -56,7 +56,8 @@ export function handle(task: DocumentTask): unknown {
  * reader on the request thread needs of a large report, at a fraction of the tree's size to pass between threads.
  */
 function outline(root: XmlElement, keep: ReadonlySet<string>): XmlElement {
-  const copy = (el: XmlElement): XmlElement => ({ ...el, children: [] })
+  // A mapped official document's sources point into the official tree: only their path and line cross threads.
+  const copy = (el: XmlElement): XmlElement => ({ ...el, children: [], ...(el.source ? { source: plainSource(el.source) } : {}) })
   const top = copy(root)
   const stack: [XmlElement, XmlElement][] = [[root, top]]
   while (stack.length > 0) {

@@ -38,7 +38,7 @@ export function internalEmployer(b: InternalBuilder, root: XmlElement, iczName: 
   return b.node('Zamestnavatel', zamestnavatel, [
     icz && b.leaf('Icz', icz.text, icz),
     ico && b.leaf('Ico', ico.text, ico),
-    dic ? b.leaf('Dic', dic.text, dic) : ctx.dic !== undefined ? b.leaf('Dic', ctx.dic, employer.at) : undefined,
+    dic ? b.leaf('Dic', dic.text, dic) : ctx.dic !== undefined ? b.leaf('Dic', ctx.dic, { path: employer.at.path, line: employer.at.line ?? 0 }) : undefined,
     name && b.leaf('Nazov', officialText(name.text), name),
   ])
 }

@@ -102,15 +102,14 @@ function toInternal(type: ReportType, ns: string) {
     const rowList = descend(root, 'priloha', 'poistneZamestnancov')
     const rows = rowsOf(root).map(row => {
       const a = row.attributes
-      const attr = (name: string, convert: (text: string) => string = t => t.trim()): XmlElement | undefined =>
-        a[name] === undefined ? undefined : b.leaf(name, convert(a[name]!), attributeAt(row, name))
-      const rename = (el: XmlElement | undefined, name: string): XmlElement | undefined => el && { ...el, name }
+      const attr = (name: string, attribute: string, convert: (text: string) => string = t => t.trim()): XmlElement | undefined =>
+        a[attribute] === undefined ? undefined : b.leaf(name, convert(a[attribute]!), attributeAt(row, attribute))
       const flags = typeFlags(ctx, a.typZec?.trim(), internalPeriod)
       const scope = type === 'MVP' ? a.rozsahSP?.trim() : undefined
       return b.node('Riadok', row, [
-        rename(attr('pc', officialInteger), 'PoradoveCislo'),
-        rename(attr('rc'), 'RodneCislo'),
-        rename(attr('icpv'), 'Icpv'),
+        attr('PoradoveCislo', 'pc', officialInteger),
+        attr('RodneCislo', 'rc'),
+        attr('Icpv', 'icpv'),
         // The official row names no one; no rule or view reads our row's names (sk-official.md §3.2).
         b.leaf('Priezvisko', unnamed, row),
         b.leaf('Meno', unnamed, row),
@@ -118,9 +117,9 @@ function toInternal(type: ReportType, ns: string) {
         type === 'VPP' && a.typZec !== undefined ? b.leaf('PoistnaRola', flags?.includes('irregular') ? 'NP' : 'PP', attributeAt(row, 'typZec')) : undefined,
         a.vynimkaVZ?.trim() === '1' ? b.leaf('VynimkaVz', '1', attributeAt(row, 'vynimkaVZ')) : undefined,
         ...funds.map(([o, f], i) => b.node(f, row, [
-          rename(attr(`vz${capital(o)}`, officialAmount), 'Vz'),
-          rename(attr(`${o}Zamtel`, officialAmount), 'PoistneZamestnavatel'),
-          withEmployee.has(o) ? rename(attr(`${o}Zamnec`, officialAmount), 'PoistneZamestnanec') : undefined,
+          attr('Vz', `vz${capital(o)}`, officialAmount),
+          attr('PoistneZamestnavatel', `${o}Zamtel`, officialAmount),
+          withEmployee.has(o) ? attr('PoistneZamestnanec', `${o}Zamnec`, officialAmount) : undefined,
           scope?.[i] === '2' ? b.leaf('Oprava', 'true', attributeAt(row, 'rozsahSP')) : undefined,
         ])),
       ])
