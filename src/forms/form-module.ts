@@ -115,6 +115,8 @@ export interface OfficialContext {
   /** The employer's DIČ when the document does not name it (the IČZ binding, sk-official.md §1.3). */
   readonly dic?: string
   readonly codeLists: CodeLists
+  /** Only these elements of ours are wanted (a reader's outline, `FormRegister.outline`): the mapping may skip others. */
+  readonly keep?: ReadonlySet<string>
 }
 
 /**

@@ -76,13 +76,22 @@ export function finishInternal(root: XmlElement): XmlElement {
   withVersion.path = `/${withVersion.name}`
   while (stack.length > 0) {
     const parent = stack.pop()!
-    const counts = new Map<string, number>()
-    for (const c of parent.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
-    const seen = new Map<string, number>()
-    for (const c of parent.children) {
-      const n = (seen.get(c.name) ?? 0) + 1
-      seen.set(c.name, n)
-      c.path = counts.get(c.name)! > 1 ? `${parent.path}/${c.name}[${n}]` : `${parent.path}/${c.name}`
+    const children = parent.children
+    // Most elements have no two children of one name: only those that do count them. Our schemas repeat an element
+    // only as one particle (`maxOccurs`), so repeated children are neighbours.
+    let repeats = false
+    for (let i = 1; i < children.length && !repeats; i++) repeats = children[i]!.name === children[i - 1]!.name
+    const counts = repeats ? new Map<string, number>() : undefined
+    if (counts) for (const c of children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
+    const seen = repeats ? new Map<string, number>() : undefined
+    for (const c of children) {
+      if (counts && seen && counts.get(c.name)! > 1) {
+        const n = (seen.get(c.name) ?? 0) + 1
+        seen.set(c.name, n)
+        c.path = `${parent.path}/${c.name}[${n}]`
+      } else {
+        c.path = `${parent.path}/${c.name}`
+      }
       stack.push(c)
     }
   }
@@ -170,8 +179,12 @@ export function officialPeriod(text: string): string {
   return m ? `${m[2]}-${m[1]}` : text
 }
 
+const canonicalAmount = /^-?(0|[1-9][0-9]*)\.[0-9]{2}$/
+
 /** An `xs:decimal` of at most two fraction digits, written with exactly two and without `+` or leading zeros. */
 export function officialAmount(text: string): string {
+  // What a payroll program writes nearly always: already our form.
+  if (canonicalAmount.test(text)) return text
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?$/.exec(collapse(text))
   if (!m || (m[2] === '' && (m[3] ?? '') === '') || (m[3] ?? '').length > 2) return text
   const whole = m[2]!.replace(/^0+(?=[0-9])/, '') || '0'

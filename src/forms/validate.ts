@@ -117,12 +117,12 @@ function mapEntries(reader: OfficialReader, root: XmlElement, ctx: OfficialConte
  * A stored document in the form's own vocabulary, for those who read it after intake (the back office, the rules
  * of later documents): a document of ours as parsed, an official one mapped.
  */
-export function readInternal(bytes: Uint8Array, codeLists: CodeLists): XmlElement {
+export function readInternal(bytes: Uint8Array, codeLists: CodeLists, keep?: ReadonlySet<string>): XmlElement {
   const { root } = parseXmlBytes(bytes)
   const reader = findReader(root.ns, root.name)?.official
   if (!reader) return root
   numberOfficialPaths(root, reader.repeatable)
-  const entries = mapEntries(reader, root, { codeLists })
+  const entries = mapEntries(reader, root, { codeLists, ...(keep ? { keep } : {}) })
   return entries.length > 1 ? { ...entries[0]!, batch: entries } : entries[0]!
 }
 

@@ -115,10 +115,13 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
           op: 'judge', ref: document.ref, issues, ...(official ? { officialIssues: official.issues, entryIssues: official.entryIssues } : {}), ...checkOptions(options),
         }, document.bytes.byteLength)
       if (!document.official) return judge(await xsd.validate(document.form.xsd, document.bytes))
-      // The official schema on the bytes as sent; once satisfied, ours on the values the mapping read from them.
-      const officialIssues = await xsd.validate(document.official.xsd, document.bytes)
+      // The official schema on the bytes as sent; once satisfied, ours on the values the mapping read from them. The
+      // mapped document is written meanwhile on the document's worker, and not checked when the official schema fails.
+      const [officialIssues, mapped] = await Promise.all([
+        xsd.validate(document.official.xsd, document.bytes),
+        task<Uint8Array[]>(document, { op: 'map', ref: document.ref, ...(options.employer ? { employer: options.employer } : {}) }, document.bytes.byteLength),
+      ])
       if (officialIssues.length > 0) return judge([], { issues: officialIssues, entryIssues: [] })
-      const mapped = await task<Uint8Array[]>(document, { op: 'map', ref: document.ref, ...(options.employer ? { employer: options.employer } : {}) }, document.bytes.byteLength)
       return judge([], { issues: [], entryIssues: await Promise.all(mapped.map(bytes => xsd.validate(document.form.xsd, bytes))) })
     },
 

@@ -47,7 +47,10 @@ export function handle(task: DocumentTask): unknown {
       held.delete(task.ref)
       return undefined
     case 'outline':
-      return outline(readInternal(task.bytes, codeLists), new Set(task.keep))
+    {
+      const keep = new Set(task.keep)
+      return outline(readInternal(task.bytes, codeLists, keep), keep)
+    }
   }
 }
 

@@ -82,13 +82,15 @@ function toInternal(type: ReportType, ns: string) {
   const names = officialNames[type]
   return (root: XmlElement, ctx: OfficialContext): XmlElement => {
     const b = new InternalBuilder(ns)
+    // The register check reads a 20,000-row report's persons only: what it does not keep is not built.
+    const wanted = (name: string): boolean => ctx.keep === undefined || ctx.keep.has(name)
     const at = (name: string): XmlElement | undefined => child(root, name)
     const leafOf = (name: string, from: XmlElement | undefined, convert: (text: string) => string = t => t): XmlElement | undefined =>
       from && b.leaf(name, convert(from.text), from)
     const period = at(names.period)
     const internalPeriod = period ? officialPeriod(period.text) : ''
     const iban = descend(root, 'zamestnavatel', 'ucet', 'iban')
-    const premiums = at('poistne')
+    const premiums = wanted('Suhrn') ? at('poistne') : undefined
     const summary = premiums && b.node('Suhrn', premiums, [
       ...funds.map(([o, f]) => {
         const fund = child(premiums, o)
@@ -103,7 +105,8 @@ function toInternal(type: ReportType, ns: string) {
     const rows = rowsOf(root).map(row => {
       const a = row.attributes
       const attr = (name: string, attribute: string, convert: (text: string) => string = t => t.trim()): XmlElement | undefined =>
-        a[attribute] === undefined ? undefined : b.leaf(name, convert(a[attribute]!), attributeAt(row, attribute))
+        a[attribute] === undefined || !wanted(name) ? undefined : b.leaf(name, convert(a[attribute]!), attributeAt(row, attribute))
+      if (!wanted('Priezvisko')) return b.node('Riadok', row, [attr('RodneCislo', 'rc'), attr('Icpv', 'icpv')])
       const flags = typeFlags(ctx, a.typZec?.trim(), internalPeriod)
       const scope = type === 'MVP' ? a.rozsahSP?.trim() : undefined
       return b.node('Riadok', row, [
@@ -125,7 +128,7 @@ function toInternal(type: ReportType, ns: string) {
       ])
     })
     return finishInternal(b.node(type, root, [
-      internalEmployer(b, root, 'variabilnySymbol', ctx),
+      wanted('Zamestnavatel') ? internalEmployer(b, root, 'variabilnySymbol', ctx) : undefined,
       period && b.leaf('Obdobie', internalPeriod, period),
       leafOf('DruhVykazu', at('typVykazu')),
       type === 'MVP' ? leafOf('DenVyplaty', at('denVyplaty'), officialDate) : undefined,
