@@ -211,8 +211,12 @@ export function createIntake(
     const entryKeys = base && identified.official?.batch
       ? identified.entries.map(e => (e.series !== undefined ? { ...base, series: e.series } : undefined))
       : undefined
-    const loadEntries = (from: Db): Promise<EarlierSource[][]> =>
-      Promise.all(entryKeys!.map(key => (key ? loadEarlierDocuments(from, key, false) : Promise.resolve([]))))
+    // Each person's series once, one query after another: a batch of 1,000 sheets never floods the pool.
+    const loadEntries = async (from: Db): Promise<EarlierSource[][]> => {
+      const loaded = new Map<string, EarlierSource[]>()
+      for (const key of uniqueKeys(entryKeys!)) loaded.set(key.series, await loadEarlierDocuments(from, key, false))
+      return entryKeys!.map(key => (key ? loaded.get(key.series)! : []))
+    }
     const sameSeries = seriesKey ? await loadEarlierDocuments(db, seriesKey, identified.needsEarlierContent) : undefined
     const sameEntries = entryKeys ? await loadEntries(db) : undefined
     const findings = await documents.validate(identified, {
