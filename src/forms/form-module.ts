@@ -143,7 +143,8 @@ export interface OfficialReader {
   /**
    * Whether a finding of the form's own rules (on the mapped document, its path still ours) does not apply to
    * what the official document says: an entry whose start the register gives, or that changes data only, lacks
-   * dates our vocabulary requires (sk-official.md §7.2, SKO-RL-4 and -5). Absent: every finding applies.
+   * dates our vocabulary requires (sk-official.md §7.2, SKO-RL-4 and -5); an ELDP period without dates or base is
+   * SKO-ELDP-2's. Absent: every finding applies.
    */
   readonly waives?: (finding: Finding, internal: XmlElement) => boolean
   /** The field name of an official path's finding. */
@@ -159,8 +160,6 @@ export interface OfficialReader {
   readonly entry?: (entry: XmlElement) => DocumentEntry
   /** The step of the ordered input check (`FormModule.checkStep`) a finding of `rules` belongs to; default the last. */
   readonly checkStep?: (finding: Finding) => number
-  /** Findings of ours (on our paths) that a rule of the official format stands for in its place. */
-  readonly suppress?: (finding: Finding) => boolean
 }
 
 /**

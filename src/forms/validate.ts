@@ -152,8 +152,8 @@ export function judgeDocument({ form, root }: IdentifiedDocument, issues: readon
 
 /**
  * An official document (sk-official.md §1.4): its own schema first, on the official paths; once that is satisfied,
- * the mapped document is judged as one of ours (`internalIssues`: our schema on its values), its findings moved to
- * where the values were read, beside the findings of the official format's own rules.
+ * each entry of the mapped document is judged as one of ours (`entryIssues`: our schema on its values), its findings
+ * moved to where the values were read, beside the findings of the official format's own rules.
  */
 export function judgeOfficialDocument(
   document: IdentifiedDocument, officialIssues: readonly XsdIssue[], entryIssues: readonly (readonly XsdIssue[])[],
@@ -168,7 +168,7 @@ export function judgeOfficialDocument(
   // Offline an official document naming only the IČO has no DIČ: the IČZ binding gives it on filing (SKO-EMP-1).
   const dicFromBinding = document.official!.employer.dic === undefined && document.facts.employer === undefined
   const keep = (f: Finding, entry: XmlElement): boolean =>
-    !reader.replaces?.has(f.code) && !reader.suppress?.(f) && !reader.waives?.(f, entry) && !(dicFromBinding && f.path.endsWith('/Zamestnavatel/Dic'))
+    !reader.replaces?.has(f.code) && !reader.waives?.(f, entry) && !(dicFromBinding && f.path.endsWith('/Zamestnavatel/Dic'))
   // Each entry is judged as a document of ours, with its own series' earlier documents (sk-official.md §6).
   const own = entries.flatMap((entry, i) => {
     const { entryEarlier, ...rest } = ctx
@@ -242,8 +242,6 @@ function schemaShape(xsd: string): SchemaShape {
   shapes.set(xsd, shape = { elements, childrenOf, optional })
   return shape
 }
-
-const parentName = new WeakMap<XmlElement, string>()
 
 interface StepFinding { readonly finding: Finding; readonly step: number }
 

@@ -132,7 +132,7 @@ const pensionAge: Rule = (root, report) => {
 
 /** SKO-ELDP-2 stands for our schema's missing dates and base of a period. */
 const missingPeriodValue = /\/ObdobiePoistenia(\[[0-9]+\])?\/(DatumOd|DatumDo|Vz)$/
-const suppress = (finding: Finding): boolean => finding.code === 'SK-XSD-002' && missingPeriodValue.test(finding.path)
+const waives = (finding: Finding): boolean => finding.code === 'SK-XSD-002' && missingPeriodValue.test(finding.path)
 
 export const officialEldp: OfficialReader = Object.freeze({
   format: 'sp',
@@ -148,6 +148,6 @@ export const officialEldp: OfficialReader = Object.freeze({
   rules: [oneKind, completeRows, pensionAge],
   // The kind of the sheets is step 3 of EZU's input check (sk-ezu §6.3), as our DruhEldp.
   checkStep: (finding: Finding) => (finding.code === findings['1'].code ? 3 : 5),
-  suppress,
+  waives,
   fieldOf: officialFieldOf,
 } satisfies OfficialReader)
