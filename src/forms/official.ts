@@ -1,5 +1,5 @@
-import type { XmlElement } from '../xml/index.js'
-import type { Finding, FindingLocation } from '../validation/index.js'
+import { assignPaths, type XmlElement } from '../xml/index.js'
+import type { Finding } from '../validation/index.js'
 
 /**
  * An authority's own XML format read as a second vocabulary of a form (sk-official.md): the official document is
@@ -7,24 +7,6 @@ import type { Finding, FindingLocation } from '../validation/index.js'
  * official document each value was read (`XmlElement.source`). Every check of the form then runs on that document
  * unchanged, and its findings are moved to the official paths at the end.
  */
-
-/** Paths of an official document: from the root, a 1-based index always on `repeatable` elements, else where a name repeats. */
-export function numberOfficialPaths(root: XmlElement, repeatable: ReadonlySet<string>): void {
-  root.path = `/${root.name}`
-  const stack: XmlElement[] = [root]
-  while (stack.length > 0) {
-    const parent = stack.pop()!
-    const counts = new Map<string, number>()
-    for (const c of parent.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
-    const seen = new Map<string, number>()
-    for (const c of parent.children) {
-      const n = (seen.get(c.name) ?? 0) + 1
-      seen.set(c.name, n)
-      c.path = repeatable.has(c.name) || counts.get(c.name)! > 1 ? `${parent.path}/${c.name}[${n}]` : `${parent.path}/${c.name}`
-      stack.push(c)
-    }
-  }
-}
 
 /**
  * Where an attribute of an official element is: its element's path, then `/@name`. The path is made only when
@@ -72,29 +54,7 @@ export class InternalBuilder {
  */
 export function finishInternal(root: XmlElement): XmlElement {
   const withVersion = { ...root, attributes: { verzija: '1' } }
-  const stack: XmlElement[] = [withVersion]
-  withVersion.path = `/${withVersion.name}`
-  while (stack.length > 0) {
-    const parent = stack.pop()!
-    const children = parent.children
-    // Most elements have no two children of one name: only those that do count them. Our schemas repeat an element
-    // only as one particle (`maxOccurs`), so repeated children are neighbours.
-    let repeats = false
-    for (let i = 1; i < children.length && !repeats; i++) repeats = children[i]!.name === children[i - 1]!.name
-    const counts = repeats ? new Map<string, number>() : undefined
-    if (counts) for (const c of children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
-    const seen = repeats ? new Map<string, number>() : undefined
-    for (const c of children) {
-      if (counts && seen && counts.get(c.name)! > 1) {
-        const n = (seen.get(c.name) ?? 0) + 1
-        seen.set(c.name, n)
-        c.path = `${parent.path}/${c.name}[${n}]`
-      } else {
-        c.path = `${parent.path}/${c.name}`
-      }
-      stack.push(c)
-    }
-  }
+  assignPaths(withVersion)
   return withVersion
 }
 

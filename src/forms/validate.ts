@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { parseXml, parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
+import { assignPaths, parseXml, parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
 import { findReader } from './index.js'
 import { applyRules, type FormModule, type DocumentFacts, type OfficialContext, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
-import { numberOfficialPaths, serializeInternal, toOfficialLocations } from './official.js'
+import { serializeInternal, toOfficialLocations } from './official.js'
 import type { CodeLists } from './code-lists.js'
 import type { Finding } from '../validation/index.js'
 import { attributeFindings, boundFindings, maxFindings, xsdIssuesToFindings } from '../validation/index.js'
@@ -98,7 +98,7 @@ export function identifyDocument(bytes: Uint8Array, codeLists: CodeLists): Ident
   }
   const { form, official: reader } = found
   if (!reader) return { form, doc, root: doc.root, format: 'ehrs', facts: form.facts(doc.root), bytes }
-  numberOfficialPaths(doc.root, reader.repeatable)
+  assignPaths(doc.root, reader.repeatable)
   const employer = reader.employer(doc.root)
   const entries = mapEntries(reader, doc.root, { codeLists })
   const facts = form.facts(entries[0]!)
@@ -121,7 +121,7 @@ export function readInternal(bytes: Uint8Array, codeLists: CodeLists, keep?: Rea
   const { root } = parseXmlBytes(bytes)
   const reader = findReader(root.ns, root.name)?.official
   if (!reader) return root
-  numberOfficialPaths(root, reader.repeatable)
+  assignPaths(root, reader.repeatable)
   const entries = mapEntries(reader, root, { codeLists, ...(keep ? { keep } : {}) })
   return entries.length > 1 ? { ...entries[0]!, batch: entries } : entries[0]!
 }

@@ -1,4 +1,4 @@
-export { parseXml, parseXmlBytes, XmlError } from './parse.js'
+export { assignPaths, parseXml, parseXmlBytes, XmlError } from './parse.js'
 export type { ParseOptions, XmlDocument, XmlErrorKind, XmlLimits } from './parse.js'
 export { createXsdValidator } from './xsd.js'
 export type { XsdIssue, XsdValidator, XsdValidatorOptions } from './xsd.js'

@@ -372,8 +372,12 @@ function closeElement(open: OpenElement): void {
   if (open.element) open.element.text = open.text.replace(whitespaceRun, ' ').trim()
 }
 
-/** Paths are assigned once the tree is complete, because an index depends on the siblings that follow. */
-function assignPaths(root: XmlElement): void {
+/**
+ * Paths are assigned once the tree is complete, because an index depends on the siblings that follow: a 1-based
+ * index where a name repeats among siblings, and always on the names of `alwaysIndexed` (an official format's rows,
+ * sk-official.md §1.4). Also for trees built rather than parsed (forms/official.ts).
+ */
+export function assignPaths(root: XmlElement, alwaysIndexed: ReadonlySet<string> = noNames): void {
   root.path = `/${root.name}`
   const stack: XmlElement[] = [root]
   while (stack.length > 0) {
@@ -385,11 +389,13 @@ function assignPaths(root: XmlElement): void {
     for (const c of el.children) {
       const n = (seen.get(c.name) ?? 0) + 1
       seen.set(c.name, n)
-      c.path = counts.get(c.name)! > 1 ? `${el.path}/${c.name}[${n}]` : `${el.path}/${c.name}`
+      c.path = counts.get(c.name)! > 1 || alwaysIndexed.has(c.name) ? `${el.path}/${c.name}[${n}]` : `${el.path}/${c.name}`
       stack.push(c)
     }
   }
 }
+
+const noNames: ReadonlySet<string> = new Set()
 
 function readDeclaration(text: string, start: number, fail: (message: string, at?: number) => never): number {
   const end = text.indexOf('?>', start)
