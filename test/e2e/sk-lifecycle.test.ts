@@ -1,9 +1,10 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
+import { startGateway, type TestGateway } from '../helpers/gateway.js'
 import { reopenableDb } from '../helpers/db.js'
 import { testPki } from '../helpers/pki.js'
+import { settableClock, storyDriver } from '../helpers/story.js'
 import { projectRoot } from '../../src/lib/index.js'
 import { issueCertificate, type Pem } from '../../src/pki/index.js'
 import { verifyAudit } from '../../src/audit/index.js'
@@ -22,12 +23,6 @@ const example = (name: string): string => readFileSync(join(projectRoot, 'exampl
 // The default test-client delays (SPEC §2): forwarding 30 s after acceptance, a repeated check 60 s after the request.
 const FORWARD = 30_000
 const RECHECK = 60_000
-
-/** A clock the test moves, so that every timed transition happens exactly when the test says. */
-function settableClock(start: string) {
-  let now = new Date(start)
-  return { now: () => now, advance: (ms: number) => { now = new Date(now.getTime() + ms) } }
-}
 
 interface Person { rc: string; priezvisko: string; meno: string }
 
@@ -63,24 +58,7 @@ function prihlaska(person: Person & { born: string }, from: string): string {
     .replace('1987-04-12', person.born).replace('2024-06-01', from)
 }
 
-function driver(gw: TestGateway, clock: ReturnType<typeof settableClock>, as: Pem = payroll) {
-  return {
-    file: (body: string) => gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders }),
-    view: async (id: string) => (await gw.call({ path: `/api/v1/documents/${id}`, as })).json,
-    post: (id: string, action: 'storno' | 'register-check') => gw.call({ method: 'POST', path: `/api/v1/documents/${id}/${action}`, as }),
-    /** Moves the clock and runs what became due, as the gateway's own poll would a moment later. */
-    async pass(ms: number) {
-      clock.advance(ms)
-      await gw.services.lifecycle.timers.runDue()
-    },
-    async filed(body: string): Promise<any> {
-      const res = await gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders })
-      if (res.status !== 201) throw new Error(`filing answered ${res.status}: ${JSON.stringify(res.json)}`)
-      await gw.services.lifecycle.timers.runDue()
-      return res.json
-    },
-  }
-}
+const driver = (gw: TestGateway, clock: ReturnType<typeof settableClock>, as: Pem = payroll) => storyDriver(gw, clock, as)
 
 const reasons = (view: any): string[] => view.history.map((h: any) => h.reason)
 const codes = (view: any, severity = 'error'): string[] => view.findings.filter((f: any) => f.severity === severity).map((f: any) => f.code)

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
 import { testPki } from '../helpers/pki.js'
+import { settableClock, storyDriver } from '../helpers/story.js'
 import { projectRoot } from '../../src/lib/index.js'
 import { issueCertificate, type Pem } from '../../src/pki/index.js'
 import { at, envelope, readAnswer, soapCall, wsdlSchema } from '../helpers/soap.js'
@@ -20,11 +21,6 @@ const VZOR = '2021234501'
 const JANA = '9261031472'
 const example = (name: string): string => readFileSync(join(projectRoot, 'examples', 'sk', name), 'utf8')
 const FORWARD = 30_000
-
-function settableClock(start: string) {
-  let now = new Date(start)
-  return { now: () => now, advance: (ms: number) => { now = new Date(now.getTime() + ms) } }
-}
 
 /**
  * An official MVP (MVPP 2026) as a payroll program writes it: one row per RČ with the amounts of the DOCUMENTS.md
@@ -75,22 +71,7 @@ function officialMvp(period: string, kind: 'R' | 'O', rcs: readonly string[], id
 /** The DOCUMENTS.md example report, in our vocabulary, for the same period: the official file's twin. */
 const twin = (): string => example('mvp.xml').replace('<DenVyplaty>2025-04-10</DenVyplaty>', '<DenVyplaty>2025-05-10</DenVyplaty>')
 
-function driver(gw: TestGateway, clock: ReturnType<typeof settableClock>, as: Pem = payroll) {
-  return {
-    file: (body: string, headers: Record<string, string> = {}) => gw.call({ path: '/api/v1/documents', as, body, headers: { ...xmlHeaders, ...headers } }),
-    view: async (id: string) => (await gw.call({ path: `/api/v1/documents/${id}`, as })).json,
-    async pass(ms: number) {
-      clock.advance(ms)
-      await gw.services.lifecycle.timers.runDue()
-    },
-    async filed(body: string): Promise<any> {
-      const res = await gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders })
-      if (res.status !== 201) throw new Error(`filing answered ${res.status}: ${JSON.stringify(res.json)}`)
-      await gw.services.lifecycle.timers.runDue()
-      return res.json
-    },
-  }
-}
+const driver = (gw: TestGateway, clock: ReturnType<typeof settableClock>, as: Pem = payroll) => storyDriver(gw, clock, as)
 
 /** Registers Jana (from 2025-03-01) and deregisters Peter, as in the SK lifecycle story. */
 async function registerEmployees(d: ReturnType<typeof driver>): Promise<void> {

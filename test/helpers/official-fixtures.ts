@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../../src/lib/paths.js'
 import type { Finding } from '../../src/validation/index.js'
+import type { XmlElement } from '../../src/xml/index.js'
 import { createValidator } from '../../src/forms/validate.js'
 import { loadCodeLists } from '../../src/forms/code-lists-file.js'
 
@@ -17,8 +18,11 @@ const errorsAt = (findings: readonly Finding[]): string[][] => findings.filter(f
 const comparable = (findings: readonly Finding[]): string[] =>
   findings.filter(f => !/^SK-(MVP|VPP)-012$|^SKO-REP-2$/.test(f.code)).map(f => `${f.severity} ${f.code}`).sort()
 
-/** The fixture tests of one official format: `type` is its folder under test/fixtures/sk/official. */
-export function officialFixtureTests(type: string): void {
+/**
+ * The fixture tests of one official format: `type` is its folder under test/fixtures/sk/official. `mapped` gives
+ * what of the mapped document must equal its twin's (a registration list's entries), beside facts and findings.
+ */
+export function officialFixtureTests(type: string, options: { readonly mapped?: (root: XmlElement) => unknown } = {}): void {
   const validator = createValidator(loadCodeLists(), { workers: 1 })
   t.teardown(() => validator.close())
   const folder = join(projectRoot, 'test/fixtures/sk/official', type)
@@ -42,6 +46,7 @@ export function officialFixtureTests(type: string): void {
       t.equal(official.document.format, 'sp', `${name} is read as SP's format`)
       t.equal(official.document.form.type, twins[0]!.document.form.type, `${name}: same type`)
       t.same({ ...official.document.facts, employer: twins[0]!.document.facts.employer }, twins[0]!.document.facts, `${name}: same facts`)
+      if (options.mapped) t.same(options.mapped(official.document.root), options.mapped(twins[0]!.document.root), `${name}: the twin's content`)
       t.same(comparable(official.findings), comparable(twins.flatMap(w => w.findings)), `${name}: the twin's findings`)
       t.same(errorsAt(official.findings).filter(([code]) => code !== 'SKO-REP-2'), [], `${name}: no error`)
     }
