@@ -9,7 +9,7 @@ import { adminSocketPath } from '../operator/index.js'
 import { listenAdmin } from '../transport/index.js'
 import { createCa, fingerprint, issueCertificate } from '../pki/index.js'
 import { projectRoot } from '../lib/index.js'
-import { ownDatabase } from '../../test/helpers/db.js'
+import { ownDatabase, seedDataDir } from '../../test/helpers/db.js'
 import { startGateway, type TestGateway } from '../../test/helpers/gateway.js'
 import { testPki } from '../../test/helpers/pki.js'
 import { qcComplianceStatement, signTrustedList, trustedListXml } from '../../test/helpers/trust.js'
@@ -64,6 +64,7 @@ async function home(test: Test, db: 'gateway' | 'direct' | 'none'): Promise<Home
   } else if (db === 'direct') {
     const databaseUrl = process.env.DATABASE_URL ? await ownDatabase(test, process.env.DATABASE_URL) : undefined
     if (databaseUrl) env.DATABASE_URL = databaseUrl
+    else await seedDataDir(env.DATA_DIR!)
     withDb = async use => {
       const handle = await openDb(databaseUrl ? { databaseUrl } : { dataDir: env.DATA_DIR! })
       try {

@@ -52,6 +52,8 @@ export interface DbOptions {
   readonly databaseUrl?: string
   /** PGlite data folder; absent means in memory (tests). */
   readonly dataDir?: string
+  /** PGlite: the data folder (a `dumpDataDir` tar file) a new database starts from, instead of an empty one. */
+  readonly initialData?: Uint8Array
   /** PostgreSQL schema to use (tests isolate themselves in a schema of their own). */
   readonly schema?: string
   readonly poolSize?: number
@@ -135,6 +137,7 @@ export async function openDb(options: DbOptions): Promise<DbHandle> {
   const db = new Kysely<Database>({
     dialect: new PGliteDialect({
       ...(dataDir ? { dataDir } : {}),
+      ...(options.initialData ? { initialData: options.initialData } : {}),
       ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: options.statementTimeoutMs } : {}),
       onRestart: error => faults.emit('fault', { error }),
       onNotification: channel => notifications.emit('notification', channel),

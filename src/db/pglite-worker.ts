@@ -10,7 +10,7 @@ interface Request { id: number; sql: string; params: unknown[] }
 const DATE_OID = 1082
 const INT8_OID = 20
 const BYTEA_OID = 17
-const { dataDir } = workerData as { dataDir?: string }
+const { dataDir, initialData } = workerData as { dataDir?: string; initialData?: Uint8Array<ArrayBuffer> }
 
 /**
  * A bytea in PostgreSQL's hex text form, converted natively: PGlite's own conversion goes byte by byte in JavaScript.
@@ -27,6 +27,7 @@ function hexToBytea(text: string): Uint8Array {
 }
 
 const pglite = await PGlite.create(dataDir, {
+  ...(initialData ? { loadDataDir: new Blob([initialData]) } : {}),
   parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: hexToBytea },
   serializers: { [BYTEA_OID]: byteaToHex },
 })
