@@ -183,7 +183,8 @@ t.test('a receiver that never answers slows neither submissions nor another rece
   t.comment(`the other receiver had all ${rounds} events ${aliveMs.toFixed(0)} ms after the first submission`)
   t.ok(median(withDead) < median(without) * 3 + 50, 'submissions are not slowed by the dead receiver')
   t.ok(withDead.at(-1)! < 2_000, 'no submission waited for a webhook attempt (WEBHOOK_TIMEOUT 2s)')
-  t.ok(dead.received.length >= 1 && dead.received.length <= 4, `at most 4 attempts at once to one receiver (${dead.received.length})`)
+  // Attempts that timed out are retried later (more of them on a slow machine), but never more than 4 at once.
+  t.ok(dead.received.length >= 1 && dead.peakOpen() <= 4, `at most 4 attempts at once to one receiver (${dead.peakOpen()} of ${dead.received.length})`)
   t.equal(new Set(alive.received.map(r => r.headers['webhook-id'])).size, rounds, 'the other receiver got every event, once')
 })
 

@@ -18,6 +18,8 @@ export interface TestReceiver {
   /** `http://127.0.0.1:PORT/hook`: plain HTTP to loopback, as a development receiver. */
   readonly url: string
   readonly received: Received[]
+  /** The most requests it held open at one time (received, not yet answered or given up by the sender). */
+  peakOpen(): number
   /** Changes what it answers from now on. */
   answer(behaviour: Behaviour): void
   /** The bodies that pass Standard Webhooks verification with `secret`, parsed; throws on any that does not. */
@@ -32,7 +34,12 @@ export async function startReceiver(t: Teardown, behaviour: Behaviour = () => 20
   const received: Received[] = []
   const hanging = new Set<ServerResponse>()
   let current = behaviour
+  let open = 0
+  let peak = 0
   const server = createServer((req, res) => {
+    open++
+    peak = Math.max(peak, open)
+    res.on('close', () => { open-- })
     const chunks: Buffer[] = []
     req.on('data', c => chunks.push(c))
     req.on('end', () => {
@@ -61,6 +68,7 @@ export async function startReceiver(t: Teardown, behaviour: Behaviour = () => 20
   return {
     url: `http://127.0.0.1:${port}/hook`,
     received,
+    peakOpen: () => peak,
     answer(next) { current = next },
     verified(secret) {
       const wh = new Webhook(secret)
