@@ -173,10 +173,9 @@ export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilt
   }
   if (filter.cursor) {
     const after = decodeCursor(filter.cursor)
-    q = q.where(eb => eb.or([
-      eb('received_at', '<', after.receivedAt),
-      eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)]),
-    ]))
+    // One row comparison, not `received_at < … or (received_at = … and id < …)`: the index starts there, so a
+    // page far down the list costs what the first one does.
+    q = q.where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.receivedAt, after.id)))
   }
   const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
   const page = rows.slice(0, limit)
