@@ -116,9 +116,14 @@ export async function getDocumentContent(db: Db, caller: Caller, id: string, now
 
 export async function findVisibleDocument(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentRow> {
   if (!uuidPattern.test(id)) throw new GatewayError('DOCUMENT_NOT_FOUND')
-  const row = await db.selectFrom('documents').selectAll().where('id', '=', id).where(visibleTo(caller, localDate(now))).executeTakeFirst()
+  const row = await visibleDocumentQuery(db, caller, id, now).executeTakeFirst()
   if (!row) throw new GatewayError('DOCUMENT_NOT_FOUND')
   return row
+}
+
+/** The query of one document by id, if the caller may see it (what findVisibleDocument runs; its plan is tested). */
+export function visibleDocumentQuery(db: Db, caller: Caller, id: string, now: Date) {
+  return db.selectFrom('documents').selectAll().where('id', '=', id).where(visibleTo(caller, localDate(now)))
 }
 
 export interface DocumentFilter {
@@ -144,6 +149,22 @@ export const maxExternalIdLength = 64
 
 /** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter or cursor. */
 export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilter, now: Date): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
+  const { query, limit } = documentListQuery(db, caller, filter, now)
+  const rows = await query.execute()
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return {
+    items: await toViews(db, page),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
+  }
+}
+
+/**
+ * The query of one page of the list (one row more than `limit`, to know whether another page follows), as
+ * listDocuments runs it; its plans are tested (src/db/query-plans.test.ts). Throws INVALID_REQUEST for a bad
+ * filter or cursor.
+ */
+export function documentListQuery(db: Db, caller: Caller, filter: DocumentFilter, now: Date) {
   const limit = filter.limit ?? 50
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
   if (filter.acceptance && !Object.hasOwn(acceptanceLabels, filter.acceptance)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
@@ -177,13 +198,12 @@ export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilt
     // page far down the list costs what the first one does.
     q = q.where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.receivedAt, after.id)))
   }
-  const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  return {
-    items: await toViews(db, page),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
-  }
+  return { query: q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1), limit }
+}
+
+/** The cursor of the page after `row`, as a list gives it in `nextCursor`. */
+export function cursorAfter(row: Pick<DocumentRow, 'received_at' | 'id'>): string {
+  return encodeCursor(row.received_at, row.id)
 }
 
 function encodeCursor(receivedAt: Date, id: string): string {
@@ -202,16 +222,23 @@ function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
 /** Maps rows to views with one query for all their states. */
 export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<DocumentView[]> {
   if (rows.length === 0) return []
-  const ids = rows.map(r => r.id)
-  const states = await db.selectFrom('document_states').selectAll().where('document_id', 'in', ids).orderBy('id').execute()
-  const timers = await db.selectFrom('timers').select(['document_id', 'kind', 'due_at'])
-    .where('document_id', 'in', ids).where('done_at', 'is', null).orderBy('due_at').execute()
-  const pairings = new Map((await db.selectFrom('preliminary_registrations').select(['document_id', 'deadline_at', 'paired_with', 'paired_at', 'expired_at'])
-    .where('document_id', 'in', ids).execute()).map(p => [p.document_id, p]))
+  const queries = viewQueries(db, rows.map(r => r.id))
+  const states = await queries.states.execute()
+  const timers = await queries.timers.execute()
+  const pairings = new Map((await queries.pairings.execute()).map(p => [p.document_id, p]))
   return rows.map(row => {
     const next = timers.find(t => t.document_id === row.id)
     return toView(row, states.filter(s => s.document_id === row.id), next ? { kind: next.kind, at: next.due_at } : undefined, pairings.get(row.id))
   })
+}
+
+/** The queries by which toViews reads the states (the history), pending timers and pairings of the documents `ids`. */
+export function viewQueries(db: Db, ids: readonly string[]) {
+  return {
+    states: db.selectFrom('document_states').selectAll().where('document_id', 'in', ids).orderBy('id'),
+    timers: db.selectFrom('timers').select(['document_id', 'kind', 'due_at']).where('document_id', 'in', ids).where('done_at', 'is', null).orderBy('due_at'),
+    pairings: db.selectFrom('preliminary_registrations').select(['document_id', 'deadline_at', 'paired_with', 'paired_at', 'expired_at']).where('document_id', 'in', ids),
+  }
 }
 
 /** A timer's kind as the API names the transition it makes (`scheduled.transition`, the sandbox's `pending`). */
