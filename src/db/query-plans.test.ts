@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { CompiledQuery, sql, type Compilable } from 'kysely'
 import { testDb } from '../../test/helpers/db.js'
-import { cursorAfter, documentListQuery, viewQueries, visibleDocumentQuery, type DocumentFilter } from '../documents/index.js'
+import { cursorAfter, documentListQuery, viewQueries, visibleDocumentQuery, visibleTo, type DocumentFilter } from '../documents/index.js'
 import { eventPageQuery } from '../events/feed.js'
 import type { Caller } from '../identity/index.js'
 import type { Db } from './index.js'
@@ -24,7 +24,7 @@ const sortLimit = 1000
 
 const now = new Date('2026-06-01T12:00:00Z')
 // Client c0 files for its own tax number E0 and four employers more (E8, E16, E24, E32); it holds a mandate of E9,
-// whose documents client c1 files. Clients c6 and c7 are test clients, filing into their sandboxes.
+// whose documents client c1 files; c1 files for E0 too. Clients c6 and c7 are test clients, in their sandboxes.
 const caller: Caller = { clientId: 'c0', name: 'Payroll 0', taxNumber: 'E0', environment: 'production', role: 'filer', fingerprint: 'f0', software: null }
 const tester: Caller = { clientId: 'c6', name: 'Payroll 6', taxNumber: 'E6', environment: 'test', role: 'filer', fingerprint: 'f6', software: null, sandbox: 'c6' }
 
@@ -47,7 +47,7 @@ async function seed(db: Db): Promise<string[]> {
   await timed(sql`insert into documents (id, client_id, environment, type, number, employer, period, external_id, received_at, sha256, size, message_id, sandbox)
     select md5('d' || i)::uuid::text, 'c' || (i % 8), case when i % 8 < 6 then 'production' else 'test' end,
       (array['M1', 'M2', 'M3', 'ENDM', 'RLFO', 'ELDP', 'PREG'])[1 + (i / 8) % 7], 'N' || i,
-      'E' || (i % 8 + 8 * ((i / 8) % 5)), to_char(${now}::timestamptz - (${documents} - i) * interval '1 minute', 'YYYY-MM'),
+      case when i % 40 = 1 then 'E0' else 'E' || (i % 8 + 8 * ((i / 8) % 5)) end, to_char(${now}::timestamptz - (${documents} - i) * interval '1 minute', 'YYYY-MM'),
       case when i % 2 = 0 then 'X' || i end, ${now}::timestamptz - (${documents} - i) * interval '1 minute',
       md5('b' || i), 1000, 'msg', case when i % 8 >= 6 then 'c' || (i % 8) end
     from generate_series(1, ${documents}) i`.execute(db), timings)
@@ -138,7 +138,7 @@ t.test('the list, view and feed queries read documents, states and events by ind
   t.test('the list of documents', async t => {
     const first = await list(caller, { limit: 50 }).execute()
     t.equal(first.length, 51, 'a full first page and one row more')
-    await planOf(t, 'first page, newest first', list(caller, { limit: 50 }), /^documents_/)
+    await planOf(t, 'first page, newest first', list(caller, { limit: 50 }), /^documents_client$/, /client_id/)
     await planOf(t, 'second page, after the cursor', list(caller, { limit: 50, cursor: cursorAfter(first[49]!) }), /^documents_/, /received_at/)
     await planOf(t, 'by type', list(caller, { type: 'RLFO' }))
     await planOf(t, 'by employer (its own)', list(caller, { employer: 'E0' }), /^documents_visibility$/)
@@ -150,6 +150,24 @@ t.test('the list, view and feed queries read documents, states and events by ind
     await planOf(t, 'by period', list(caller, { period: '2026-03' }))
     await planOf(t, 'since an instant', list(caller, { since: new Date(now.getTime() - 7 * 86_400_000) }), /^documents_/, /received_at/)
     await planOf(t, 'of a test client, in its sandbox', list(tester, { limit: 50 }))
+  })
+
+  t.test('the list finds the documents the rule of visibility finds, newest first', async t => {
+    // The list reads its parts (the caller's filings, its employer's, its mandates') by an index each; together
+    // they are the documents visibleTo alone selects.
+    const rule = (who: Caller) => db.selectFrom('documents').select('id').where(visibleTo(who, '2026-06-01'))
+      .orderBy('received_at', 'desc').orderBy('id', 'desc')
+    const ids = async (q: { execute(): Promise<{ id: string }[]> }) => (await q.execute()).map(r => r.id)
+    const first = await list(caller, { limit: 200 }).execute()
+    t.same(first.map(r => r.id), await ids(rule(caller).limit(201)), 'the first page')
+    const after = first[199]!
+    t.same(await ids(list(caller, { limit: 200, cursor: cursorAfter(after) })),
+      await ids(rule(caller).where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.received_at, after.id))).limit(201)), 'the page after it')
+    t.same(await ids(list(caller, { limit: 100, type: 'RLFO' })), await ids(rule(caller).where('type', '=', 'RLFO').limit(101)), 'of a type')
+    t.same(await ids(list(caller, { limit: 100, employer: 'E9' })), await ids(rule(caller).where('employer', '=', 'E9').limit(101)), 'of a mandate\'s employer')
+    t.same(await ids(list(tester, { limit: 100 })), await ids(rule(tester).limit(101)), 'of a test client')
+    t.ok(first.some(r => r.employer === 'E9') && first.some(r => r.client_id === 'c1' && r.employer === 'E0') && first.some(r => r.client_id === 'c0'),
+      'the first page holds its own documents, its employer\'s filed by another client, and its mandate\'s')
   })
 
   t.test('one document and its history', async t => {

@@ -174,31 +174,53 @@ export function documentListQuery(db: Db, caller: Caller, filter: DocumentFilter
     throw new GatewayError('INVALID_REQUEST', `pairing must be one of ${pairingStates.join(', ')}`)
   }
   if (filter.externalId !== undefined && filter.externalId.length > maxExternalIdLength) throw new GatewayError('INVALID_REQUEST', `externalId must be 1 to ${maxExternalIdLength} characters`)
-  let q = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
-  if (filter.type) q = q.where('type', '=', filter.type)
-  if (filter.employer) q = q.where('employer', '=', filter.employer)
-  if (filter.period) q = q.where('period', '=', filter.period)
-  if (filter.since) q = q.where('received_at', '>=', filter.since)
-  if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId)
-  const latest = (column: 'acceptance' | 'processing') =>
-    sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
-  if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
-  if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
-  if (filter.pairing) {
-    const state = filter.pairing
-    q = q.where(eb => eb.exists(eb.selectFrom('preliminary_registrations as p').select('p.document_id').whereRef('p.document_id', '=', 'documents.id')
-      .where(p => state === 'paired' ? p('p.paired_with', 'is not', null)
-        : state === 'expired' ? p('p.expired_at', 'is not', null)
-        : p.and([p('p.paired_with', 'is', null), p('p.expired_at', 'is', null)]))))
-    if (state === 'received') q = q.where(latest('acceptance'), '<>', 'cancelled')
+  const visible = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
+  const page = (start: typeof visible) => {
+    let q = start
+    if (filter.type) q = q.where('type', '=', filter.type)
+    if (filter.employer) q = q.where('employer', '=', filter.employer)
+    if (filter.period) q = q.where('period', '=', filter.period)
+    if (filter.since) q = q.where('received_at', '>=', filter.since)
+    if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId)
+    const latest = (column: 'acceptance' | 'processing') =>
+      sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
+    if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
+    if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
+    if (filter.pairing) {
+      const state = filter.pairing
+      q = q.where(eb => eb.exists(eb.selectFrom('preliminary_registrations as p').select('p.document_id').whereRef('p.document_id', '=', 'documents.id')
+        .where(p => state === 'paired' ? p('p.paired_with', 'is not', null)
+          : state === 'expired' ? p('p.expired_at', 'is not', null)
+          : p.and([p('p.paired_with', 'is', null), p('p.expired_at', 'is', null)]))))
+      if (state === 'received') q = q.where(latest('acceptance'), '<>', 'cancelled')
+    }
+    if (filter.cursor) {
+      const after = decodeCursor(filter.cursor)
+      // One row comparison, not `received_at < … or (received_at = … and id < …)`: the index starts there, so a
+      // page far down the list costs what the first one does.
+      q = q.where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.receivedAt, after.id)))
+    }
+    return q.orderBy('documents.received_at', 'desc').orderBy('documents.id', 'desc').limit(limit + 1)
   }
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor)
-    // One row comparison, not `received_at < … or (received_at = … and id < …)`: the index starts there, so a
-    // page far down the list costs what the first one does.
-    q = q.where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.receivedAt, after.id)))
-  }
-  return { query: q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1), limit }
+  // The documents a caller sees are those it filed, those of its own employer, and those of the employers whose
+  // mandate it holds: each read newest first by an index of its own (`documents_client`, `documents_visibility`
+  // per employer), one page of each, and the newest of them taken. Each part keeps the whole rule of visibleTo
+  // and leaves out the documents of the part before it, so each document is read once.
+  const own = page(visible.where('documents.client_id', '=', caller.clientId))
+  const employers = page(visible.where('documents.client_id', '<>', caller.clientId).where('documents.employer', '=', caller.taxNumber))
+  const mandated = db.selectFrom(eb => eb.selectFrom('mandates').select('mandates.employer').distinct()
+    .where('mandates.client_id', '=', caller.clientId).where('mandates.revoked_at', 'is', null)
+    .where('mandates.employer', '<>', caller.taxNumber).as('mandated'))
+    .innerJoinLateral(() => page(visible.where('documents.client_id', '<>', caller.clientId)
+      .where('documents.employer', '=', sql.ref<string>('mandated.employer'))).as('held'), join => join.onTrue())
+    .selectAll('held')
+  const parts = caller.role === 'inspector' ? db.selectFrom(own.as('o')).selectAll()
+    : db.selectFrom(own.as('o')).selectAll()
+      .unionAll(db.selectFrom(employers.as('e')).selectAll())
+      .unionAll(mandated)
+  const query = db.selectFrom(parts.as('visible')).selectAll()
+    .orderBy('visible.received_at', 'desc').orderBy('visible.id', 'desc').limit(limit + 1)
+  return { query, limit }
 }
 
 /** The cursor of the page after `row`, as a list gives it in `nextCursor`. */
