@@ -2,7 +2,7 @@ import t, { type Test } from 'tap'
 import { CompiledQuery, sql, type Compilable } from 'kysely'
 import { testDb } from '../../test/helpers/db.js'
 import { cursorAfter, documentListQuery, viewQueries, visibleDocumentQuery, visibleTo, type DocumentFilter } from '../documents/index.js'
-import { eventPageQuery } from '../events/feed.js'
+import { eventPageQuery } from '../events/index.js'
 import type { Caller } from '../identity/index.js'
 import type { Db } from './index.js'
 
