@@ -116,9 +116,14 @@ export async function getDocumentContent(db: Db, caller: Caller, id: string, now
 
 export async function findVisibleDocument(db: Db, caller: Caller, id: string, now: Date): Promise<DocumentRow> {
   if (!uuidPattern.test(id)) throw new GatewayError('DOCUMENT_NOT_FOUND')
-  const row = await db.selectFrom('documents').selectAll().where('id', '=', id).where(visibleTo(caller, localDate(now))).executeTakeFirst()
+  const row = await visibleDocumentQuery(db, caller, id, now).executeTakeFirst()
   if (!row) throw new GatewayError('DOCUMENT_NOT_FOUND')
   return row
+}
+
+/** The query of one document by id, if the caller may see it (what findVisibleDocument runs; its plan is tested). */
+export function visibleDocumentQuery(db: Db, caller: Caller, id: string, now: Date) {
+  return db.selectFrom('documents').selectAll().where('id', '=', id).where(visibleTo(caller, localDate(now)))
 }
 
 export interface DocumentFilter {
@@ -144,6 +149,22 @@ export const maxExternalIdLength = 64
 
 /** Newest first; `nextCursor` continues after the last item. Throws INVALID_REQUEST for a bad filter or cursor. */
 export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilter, now: Date): Promise<{ items: DocumentView[]; nextCursor: string | null }> {
+  const { query, limit } = documentListQuery(db, caller, filter, now)
+  const rows = await query.execute()
+  const page = rows.slice(0, limit)
+  const last = page[page.length - 1]
+  return {
+    items: await toViews(db, page),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
+  }
+}
+
+/**
+ * The query of one page of the list (one row more than `limit`, to know whether another page follows), as
+ * listDocuments runs it; its plans are tested (src/db/query-plans.test.ts). Throws INVALID_REQUEST for a bad
+ * filter or cursor.
+ */
+export function documentListQuery(db: Db, caller: Caller, filter: DocumentFilter, now: Date) {
   const limit = filter.limit ?? 50
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new GatewayError('INVALID_REQUEST', 'limit must be a whole number from 1 to 500')
   if (filter.acceptance && !Object.hasOwn(acceptanceLabels, filter.acceptance)) throw new GatewayError('INVALID_REQUEST', `acceptance must be one of ${Object.keys(acceptanceLabels).join(', ')}`)
@@ -153,38 +174,58 @@ export async function listDocuments(db: Db, caller: Caller, filter: DocumentFilt
     throw new GatewayError('INVALID_REQUEST', `pairing must be one of ${pairingStates.join(', ')}`)
   }
   if (filter.externalId !== undefined && filter.externalId.length > maxExternalIdLength) throw new GatewayError('INVALID_REQUEST', `externalId must be 1 to ${maxExternalIdLength} characters`)
-  let q = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
-  if (filter.type) q = q.where('type', '=', filter.type)
-  if (filter.employer) q = q.where('employer', '=', filter.employer)
-  if (filter.period) q = q.where('period', '=', filter.period)
-  if (filter.since) q = q.where('received_at', '>=', filter.since)
-  if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId)
-  const latest = (column: 'acceptance' | 'processing') =>
-    sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
-  if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
-  if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
-  if (filter.pairing) {
-    const state = filter.pairing
-    q = q.where(eb => eb.exists(eb.selectFrom('preliminary_registrations as p').select('p.document_id').whereRef('p.document_id', '=', 'documents.id')
-      .where(p => state === 'paired' ? p('p.paired_with', 'is not', null)
-        : state === 'expired' ? p('p.expired_at', 'is not', null)
-        : p.and([p('p.paired_with', 'is', null), p('p.expired_at', 'is', null)]))))
-    if (state === 'received') q = q.where(latest('acceptance'), '<>', 'cancelled')
+  const visible = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
+  const page = (start: typeof visible) => {
+    let q = start
+    if (filter.type) q = q.where('type', '=', filter.type)
+    if (filter.employer) q = q.where('employer', '=', filter.employer)
+    if (filter.period) q = q.where('period', '=', filter.period)
+    if (filter.since) q = q.where('received_at', '>=', filter.since)
+    if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId)
+    const latest = (column: 'acceptance' | 'processing') =>
+      sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
+    if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
+    if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
+    if (filter.pairing) {
+      const state = filter.pairing
+      q = q.where(eb => eb.exists(eb.selectFrom('preliminary_registrations as p').select('p.document_id').whereRef('p.document_id', '=', 'documents.id')
+        .where(p => state === 'paired' ? p('p.paired_with', 'is not', null)
+          : state === 'expired' ? p('p.expired_at', 'is not', null)
+          : p.and([p('p.paired_with', 'is', null), p('p.expired_at', 'is', null)]))))
+      if (state === 'received') q = q.where(latest('acceptance'), '<>', 'cancelled')
+    }
+    if (filter.cursor) {
+      const after = decodeCursor(filter.cursor)
+      // One row comparison, not `received_at < … or (received_at = … and id < …)`: the index starts there, so a
+      // page far down the list costs what the first one does.
+      q = q.where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.receivedAt, after.id)))
+    }
+    return q.orderBy('documents.received_at', 'desc').orderBy('documents.id', 'desc').limit(limit + 1)
   }
-  if (filter.cursor) {
-    const after = decodeCursor(filter.cursor)
-    q = q.where(eb => eb.or([
-      eb('received_at', '<', after.receivedAt),
-      eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)]),
-    ]))
-  }
-  const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute()
-  const page = rows.slice(0, limit)
-  const last = page[page.length - 1]
-  return {
-    items: await toViews(db, page),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.received_at, last.id) : null,
-  }
+  // The documents a caller sees are those it filed, those of its own employer, and those of the employers whose
+  // mandate it holds: each read newest first by an index of its own (`documents_client`, `documents_visibility`
+  // per employer), one page of each, and the newest of them taken. Each part keeps the whole rule of visibleTo
+  // and leaves out the documents of the part before it, so each document is read once.
+  const own = page(visible.where('documents.client_id', '=', caller.clientId))
+  const employers = page(visible.where('documents.client_id', '<>', caller.clientId).where('documents.employer', '=', caller.taxNumber))
+  const mandated = db.selectFrom(eb => eb.selectFrom('mandates').select('mandates.employer').distinct()
+    .where('mandates.client_id', '=', caller.clientId).where('mandates.revoked_at', 'is', null)
+    .where('mandates.employer', '<>', caller.taxNumber).as('mandated'))
+    .innerJoinLateral(() => page(visible.where('documents.client_id', '<>', caller.clientId)
+      .where('documents.employer', '=', sql.ref<string>('mandated.employer'))).as('held'), join => join.onTrue())
+    .selectAll('held')
+  const parts = caller.role === 'inspector' ? db.selectFrom(own.as('o')).selectAll()
+    : db.selectFrom(own.as('o')).selectAll()
+      .unionAll(db.selectFrom(employers.as('e')).selectAll())
+      .unionAll(mandated)
+  const query = db.selectFrom(parts.as('visible')).selectAll()
+    .orderBy('visible.received_at', 'desc').orderBy('visible.id', 'desc').limit(limit + 1)
+  return { query, limit }
+}
+
+/** The cursor of the page after `row`, as a list gives it in `nextCursor`. */
+export function cursorAfter(row: Pick<DocumentRow, 'received_at' | 'id'>): string {
+  return encodeCursor(row.received_at, row.id)
 }
 
 function encodeCursor(receivedAt: Date, id: string): string {
@@ -203,16 +244,23 @@ function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
 /** Maps rows to views with one query for all their states. */
 export async function toViews(db: Db, rows: readonly DocumentRow[]): Promise<DocumentView[]> {
   if (rows.length === 0) return []
-  const ids = rows.map(r => r.id)
-  const states = await db.selectFrom('document_states').selectAll().where('document_id', 'in', ids).orderBy('id').execute()
-  const timers = await db.selectFrom('timers').select(['document_id', 'kind', 'due_at'])
-    .where('document_id', 'in', ids).where('done_at', 'is', null).orderBy('due_at').execute()
-  const pairings = new Map((await db.selectFrom('preliminary_registrations').select(['document_id', 'deadline_at', 'paired_with', 'paired_at', 'expired_at'])
-    .where('document_id', 'in', ids).execute()).map(p => [p.document_id, p]))
+  const queries = viewQueries(db, rows.map(r => r.id))
+  const states = await queries.states.execute()
+  const timers = await queries.timers.execute()
+  const pairings = new Map((await queries.pairings.execute()).map(p => [p.document_id, p]))
   return rows.map(row => {
     const next = timers.find(t => t.document_id === row.id)
     return toView(row, states.filter(s => s.document_id === row.id), next ? { kind: next.kind, at: next.due_at } : undefined, pairings.get(row.id))
   })
+}
+
+/** The queries by which toViews reads the states (the history), pending timers and pairings of the documents `ids`. */
+export function viewQueries(db: Db, ids: readonly string[]) {
+  return {
+    states: db.selectFrom('document_states').selectAll().where('document_id', 'in', ids).orderBy('id'),
+    timers: db.selectFrom('timers').select(['document_id', 'kind', 'due_at']).where('document_id', 'in', ids).where('done_at', 'is', null).orderBy('due_at'),
+    pairings: db.selectFrom('preliminary_registrations').select(['document_id', 'deadline_at', 'paired_with', 'paired_at', 'expired_at']).where('document_id', 'in', ids),
+  }
 }
 
 /** A timer's kind as the API names the transition it makes (`scheduled.transition`, the sandbox's `pending`). */

@@ -74,18 +74,8 @@ export function eventQuery(query: EventQuery): { after: string; limit: number } 
  * documents' own rule: its filings, and those of employers it may file that type for today), and its own.
  */
 export async function readEvents(db: Db, caller: Caller, query: EventQuery, now: Date): Promise<EventPage> {
-  const { after, limit } = eventQuery(query)
-  const documentVisible = visibleTo(caller, localDate(now))
-  const rows = await db.selectFrom('events')
-    .leftJoin('documents', 'documents.id', 'events.document_id')
-    .leftJoin('preliminary_registrations as preg', 'preg.document_id', 'events.document_id')
-    .select(['preg.deadline_at', 'preg.paired_with', 'preg.paired_at', 'preg.expired_at','events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason', 'events.data',
-      'documents.id as document_id', 'documents.number', 'documents.type as document_type', 'documents.employer', 'documents.external_id'])
-    .where('events.seq', '>', after)
-    // A client's own events have no document: the left join leaves its columns null, and the rule on them false.
-    .where(eb => eb.or([eb('events.client_id', '=', caller.clientId), documentVisible(eb as unknown as Parameters<typeof documentVisible>[0])]))
-    .orderBy('events.seq').limit(limit)
-    .execute()
+  const { after } = eventQuery(query)
+  const rows = await eventPageQuery(db, caller, query, now).execute()
   const items = rows.map((r): EventView => {
     const head = { id: r.id, seq: String(r.seq), at: r.at.toISOString() }
     if (r.document_id === null && r.type === 'client.certificate_expiring') {
@@ -101,6 +91,21 @@ export async function readEvents(db: Db, caller: Caller, query: EventQuery, now:
     }
   })
   return { items, nextAfter: items.length > 0 ? items[items.length - 1]!.seq : after }
+}
+
+/** The query of one page of the feed, as readEvents runs it; its plan is tested (src/db/query-plans.test.ts). */
+export function eventPageQuery(db: Db, caller: Caller, query: EventQuery, now: Date) {
+  const { after, limit } = eventQuery(query)
+  const documentVisible = visibleTo(caller, localDate(now))
+  return db.selectFrom('events')
+    .leftJoin('documents', 'documents.id', 'events.document_id')
+    .leftJoin('preliminary_registrations as preg', 'preg.document_id', 'events.document_id')
+    .select(['preg.deadline_at', 'preg.paired_with', 'preg.paired_at', 'preg.expired_at','events.id', 'events.seq', 'events.at', 'events.type', 'events.acceptance', 'events.processing', 'events.reason', 'events.data',
+      'documents.id as document_id', 'documents.number', 'documents.type as document_type', 'documents.employer', 'documents.external_id'])
+    .where('events.seq', '>', after)
+    // A client's own events have no document: the left join leaves its columns null, and the rule on them false.
+    .where(eb => eb.or([eb('events.client_id', '=', caller.clientId), documentVisible(eb as unknown as Parameters<typeof documentVisible>[0])]))
+    .orderBy('events.seq').limit(limit)
 }
 
 /** A preliminary registration's pairing at one of its pairing events: received, then paired or expired. */

@@ -1,5 +1,5 @@
 /** The caller's event feed (SPEC.md §4b): the state changes of the documents it may see, by `seq`. Throws INVALID_REQUEST. */
-export { readEvents, eventQuery, latestSeq } from './feed.js'
+export { readEvents, eventQuery, eventPageQuery, latestSeq } from './feed.js'
 export type { EventView, DocumentEventView, ClientEventView, SubscriptionEventView, CertificateEventView, EventPage, EventQuery } from './feed.js'
 /** Long-polling over the feed: `wait` parsed and bounded, a cap of waits per client, every wait ended on close. */
 export { createEventFeed, parseWait, maxWaitMs } from './long-poll.js'
