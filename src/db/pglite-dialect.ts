@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
@@ -81,6 +83,12 @@ class PGliteDriver implements Driver {
   constructor(private readonly options: PGliteOptions) {}
 
   async init(): Promise<void> {
+    const isNew = this.options.dataDir !== undefined && !existsSync(join(this.options.dataDir, 'PG_VERSION'))
+    await this.open().ready
+    if (!isNew) return
+    // Creating a data folder (initdb) grows PGlite's memory to several hundred MB, and WebAssembly memory never
+    // shrinks: a new thread on the folder it made starts small, as every later start of the gateway does.
+    await this.closeInstance()
     await this.open().ready
   }
 
@@ -236,6 +244,10 @@ class PGliteDriver implements Driver {
 
   async destroy(): Promise<void> {
     this.destroyed = true
+    await this.closeInstance()
+  }
+
+  private async closeInstance(): Promise<void> {
     const instance = this.instance
     if (!instance) return
     this.instance = undefined

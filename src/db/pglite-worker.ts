@@ -26,7 +26,12 @@ function hexToBytea(text: string): Uint8Array {
   return bytes
 }
 
+// A smaller buffer pool than PGlite's 128 MB, which is resident memory of an idle gateway, while the pages it would
+// hold are in the operating system's cache (a data folder) or in this thread's memory already (in memory).
+const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
+
 const pglite = await PGlite.create(dataDir, {
+  startParams,
   ...(initialData ? { loadDataDir: new Blob([initialData]) } : {}),
   parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: hexToBytea },
   serializers: { [BYTEA_OID]: byteaToHex },
