@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url'
 import { ensureDevPki, issueCertificate } from '../src/pki/index.js'
 import { loadCodeLists } from '../src/forms/index.js'
 import { createValidator } from '../src/forms/index.js'
-import { localDate } from '../src/lib/index.js'
-import { ehrsBin, run, startServerProcess } from '../test/helpers/processes.js'
+import { localDate, projectRoot } from '../src/lib/index.js'
+import { ehrsBin, run, runProgram, startServerProcess } from '../test/helpers/processes.js'
 import { syntheticM1, syntheticMvp, syntheticOfficialMvp, syntheticRlfoBatch } from './documents.js'
 import { hostileCorpus } from '../test/fixtures/hostile/generate.js'
 
@@ -30,20 +30,26 @@ const databaseKind = (): 'postgres' | 'pglite' => (process.env.DATABASE_URL ? 'p
 
 const max = (values: readonly number[]): number => values.reduce((a, b) => Math.max(a, b), 0)
 
+/** a / b to two decimals. */
+const ratio = (a: number, b: number): number => Math.round(a / b * 100) / 100
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 100) / 100
 }
 
-function peakRssMB(pid: number): number {
+/** A memory figure of /proc/<pid>/status (VmRSS now, VmHWM the peak), in MB; 0 where there is no /proc. */
+function statusMB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
+    const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0)
     return Math.round(kb / 1024)
   } catch {
     return 0
   }
 }
+
+const peakRssMB = (pid: number): number => statusMB(pid, 'VmHWM')
 
 type Call = (method: string, path: string, body?: Buffer) => Promise<{ status: number; json: any; ms: number }>
 
@@ -137,13 +143,14 @@ let mvpLargeEndToEndMs: number | undefined
  * submission takes (parse, XSD, rules, storage), how long until its register check has decided, and the
  * gateway's peak memory.
  */
-async function fileLargeReport(scenario: string, document: (rows: number, period: string) => Buffer): Promise<Record<string, unknown>> {
+async function fileLargeReport(scenario: string, document: (rows: number, period: string) => Buffer, xsd: string): Promise<Record<string, unknown>> {
   const rows = 20_000
+  const body = document(rows, '2025-03')
   const gw = await benchGateway('2021234501', { TEST_FORWARD_DELAY: '0s' })
+  let result: Record<string, unknown>
   try {
     await registerPersons(gw.call, rows)
 
-    const body = document(rows, '2025-03')
     const started = performance.now()
     const res = await gw.call('POST', '/api/v1/documents', body)
     const submitMs = performance.now() - started
@@ -154,7 +161,7 @@ async function fileLargeReport(scenario: string, document: (rows: number, period
       view = (await gw.call('GET', `/api/v1/documents/${res.json.id}`)).json
     }
     const endToEndMs = performance.now() - started
-    return {
+    result = {
       scenario, rows, bytes: body.byteLength, submitMs: Math.round(submitMs), registerCheckMs: Math.round(endToEndMs - submitMs),
       endToEndMs: Math.round(endToEndMs), acceptance: view.status.acceptance, errors: view.findings.filter((f: any) => f.severity === 'error').length,
       rssMB: peakRssMB(gw.server.child.pid!), database: databaseKind(),
@@ -162,17 +169,48 @@ async function fileLargeReport(scenario: string, document: (rows: number, period
   } finally {
     await gw.stop()
   }
+  // After the gateway has stopped, so that nothing else runs beside xmllint.
+  const xmllintMs = await timeXmllint(body, join(projectRoot, 'xsd', xsd))
+  return xmllintMs === undefined ? result : { ...result, xmllintMs, ratioToXmllint: ratio(result.endToEndMs as number, xmllintMs) }
+}
+
+/**
+ * Native `xmllint --noout --schema` on the same document, the median of three runs in ms (the reference for
+ * XSD validation alone); undefined when xmllint is not installed.
+ */
+async function timeXmllint(body: Buffer, xsd: string): Promise<number | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'ehrs-bench-xmllint-'))
+  try {
+    const file = join(dir, 'document.xml')
+    writeFileSync(file, body)
+    const times: number[] = []
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now()
+      let result
+      try {
+        result = await runProgram('xmllint', ['--noout', '--schema', xsd, file])
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw error
+      }
+      times.push(performance.now() - started)
+      if (result.code !== 0) throw new Error(`xmllint refused the document (exit ${result.code}): ${result.stderr.slice(0, 2000)}`)
+    }
+    return Math.round(times.sort((a, b) => a - b)[1]!)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }
 
 async function mvpLarge(): Promise<void> {
-  const result = await fileLargeReport('mvp-large', syntheticMvp)
+  const result = await fileLargeReport('mvp-large', syntheticMvp, 'mvp.xsd')
   mvpLargeEndToEndMs = result.endToEndMs as number
   line(result)
 }
 
 /** `mvp-large`'s report in Sociálna poisťovňa's own format (sk-official.md §3), on a gateway set up the same way. */
 async function mvpLargeSp(): Promise<void> {
-  const result = await fileLargeReport('mvp-large-sp', syntheticOfficialMvp)
+  const result = await fileLargeReport('mvp-large-sp', syntheticOfficialMvp, 'sp/mvpp2026.xsd')
   const ratio = mvpLargeEndToEndMs === undefined ? {} : { ratioToMvpLarge: Math.round((result.endToEndMs as number) / mvpLargeEndToEndMs * 100) / 100 }
   line({ ...result, ...ratio })
 }
@@ -221,8 +259,6 @@ function loadFields(load: Load): Record<string, number> {
     p50ms: percentile(load.latencies, 50), p99ms: percentile(load.latencies, 99), errors: load.errors,
   }
 }
-
-const ratio = (a: number, b: number): number => Math.round(a / b * 100) / 100
 
 /** Throughputs of this run's `echo` and `m1-small`, which other lines are read against. */
 const measured: { echo?: Record<string, unknown>; m1SmallDocsPerSec?: number } = {}
