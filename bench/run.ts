@@ -341,6 +341,19 @@ async function m1Small(): Promise<void> {
   }
 }
 
+/** The gateway at rest: its memory 5 s after /readyz first answers 200, with no load. */
+async function idle(): Promise<void> {
+  const gw = await benchGateway('45678138')
+  try {
+    while ((await gw.call('GET', '/readyz').catch(() => ({ status: 0 }))).status !== 200) await new Promise(resolve => setTimeout(resolve, 100))
+    await new Promise(resolve => setTimeout(resolve, 5000))
+    const pid = gw.server.child.pid!
+    line({ scenario: 'idle', rssMB: statusMB(pid, 'VmRSS'), peakRssMB: statusMB(pid, 'VmHWM'), database: databaseKind() })
+  } finally {
+    await gw.stop()
+  }
+}
+
 async function validateOnly(): Promise<void> {
   const validator = createValidator(loadCodeLists())
   const filingDate = localDate(new Date())
@@ -467,6 +480,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   'm1-small': m1Small,
   'mvp-large': mvpLarge,
   'mvp-large-sp': mvpLargeSp,
+  idle,
   hostile,
 }
 
