@@ -9,6 +9,7 @@ import { loadCodeLists } from '../src/forms/index.js'
 import { createValidator } from '../src/forms/index.js'
 import { localDate, projectRoot } from '../src/lib/index.js'
 import { ehrsBin, run, runProgram, startServerProcess } from '../test/helpers/processes.js'
+import { storeDocuments } from './stored.js'
 import { syntheticM1, syntheticMvp, syntheticOfficialMvp, syntheticRlfoBatch } from './documents.js'
 import { hostileCorpus } from '../test/fixtures/hostile/generate.js'
 
@@ -341,6 +342,20 @@ async function m1Small(): Promise<void> {
   }
 }
 
+/**
+ * `m1-small` on a gateway whose database already holds BENCH_STORED (1,000,000) processed documents of the same
+ * client, loaded by the bench before the gateway starts: how throughput holds up as the tables grow.
+ */
+async function m1SmallStored(): Promise<void> {
+  const stored = Number(process.env.BENCH_STORED ?? 1_000_000)
+  let loadSeconds = 0
+  const result = await gatewayLoad('m1-small-1m', {
+    prepare: async env => { loadSeconds = await storeDocuments(env, 'Bench 45678138', stored) },
+  })
+  const m1Small = measured.m1SmallDocsPerSec
+  line({ ...result, stored, loadSeconds, ...(m1Small === undefined ? {} : { ratioToM1Small: ratio(result.docsPerSec as number, m1Small) }) })
+}
+
 /** The gateway at rest: its memory 5 s after /readyz first answers 200, with no load. */
 async function idle(): Promise<void> {
   const gw = await benchGateway('45678138')
@@ -478,6 +493,7 @@ const scenarios: Record<string, () => Promise<void>> = {
   'validate-only': validateOnly,
   echo,
   'm1-small': m1Small,
+  'm1-small-1m': m1SmallStored,
   'mvp-large': mvpLarge,
   'mvp-large-sp': mvpLargeSp,
   idle,
