@@ -14,8 +14,10 @@ import { syntheticM1, syntheticMvp, syntheticOfficialMvp, syntheticRlfoBatch } f
 import { hostileCorpus } from '../test/fixtures/hostile/generate.js'
 
 /**
- * `npm run bench` (SPEC.md §9): one JSON line per scenario. The gateway runs as its own process, as in
- * production, on the embedded database unless DATABASE_URL is set; BENCH_SECONDS shortens m1-small.
+ * `npm run bench` (SPEC.md §9): one JSON line per scenario, the scenarios named (all by default) run in the
+ * order of `scenarios` below. The gateway runs as its own process, as in production, on the embedded database
+ * unless DATABASE_URL is set; BENCH_SECONDS shortens echo, m1-small and m1-small-1m, and BENCH_STORED sets how
+ * many documents m1-small-1m's database holds.
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 20)
 const connections = 64
