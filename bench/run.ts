@@ -350,6 +350,7 @@ async function m1Small(): Promise<void> {
  */
 async function m1SmallStored(): Promise<void> {
   const stored = Number(process.env.BENCH_STORED ?? 1_000_000)
+  if (!Number.isInteger(stored) || stored < 1) throw new Error(`BENCH_STORED must be a whole number of documents, not ${process.env.BENCH_STORED}`)
   let loadSeconds = 0
   const result = await gatewayLoad('m1-small-1m', {
     prepare: async env => { loadSeconds = await storeDocuments(env, 'Bench 45678138', stored) },

@@ -29,6 +29,9 @@ export async function storeDocuments(env: NodeJS.ProcessEnv, clientName: string,
     // A new test client files into its first sandbox, which bears its own id (SPEC.md §7).
     const sandbox = client.id
     const template = syntheticM1(0, '2025-01-01').toString().replace('BENCH-0', 'STORED-@N@')
+    // Numbers follow those already given (a PostgreSQL database used before), unique across months.
+    const numbered = await db.selectFrom('document_counters').select(eb => eb.fn.max('last_value').as('last')).where('prefix', '=', 'P').executeTakeFirst()
+    const firstNumber = Number(numbered?.last ?? 0)
     const firstMs = Date.now() - 366 * dayMs
     const stepMs = Math.max(1, Math.floor((365 * dayMs) / count))
 
@@ -50,7 +53,7 @@ export async function storeDocuments(env: NodeJS.ProcessEnv, clientName: string,
           select s.document_id, ${client.id}, 'test', ${sandbox}, 'M1', n.number, n.number, ${client.tax_number}, 'STORED-' || s.g,
             s.at, encode(sha256(s.body), 'hex'), octet_length(s.body), s.message_id, '[]', 'ehrs'
           from ${rows}
-          cross join lateral (select 'P' || to_char(s.at at time zone 'Europe/Ljubljana', 'YYMM') || lpad(s.g::text, 8, '0') as number) n`.execute(trx)
+          cross join lateral (select 'P' || to_char(s.at at time zone 'Europe/Ljubljana', 'YYMM') || lpad((${firstNumber}::int + s.g)::text, 8, '0') as number) n`.execute(trx)
         const states = sql`(values (0, 'unprocessed', 'received'), (30, 'forwarded', 'forwarded'), (31, 'processed', 'processed')) as st(after, processing, reason)`
         await sql`insert into document_states (document_id, at, acceptance, processing, reason, findings)
           select s.document_id, s.at + st.after * interval '1 second', 'accepted', st.processing, st.reason, '[]'
