@@ -13,12 +13,31 @@ function migrator(db: Kysely<any>, schema?: string): Migrator {
 
 /** Applies every pending migration in name order; returns the names applied. Kysely's lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
-  const { error, results } = await migrator(db, schema).migrateToLatest()
-  if (error) throw error instanceof Error ? error : new Error(String(error))
-  return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
+  return retriedOnCatalogRace(async () => {
+    const { error, results } = await migrator(db, schema).migrateToLatest()
+    if (error) throw error instanceof Error ? error : new Error(String(error))
+    return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
+  })
 }
 
 /** Names of migrations not yet applied (readiness fails while any remain). */
 export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
-  return (await migrator(db, schema).getMigrations()).filter(m => !m.executedAt).map(m => m.name)
+  return retriedOnCatalogRace(async () => (await migrator(db, schema).getMigrations()).filter(m => !m.executedAt).map(m => m.name))
+}
+
+/**
+ * Kysely's migrator finds its own tables by listing every table of the database: a schema or table that another user
+ * of the same database drops meanwhile (another tenant's schema; the tests' own, side by side) fails that listing
+ * with 3F000 or 42P01. Nothing has been applied then (a failed migration rolls back), so it is tried again.
+ */
+async function retriedOnCatalogRace<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt()
+    } catch (error) {
+      const code = (error as { code?: unknown }).code
+      if (tries >= 5 || (code !== '3F000' && code !== '42P01')) throw error
+      await new Promise(resolve => setTimeout(resolve, 50 * tries))
+    }
+  }
 }
