@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { Agent, request } from 'node:https'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,7 +7,7 @@ import { ensureDevPki, issueCertificate } from '../src/pki/index.js'
 import { loadCodeLists } from '../src/forms/index.js'
 import { createValidator } from '../src/forms/index.js'
 import { localDate, projectRoot } from '../src/lib/index.js'
-import { ehrsBin, run, runProgram, startServerProcess } from '../test/helpers/processes.js'
+import { ehrsBin, run, runProgram, startListeningProcess, startServerProcess } from '../test/helpers/processes.js'
 import { storeDocuments } from './stored.js'
 import { syntheticM1, syntheticMvp, syntheticOfficialMvp, syntheticRlfoBatch } from './documents.js'
 import { hostileCorpus } from '../test/fixtures/hostile/generate.js'
@@ -69,9 +68,7 @@ interface GatewayOptions {
 async function benchGateway(taxNumber: string, extraEnv: NodeJS.ProcessEnv = {}, options: GatewayOptions = {}) {
   const home = mkdtempSync(join(tmpdir(), 'ehrs-bench-'))
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: join(home, 'data'), LOG_LEVEL: 'warn', ...extraEnv }
-  // The development PKI the gateway would create on its first start, in its working folder.
-  const pki = ensureDevPki(join(home, 'certs-dev'))
-  const ca = { cert: readFileSync(pki.caCert, 'utf8'), key: readFileSync(join(pki.dir, 'ca-key.pem'), 'utf8') }
+  const { ca } = devCa(home)
   const agents: Agent[] = []
   let port = 0
   const client = async (tax: string): Promise<{ agent: Agent; call: Call }> => {
@@ -96,13 +93,27 @@ async function benchGateway(taxNumber: string, extraEnv: NodeJS.ProcessEnv = {},
 }
 
 /** Issues a client certificate from the development CA and registers it with `ehrs clients add`; an agent that presents it. */
-async function registerClient(home: string, env: NodeJS.ProcessEnv, ca: { cert: string; key: string }, tax: string): Promise<Agent> {
-  const issued = issueCertificate(ca, { commonName: `bench payroll program ${tax}`, kind: 'client' })
+async function registerClient(home: string, env: NodeJS.ProcessEnv, ca: Ca, tax: string): Promise<Agent> {
+  const { agent, cert } = clientAgent(ca, `bench payroll program ${tax}`)
   const pem = join(home, `bench-${tax}.pem`)
-  writeFileSync(pem, issued.cert)
+  writeFileSync(pem, cert)
   const added = await run(ehrsBin, ['clients', 'add', '--name', `Bench ${tax}`, '--tax-number', tax, '--env', 'test', '--cert', pem], { cwd: home, env })
   if (added.code !== 0) throw new Error(`clients add failed: ${added.stderr}`)
-  return new Agent({ keepAlive: true, maxSockets: connections, ca: ca.cert, cert: issued.cert, key: issued.key })
+  return agent
+}
+
+type Ca = { cert: string; key: string }
+
+/** The development PKI the gateway would create on its first start in `home`, and its CA. */
+function devCa(home: string): { pki: ReturnType<typeof ensureDevPki>; ca: Ca } {
+  const pki = ensureDevPki(join(home, 'certs-dev'))
+  return { pki, ca: { cert: readFileSync(pki.caCert, 'utf8'), key: readFileSync(join(pki.dir, 'ca-key.pem'), 'utf8') } }
+}
+
+/** A new client certificate of `ca`, and a keep-alive agent for `connections` sockets that presents it. */
+function clientAgent(ca: Ca, commonName: string): { agent: Agent; cert: string } {
+  const issued = issueCertificate(ca, { commonName, kind: 'client' })
+  return { agent: new Agent({ keepAlive: true, maxSockets: connections, ca: ca.cert, cert: issued.cert, key: issued.key }), cert: issued.cert }
 }
 
 function callGateway(port: number, agent: Agent, method: string, path: string, body?: Buffer): ReturnType<Call> {
@@ -273,11 +284,9 @@ const measured: { echo?: Record<string, unknown>; m1SmallDocsPerSec?: number } =
  */
 async function echo(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'ehrs-bench-echo-'))
-  const pki = ensureDevPki(join(home, 'certs-dev'))
-  const ca = { cert: readFileSync(pki.caCert, 'utf8'), key: readFileSync(join(pki.dir, 'ca-key.pem'), 'utf8') }
-  const issued = issueCertificate(ca, { commonName: 'bench payroll program', kind: 'client' })
-  const agent = new Agent({ keepAlive: true, maxSockets: connections, ca: ca.cert, cert: issued.cert, key: issued.key })
-  const server = await startEchoServer(pki.dir)
+  const { pki, ca } = devCa(home)
+  const { agent } = clientAgent(ca, 'bench payroll program')
+  const server = await startListeningProcess([echoServerJs, pki.dir], { port: /\{"port":(\d+)\}/ })
   try {
     const load = await drive(server.port, agent, seconds)
     const result = { scenario: 'echo', ...loadFields(load), rssMB: peakRssMB(server.child.pid!) }
@@ -290,29 +299,6 @@ async function echo(): Promise<void> {
   }
 }
 
-function startEchoServer(pkiDir: string): Promise<{ child: ChildProcess; port: number; stop(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [echoServerJs, pkiDir], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    const onData = (chunk: Buffer) => {
-      output += chunk
-      const m = /\{"port":(\d+)\}/.exec(output)
-      if (!m) return
-      child.stdout.off('data', onData)
-      resolve({
-        child, port: Number(m[1]),
-        stop: () => new Promise(done => {
-          if (child.exitCode !== null || child.signalCode !== null) return done()
-          child.once('exit', () => done())
-          child.kill('SIGTERM')
-        }),
-      })
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', chunk => { output += chunk })
-    child.on('exit', code => reject(new Error(`echo server exited with ${code}:\n${output}`)))
-  })
-}
 
 /** `drive` against a gateway whose test client files for its own employer; the line of `scenario`. */
 async function gatewayLoad(scenario: string, options: GatewayOptions = {}): Promise<Record<string, unknown>> {
@@ -336,12 +322,12 @@ async function gatewayLoad(scenario: string, options: GatewayOptions = {}): Prom
 async function m1Small(): Promise<void> {
   const result = await gatewayLoad('m1-small')
   measured.m1SmallDocsPerSec = result.docsPerSec as number
-  const echoDocsPerSec = measured.echo?.docsPerSec as number | undefined
-  line(echoDocsPerSec === undefined ? result : { ...result, echoDocsPerSec, m1Ratio: ratio(result.docsPerSec as number, echoDocsPerSec) })
-  if (measured.echo && echoDocsPerSec !== undefined) {
-    line({ ...measured.echo, m1Ratio: ratio(result.docsPerSec as number, echoDocsPerSec) })
-    measured.echo = undefined
-  }
+  const echo = measured.echo
+  if (!echo) return line(result)
+  const m1Ratio = ratio(result.docsPerSec as number, echo.docsPerSec as number)
+  line({ ...result, echoDocsPerSec: echo.docsPerSec, m1Ratio })
+  line({ ...echo, m1Ratio })
+  measured.echo = undefined
 }
 
 /**

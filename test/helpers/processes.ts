@@ -41,13 +41,21 @@ export interface ServerProcess {
 
 /** Starts `node dist/src/main.js` as a user would, and waits until it listens. */
 export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+  return startListeningProcess([...nodeArgs, mainJs], { cwd, env: { ...env, PORT: '0' }, port: /"port":(\d+),"database"/ })
+}
+
+/**
+ * Starts Node with `args` and waits until its output shows the port it listens on (the first group of `port`).
+ * Rejects if it exits first or does not listen within a minute.
+ */
+export function startListeningProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; port: RegExp }): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd, env: { ...env, PORT: '0' } })
+    const child = spawn(process.execPath, args, { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
     let output = ''
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000)
     const onData = (chunk: Buffer) => {
       output += chunk
-      const m = /"port":(\d+),"database"/.exec(output)
+      const m = options.port.exec(output)
       if (m) {
         clearTimeout(timer)
         resolve({
