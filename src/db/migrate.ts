@@ -1,20 +1,25 @@
 import { promises as fs } from 'node:fs'
 import path from 'node:path'
-import { FileMigrationProvider, Migrator, type Kysely } from 'kysely'
+import { FileMigrationProvider, Migrator, sql, type Kysely } from 'kysely'
 import { projectRoot } from '../lib/index.js'
 
 /** Compiled migrations live in dist/migrations; their sources in migrations/ are numbered and forward-only. */
 const migrationFolder = path.join(projectRoot, 'dist', 'migrations')
 
-/** `schema`: where the migration bookkeeping lives when the database is not in the default schema (tests). */
-function migrator(db: Kysely<any>, schema?: string): Migrator {
-  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }), ...(schema ? { migrationTableSchema: schema } : {}) })
+/**
+ * `schema`: where the migration bookkeeping lives when the database is not in the default schema (tests). Without
+ * it, the connection's current schema, named: Kysely looks for its tables in every schema when none is named, and
+ * would take another schema's (another application's on a shared database) for the gateway's own.
+ */
+async function migrator(db: Kysely<any>, schema?: string): Promise<Migrator> {
+  const migrationTableSchema = schema ?? (await sql<{ name: string }>`select current_schema() as name`.execute(db)).rows[0]!.name
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }), migrationTableSchema })
 }
 
 /** Applies every pending migration in name order; returns the names applied. Kysely's lock makes concurrent starts safe. */
 export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<string[]> {
   return retriedOnCatalogRace(async () => {
-    const { error, results } = await migrator(db, schema).migrateToLatest()
+    const { error, results } = await (await migrator(db, schema)).migrateToLatest()
     if (error) throw error instanceof Error ? error : new Error(String(error))
     return (results ?? []).filter(r => r.status === 'Success').map(r => r.migrationName)
   })
@@ -22,7 +27,7 @@ export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise
 
 /** Names of migrations not yet applied (readiness fails while any remain). */
 export async function pendingMigrations(db: Kysely<any>, schema?: string): Promise<string[]> {
-  return retriedOnCatalogRace(async () => (await migrator(db, schema).getMigrations()).filter(m => !m.executedAt).map(m => m.name))
+  return retriedOnCatalogRace(async () => (await (await migrator(db, schema)).getMigrations()).filter(m => !m.executedAt).map(m => m.name))
 }
 
 /**
