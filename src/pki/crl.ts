@@ -73,8 +73,8 @@ export function createCrlStore(options: CrlStoreOptions): CrlStore {
   let byIssuer = new Map<string, LoadedCrl>()
   let refused = new Map<string, string>()
   const staleSeen = new Set<string>()
-  // Certificate fingerprint → the fingerprint of the trusted CA that issued it (null: none of them).
-  const issuerOf = new Map<string, string | null>()
+  // Certificate fingerprint → the fingerprint of the trusted CA that issued it (null: none of them) and its serial.
+  const issuerOf = new Map<string, { fingerprint: string | null; serial: string }>()
 
   let running: Promise<void> | undefined
   let again = false
@@ -165,16 +165,17 @@ export function createCrlStore(options: CrlStoreOptions): CrlStore {
   }
 
   function issuingAnchor(certDer: Uint8Array): { fingerprint: string | null; serial: string } {
-    const cert = new X509Certificate(certDer)
     const fingerprint = fingerprintOfDer(certDer)
-    let issuer = issuerOf.get(fingerprint)
-    if (issuer === undefined) {
+    let known = issuerOf.get(fingerprint)
+    if (known === undefined) {
+      // Parsed once per certificate, not per request: a client sends the same one on every call.
+      const cert = new X509Certificate(certDer)
       const anchor = anchors.find(a => cert.checkIssued(a.node) && cert.verify(a.node.publicKey))
-      issuer = anchor ? fingerprintOfDer(anchor.node.raw) : null
+      known = { fingerprint: anchor ? fingerprintOfDer(anchor.node.raw) : null, serial: cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, '') }
       if (issuerOf.size >= MAX_CACHED) issuerOf.clear()
-      issuerOf.set(fingerprint, issuer)
+      issuerOf.set(fingerprint, known)
     }
-    return { fingerprint: issuer, serial: cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, '') }
+    return known
   }
 
   let watcher: FSWatcher | undefined
