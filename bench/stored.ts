@@ -58,6 +58,8 @@ export async function storeDocuments(env: NodeJS.ProcessEnv, clientName: string,
         await sql`insert into document_states (document_id, at, acceptance, processing, reason, findings)
           select s.document_id, s.at + st.after * interval '1 second', 'accepted', st.processing, st.reason, '[]'
           from ${rows} cross join ${states} order by s.g, st.after`.execute(trx)
+        await sql`insert into current_states (document_id, client_id, environment, employer, received_at, acceptance, processing)
+          select s.document_id, ${client.id}, 'test', ${client.tax_number}, s.at, 'accepted', 'processed' from ${rows}`.execute(trx)
         await sql`insert into events (id, at, type, document_id, acceptance, processing, reason)
           select ${uuidV7('e')}, s.at + st.after * interval '1 second', 'document.state_changed', s.document_id, 'accepted', st.processing, st.reason
           from ${rows} cross join ${states} order by s.g, st.after`.execute(trx)

@@ -206,7 +206,7 @@ const tableOwners: Record<string, string> = {
   clients: 'operator', client_certificates: 'operator', mandates: 'operator', software_certifications: 'operator',
   message_log: 'messagelog',
   documents: 'intake', document_series: 'intake', document_counters: 'intake', idempotency_keys: 'intake',
-  document_states: 'lifecycle', events: 'events', timers: 'lifecycle', register_checks: 'lifecycle', preliminary_registrations: 'lifecycle',
+  document_states: 'lifecycle', current_states: 'lifecycle', events: 'events', timers: 'lifecycle', register_checks: 'lifecycle', preliminary_registrations: 'lifecycle',
   back_office_answers: 'processing',
   audit_log: 'audit', audit_head: 'audit',
   insurances: 'register', insurance_events: 'register', endm_claims: 'register',

@@ -125,6 +125,17 @@ export interface DocumentStatesTable {
   findings: Json
 }
 
+/** Each document's latest state, with the keys the list reads it by (migration 0017); kept by appendStates. */
+export interface CurrentStatesTable {
+  document_id: string
+  client_id: string
+  environment: string
+  employer: string
+  received_at: Date
+  acceptance: string
+  processing: string
+}
+
 /** A document's state change, or an event of a client, as an event (SPEC.md §4b); `seq` orders them gateway-wide. */
 export interface EventsTable {
   seq: Generated<string>
@@ -335,6 +346,8 @@ export interface Database {
   document_series: DocumentSeriesTable
   /** Owned by lifecycle/. */
   document_states: DocumentStatesTable
+  /** Owned by lifecycle/. */
+  current_states: CurrentStatesTable
   /** Owned by events/. */
   events: EventsTable
   /** Owned by processing/. */

@@ -1,4 +1,4 @@
-import { sql, type ExpressionBuilder } from 'kysely'
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely'
 import { GatewayError } from '../problems.js'
 import type { Database, Db, DocumentRow, ViewEntry } from '../db/index.js'
 import { mayActFor } from '../authorization/index.js'
@@ -175,49 +175,65 @@ export function documentListQuery(db: Db, caller: Caller, filter: DocumentFilter
   }
   if (filter.externalId !== undefined && filter.externalId.length > maxExternalIdLength) throw new GatewayError('INVALID_REQUEST', `externalId must be 1 to ${maxExternalIdLength} characters`)
   const visible = db.selectFrom('documents').selectAll().where(visibleTo(caller, localDate(now)))
-  const page = (start: typeof visible) => {
+  /** The filters on the documents themselves. */
+  const matching = (start: typeof visible): typeof visible => {
     let q = start
-    if (filter.type) q = q.where('type', '=', filter.type)
-    if (filter.employer) q = q.where('employer', '=', filter.employer)
-    if (filter.period) q = q.where('period', '=', filter.period)
-    if (filter.since) q = q.where('received_at', '>=', filter.since)
-    if (filter.externalId !== undefined) q = q.where('external_id', '=', filter.externalId)
-    const latest = (column: 'acceptance' | 'processing') =>
-      sql`(select s.${sql.ref(column)} from document_states s where s.document_id = documents.id order by s.id desc limit 1)`
-    if (filter.acceptance) q = q.where(latest('acceptance'), '=', filter.acceptance)
-    if (filter.processing) q = q.where(latest('processing'), '=', filter.processing)
+    if (filter.type) q = q.where('documents.type', '=', filter.type)
+    if (filter.employer) q = q.where('documents.employer', '=', filter.employer)
+    if (filter.period) q = q.where('documents.period', '=', filter.period)
+    if (filter.since) q = q.where('documents.received_at', '>=', filter.since)
+    if (filter.externalId !== undefined) q = q.where('documents.external_id', '=', filter.externalId)
     if (filter.pairing) {
       const state = filter.pairing
       q = q.where(eb => eb.exists(eb.selectFrom('preliminary_registrations as p').select('p.document_id').whereRef('p.document_id', '=', 'documents.id')
         .where(p => state === 'paired' ? p('p.paired_with', 'is not', null)
           : state === 'expired' ? p('p.expired_at', 'is not', null)
           : p.and([p('p.paired_with', 'is', null), p('p.expired_at', 'is', null)]))))
-      if (state === 'received') q = q.where(latest('acceptance'), '<>', 'cancelled')
+      if (state === 'received') {
+        q = q.where(eb => eb(eb.selectFrom('current_states as c').select('c.acceptance').whereRef('c.document_id', '=', 'documents.id'), '<>', 'cancelled'))
+      }
     }
-    if (filter.cursor) {
-      const after = decodeCursor(filter.cursor)
-      // One row comparison, not `received_at < … or (received_at = … and id < …)`: the index starts there, so a
-      // page far down the list costs what the first one does.
-      q = q.where(eb => eb(eb.refTuple('received_at', 'id'), '<', eb.tuple(after.receivedAt, after.id)))
+    return q
+  }
+  const after = filter.cursor ? decodeCursor(filter.cursor) : undefined
+  const byState = filter.processing !== undefined || filter.acceptance !== undefined
+  /**
+   * One page of a part of the list (the documents of a client, or of an employer), newest first. A cursor is one
+   * row comparison, not `received_at < … or (received_at = … and id < …)`: the index starts there, so a page far
+   * down the list costs what the first one does. Filtered by state, the part is read from current_states
+   * (migration 0017) by its index of the part's key, the state and the receipt time, and each document it names
+   * is looked up by its id alone (the key is the document's own, copied) and judged by the rest of the filters.
+   */
+  const page = (key: { readonly client: string } | { readonly employer: string | RawBuilder<string> }) => {
+    if (!byState) {
+      const q = matching('client' in key ? visible.where('documents.client_id', '=', key.client) : visible.where('documents.employer', '=', key.employer))
+      return (after ? q.where(eb => eb(eb.refTuple('documents.received_at', 'documents.id'), '<', eb.tuple(after.receivedAt, after.id))) : q)
+        .orderBy('documents.received_at', 'desc').orderBy('documents.id', 'desc').limit(limit + 1)
     }
-    return q.orderBy('documents.received_at', 'desc').orderBy('documents.id', 'desc').limit(limit + 1)
+    let current = db.selectFrom('current_states as current').where('current.environment', '=', caller.environment)
+    current = 'client' in key ? current.where('current.client_id', '=', key.client) : current.where('current.employer', '=', key.employer)
+    if (filter.acceptance) current = current.where('current.acceptance', '=', filter.acceptance)
+    if (filter.processing) current = current.where('current.processing', '=', filter.processing)
+    if (after) current = current.where(eb => eb(eb.refTuple('current.received_at', 'current.document_id'), '<', eb.tuple(after.receivedAt, after.id)))
+    return current.innerJoinLateral(() => matching(visible).where('documents.id', '=', sql.ref<string>('current.document_id')).as('d'), join => join.onTrue())
+      .selectAll('d').orderBy('current.received_at', 'desc').orderBy('current.document_id', 'desc').limit(limit + 1)
   }
   // The documents a caller sees are those it filed, those of its own employer, and those of the employers whose
-  // mandate it holds: each read newest first by an index of its own (`documents_client`, `documents_visibility`
-  // per employer), one page of each, and the newest of them taken. Each part keeps the whole rule of visibleTo
-  // and leaves out the documents of the part before it, so each document is read once.
-  const own = page(visible.where('documents.client_id', '=', caller.clientId))
-  const employers = page(visible.where('documents.client_id', '<>', caller.clientId).where('documents.employer', '=', caller.taxNumber))
+  // mandate it holds: each part read newest first by an index of its own (`documents_client`, and
+  // `documents_visibility` per employer), one page of each, the same document once, and the newest of them taken.
+  // No part leaves out another's documents: such a filter would walk every document of the other part (a client
+  // filing for its own employer) before it found one.
+  const own = page({ client: caller.clientId })
+  const employers = page({ employer: caller.taxNumber })
   const mandated = db.selectFrom(eb => eb.selectFrom('mandates').select('mandates.employer').distinct()
     .where('mandates.client_id', '=', caller.clientId).where('mandates.revoked_at', 'is', null)
     .where('mandates.employer', '<>', caller.taxNumber).as('mandated'))
-    .innerJoinLateral(() => page(visible.where('documents.client_id', '<>', caller.clientId)
-      .where('documents.employer', '=', sql.ref<string>('mandated.employer'))).as('held'), join => join.onTrue())
+    .innerJoinLateral(() => page({ employer: sql.ref<string>('mandated.employer') }).as('held'), join => join.onTrue())
     .selectAll('held')
   const parts = caller.role === 'inspector' ? db.selectFrom(own.as('o')).selectAll()
     : db.selectFrom(own.as('o')).selectAll()
-      .unionAll(db.selectFrom(employers.as('e')).selectAll())
-      .unionAll(mandated)
+      .union(db.selectFrom(employers.as('e')).selectAll())
+      .union(mandated)
   const query = db.selectFrom(parts.as('visible')).selectAll()
     .orderBy('visible.received_at', 'desc').orderBy('visible.id', 'desc').limit(limit + 1)
   return { query, limit }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { Acceptance, DocumentState, Processing } from '../documents/index.js'
 import type { Finding } from '../validation/index.js'
@@ -14,7 +15,7 @@ export interface NewState extends DocumentState {
 /**
  * The one writer of document states: appends each state (never updates one, SPEC.md §8) and, in the same
  * transaction, its `document.state_changed` event (SPEC.md §4b), so that whatever follows state changes reads
- * them in one place, by `seq`.
+ * them in one place, by `seq`. Each document's latest state is kept in `current_states` too, for the list by state.
  */
 export async function appendStates(trx: Db, at: Date, states: readonly NewState[]): Promise<void> {
   if (states.length === 0) return
@@ -22,6 +23,14 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
     document_id: s.documentId, at: s.at ?? at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
     findings: JSON.stringify(s.findings ?? []),
   }))).execute()
+  // The last of a document's states here is its latest (they are appended in this order); rows are taken in id
+  // order, so two writers of overlapping documents never wait for each other in a circle.
+  const latest = [...new Map(states.map(s => [s.documentId, s])).values()].sort((a, b) => (a.documentId < b.documentId ? -1 : 1))
+  await sql`insert into current_states (document_id, client_id, environment, employer, received_at, acceptance, processing)
+    select d.id, d.client_id, d.environment, d.employer, d.received_at, latest.acceptance, latest.processing
+    from (values ${sql.join(latest.map(s => sql`(${s.documentId}, ${s.acceptance}, ${s.processing})`))}) as latest (document_id, acceptance, processing)
+    join documents d on d.id = latest.document_id
+    on conflict (document_id) do update set acceptance = excluded.acceptance, processing = excluded.processing`.execute(trx)
   await appendEvents(trx, states.map(s => ({
     at: s.at ?? at, type: 'document.state_changed', documentId: s.documentId, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
   })))
@@ -30,11 +39,6 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
 /** The current state of each document, by id. */
 export async function currentStates(trx: Db, ids: readonly string[]): Promise<Map<string, DocumentState>> {
   if (ids.length === 0) return new Map()
-  const rows = await trx.selectFrom('document_states')
-    .select(['document_id', 'acceptance', 'processing'])
-    .distinctOn('document_id')
-    .where('document_id', 'in', ids)
-    .orderBy('document_id').orderBy('id', 'desc')
-    .execute()
+  const rows = await trx.selectFrom('current_states').select(['document_id', 'acceptance', 'processing']).where('document_id', 'in', ids).execute()
   return new Map(rows.map(r => [r.document_id, { acceptance: r.acceptance as Acceptance, processing: r.processing as Processing }]))
 }
