@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     onCrlRefused: (file, reason) => logger.error({ file, reason }, 'CRL file refused; what it held before stays in force'),
     onCrlStale: crl => logger.warn({ file: crl.file, issuer: crl.issuer, nextUpdate: crl.nextUpdate }, 'CRL past its nextUpdate: it still applies; put the CA\'s next CRL in CRL_DIR'),
     onExpiryWarningError: error => logger.error({ err: error }, 'certificate expiry warnings failed; tried again within the hour'),
+    onStatisticsError: error => logger.error({ err: error }, 'table statistics of the embedded database could not be taken; tried again within a minute'),
   })
   for (const list of tls.trust.lists) {
     logger.info({ file: list.source, territory: list.territory, sequence: list.sequenceNumber, qualifiedCas: list.qualifiedCas.length }, 'trusted list verified')
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   services.lifecycle.timers.start()
   services.webhooks.start()
   services.expiryWarnings.start()
+  services.statistics?.start()
   // Only the embedded database needs the admin socket; on PostgreSQL the CLI connects to the database itself.
   const admin = dbHandle.kind === 'pglite' ? await listenAdmin(services, adminSocketPath(dataDir), logger) : undefined
   const address = app.server.address()

@@ -1,5 +1,5 @@
 import type { Config } from './config.js'
-import { createDatabaseMonitor, databaseFaultCause, DatabaseUnavailableError, type DatabaseMonitor, type DbHandle } from './db/index.js'
+import { createDatabaseMonitor, createStatisticsKeeper, databaseFaultCause, DatabaseUnavailableError, type DatabaseMonitor, type DbHandle, type StatisticsKeeper } from './db/index.js'
 import type { Clock } from './lib/index.js'
 import { loadCodeLists, readInternal } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'
@@ -52,6 +52,8 @@ export interface Services {
   readonly trust: Trust & { readonly crls: CrlStore }
   /** The daily `client.certificate_expiring` events; the server starts it, `close` stops it. */
   readonly expiryWarnings: BackgroundWork
+  /** The embedded database's table statistics, which it has no autovacuum to keep (absent on PostgreSQL); the server starts it. */
+  readonly statistics?: StatisticsKeeper
   close(): Promise<void>
 }
 
@@ -94,6 +96,7 @@ export interface ServiceOptions {
   /** A CRL past its nextUpdate (it still applies), once per CRL. */
   readonly onCrlStale?: (crl: LoadedCrl) => void
   readonly onExpiryWarningError?: (error: unknown) => void
+  readonly onStatisticsError?: (error: unknown) => void
 }
 
 /** How often waiting feed readers look for new events while no notification is heard (LISTEN down, PGlite reopening). */
@@ -186,8 +189,17 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
       else options.onExpiryWarningError?.(error)
     },
   })
+  // Submissions go first: a look at the statistics waits for a quiet moment, ten minutes at most.
+  const statistics = dbHandle.kind === 'pglite' ? createStatisticsKeeper(db, {
+    busy: () => (intake?.inFlight() ?? 0) > 0,
+    onError: error => {
+      if (databaseFaultCause(error)) database.fault(error)
+      else options.onStatisticsError?.(error)
+    },
+  }) : undefined
   return {
     config, dbHandle, db, clock, documents, lifecycle, receipts, intake, metrics, database, checkpoints, events, webhooks, expiryWarnings,
+    ...(statistics ? { statistics } : {}),
     sandbox: createSandbox(db, clock, lifecycle.timers),
     trust: { ...trust, crls },
     certificates: createCertificateLookup(db),
@@ -197,6 +209,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
       dbHandle.faults.off('fault', onFault)
       await webhooks.stop()
       await expiryWarnings.stop()
+      await statistics?.stop()
       crls.close()
       await lifecycle.timers.stop()
       // After the last timed transition, so that the final checkpoint covers every entry of this run.

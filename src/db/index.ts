@@ -10,6 +10,7 @@ import type { Database } from './schema.js'
 export type { Database, ViewEntry } from './schema.js'
 export * from './schema.js'
 export { migrateToLatest, pendingMigrations } from './migrate.js'
+export { createStatisticsKeeper, type StatisticsKeeper } from './statistics.js'
 export { databaseFaultCause, DatabaseUnavailableError } from './faults.js'
 /** NOTIFY in a transaction, heard by `DbHandle.listen` of every gateway on the same database and schema. */
 export { notify } from './notify.js'
