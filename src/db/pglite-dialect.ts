@@ -6,6 +6,7 @@ import {
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from 'kysely'
 import { DatabaseUnavailableError } from './faults.js'
+import { workerExecArgv } from '../lib/index.js'
 
 export interface PGliteOptions {
   /** The data folder; absent means in memory (tests). */
@@ -94,7 +95,7 @@ class PGliteDriver implements Driver {
 
   private open(): Instance {
     const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
-      workerData: { dataDir: this.options.dataDir, initialData: this.options.initialData },
+      workerData: { dataDir: this.options.dataDir, initialData: this.options.initialData }, execArgv: workerExecArgv(),
     })
     const pending: Instance['pending'] = new Map()
     const ready = new Promise<void>((resolve, reject) => {
