@@ -14,6 +14,17 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
 
 export interface Run { code: number | null; stdout: string; stderr: string }
 
+/**
+ * A child's environment without the test runner's own start-up hooks (`--import=…@tapjs/…` in NODE_OPTIONS), which
+ * would otherwise load in every gateway or CLI process a test starts and slow each one's start; any other
+ * NODE_OPTIONS stay.
+ */
+function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_OPTIONS: given, ...rest } = env
+  const kept = (given ?? '').split(/\s+/).filter(option => option !== '' && !/^--import=\S*@tapjs[/\\]/.test(option))
+  return kept.length > 0 ? { ...rest, NODE_OPTIONS: kept.join(' ') } : rest
+}
+
 /** A Node script. */
 export function run(script: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return runProgram(process.execPath, [script, ...args], options)
@@ -22,7 +33,7 @@ export function run(script: string, args: readonly string[], options: { cwd?: st
 /** Any program; rejects when it cannot be started (not installed). */
 export function runProgram(program: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
+    const child = spawn(program, args, { cwd: options.cwd ?? projectRoot, env: childEnv(options.env ?? process.env) })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', c => { stdout += c })
@@ -50,7 +61,7 @@ export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv, nodeArgs
  */
 export function startListeningProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; port: RegExp }): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
+    const child = spawn(process.execPath, args, { cwd: options.cwd ?? projectRoot, env: childEnv(options.env ?? process.env) })
     let output = ''
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000)
     const onData = (chunk: Buffer) => {
