@@ -31,9 +31,8 @@ const staleGrowth = 1.2
  * take statistics of its tables: every query would be planned from the tables' sizes alone, and some of them (the
  * events feed, the states of a page of documents) would then read whole tables. This does the part of autovacuum
  * that planning needs: a table never analyzed, or whose size has grown by a fifth since ANALYZE last counted it, is
- * analyzed.
- * ANALYZE reads a sample of at most 30,000 rows, so it costs about the same on a table of any size, and it runs
- * one table at a time, between submissions.
+ * analyzed. ANALYZE reads a sample of at most 30,000 rows, so it costs about the same on a table of any size, and
+ * it runs one table at a time, between submissions.
  */
 export function createStatisticsKeeper(db: Kysely<Database>, options: StatisticsKeeperOptions = {}): StatisticsKeeper {
   const intervalMs = options.intervalMs ?? 60_000

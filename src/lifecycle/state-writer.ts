@@ -23,9 +23,9 @@ export async function appendStates(trx: Db, at: Date, states: readonly NewState[
     document_id: s.documentId, at: s.at ?? at, acceptance: s.acceptance, processing: s.processing, reason: s.reason,
     findings: JSON.stringify(s.findings ?? []),
   }))).execute()
-  // The last of a document's states here is its latest (they are appended in this order); rows are taken in id
-  // order, so two writers of overlapping documents never wait for each other in a circle.
-  const latest = [...new Map(states.map(s => [s.documentId, s])).values()].sort((a, b) => (a.documentId < b.documentId ? -1 : 1))
+  // The last of a document's states here is its latest (they are appended in this order). Whoever changes a stored
+  // document's state holds its documents row (locked in id order), so two updates of one row never cross.
+  const latest = [...new Map(states.map(s => [s.documentId, s])).values()]
   await sql`insert into current_states (document_id, client_id, environment, employer, received_at, acceptance, processing)
     select d.id, d.client_id, d.environment, d.employer, d.received_at, latest.acceptance, latest.processing
     from (values ${sql.join(latest.map(s => sql`(${s.documentId}, ${s.acceptance}, ${s.processing})`))}) as latest (document_id, acceptance, processing)
