@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import {
@@ -94,9 +95,10 @@ class PGliteDriver implements Driver {
   }
 
   private open(): Instance {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
-      workerData: { dataDir: this.options.dataDir, initialData: this.options.initialData }, execArgv: workerExecArgv(),
-    })
+    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: undefined, execArgv: workerExecArgv() })
+    // The thread starts while the module is compiled (the first time); without it, PGlite loads its own.
+    const start = { dataDir: this.options.dataDir, initialData: this.options.initialData }
+    void pgliteModule().then(wasmModule => worker.postMessage({ ...start, wasmModule }), () => worker.postMessage(start))
     const pending: Instance['pending'] = new Map()
     const ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new DatabaseUnavailableError('the embedded database did not open in time', 'restarting')), openTimeoutMs)
@@ -261,6 +263,18 @@ class PGliteDriver implements Driver {
     }), 5_000, () => new Error('close timed out')).catch(() => undefined)
     await worker.terminate()
   }
+}
+
+let compiledPglite: Promise<WebAssembly.Module> | undefined
+
+/**
+ * PGlite's WebAssembly module, compiled once per process and shared by every PGlite thread it opens (a reopen after
+ * a fault, each test's database): compiling its 9 MB anew cost each opening about half a second of CPU.
+ */
+function pgliteModule(): Promise<WebAssembly.Module> {
+  compiledPglite ??= readFile(new URL('pglite.wasm', import.meta.resolve('@electric-sql/pglite'))).then(wasm => WebAssembly.compile(wasm))
+  compiledPglite.catch(() => { compiledPglite = undefined })
+  return compiledPglite
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number | undefined, error: () => Error): Promise<T> {

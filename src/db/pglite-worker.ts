@@ -1,4 +1,5 @@
-import { parentPort, workerData } from 'node:worker_threads'
+import { once } from 'node:events'
+import { parentPort } from 'node:worker_threads'
 import { PGlite } from '@electric-sql/pglite'
 
 /**
@@ -10,7 +11,9 @@ interface Request { id: number; sql: string; params: unknown[] }
 const DATE_OID = 1082
 const INT8_OID = 20
 const BYTEA_OID = 17
-const { dataDir, initialData } = workerData as { dataDir?: string; initialData?: Uint8Array<ArrayBuffer> }
+interface Start { dataDir?: string; initialData?: Uint8Array<ArrayBuffer>; wasmModule?: WebAssembly.Module }
+// The first message says what to open, with PGlite's module compiled by the caller (pglite-dialect.ts).
+const [{ dataDir, initialData, wasmModule }] = await once(parentPort!, 'message') as [Start]
 
 /**
  * A bytea in PostgreSQL's hex text form, converted natively: PGlite's own conversion goes byte by byte in JavaScript.
@@ -32,6 +35,7 @@ const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB']
 
 const pglite = await PGlite.create(dataDir, {
   startParams,
+  ...(wasmModule ? { pgliteWasmModule: wasmModule } : {}),
   ...(initialData ? { loadDataDir: new Blob([initialData]) } : {}),
   parsers: { [DATE_OID]: (v: string) => v, [INT8_OID]: (v: string) => Number(v), [BYTEA_OID]: hexToBytea },
   serializers: { [BYTEA_OID]: byteaToHex },

@@ -15,25 +15,28 @@ export function embeddedEnv(dataDir: string, extra: Record<string, string> = {})
 export interface Run { code: number | null; stdout: string; stderr: string }
 
 /**
- * A child's environment without the test runner's own start-up hooks (`--import=…@tapjs/…` in NODE_OPTIONS), which
- * would otherwise load in every gateway or CLI process a test starts and slow each one's start; any other
- * NODE_OPTIONS stay.
+ * Node with `args`, started without the test runner's start-up hooks. tap's process tracker adds its `--import` to
+ * NODE_OPTIONS of every process a test spawns, whatever environment the test gives (it wraps `spawn` itself), and
+ * with it every module of the child is resolved through a hooks thread: a CLI command took twice the CPU, and a
+ * gateway process started that much slower. `env -u NODE_OPTIONS` drops it between the spawn and Node; the
+ * environment's own NODE_OPTIONS, without tap's, are set again.
  */
-function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { NODE_OPTIONS: given, ...rest } = env
-  const kept = (given ?? '').split(/\s+/).filter(option => option !== '' && !/^--import=\S*@tapjs[/\\]/.test(option))
-  return kept.length > 0 ? { ...rest, NODE_OPTIONS: kept.join(' ') } : rest
+function nodeCommand(args: readonly string[], env: NodeJS.ProcessEnv): [string, string[]] {
+  // Node reads NODE_OPTIONS with double quotes around an option (tap writes its own so).
+  const kept = (env.NODE_OPTIONS ?? '').match(/"[^"]*"|\S+/g)?.filter(option => !/^"?--import=[^"\s]*@tapjs[/\\]/.test(option)) ?? []
+  return ['env', ['-u', 'NODE_OPTIONS', ...(kept.length > 0 ? [`NODE_OPTIONS=${kept.join(' ')}`] : []), process.execPath, ...args]]
 }
 
 /** A Node script. */
 export function run(script: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
-  return runProgram(process.execPath, [script, ...args], options)
+  const [program, argv] = nodeCommand([script, ...args], options.env ?? process.env)
+  return runProgram(program, argv, options)
 }
 
 /** Any program; rejects when it cannot be started (not installed). */
 export function runProgram(program: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd: options.cwd ?? projectRoot, env: childEnv(options.env ?? process.env) })
+    const child = spawn(program, args, { cwd: options.cwd ?? projectRoot, env: options.env ?? process.env })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', c => { stdout += c })
@@ -61,7 +64,8 @@ export function startServerProcess(cwd: string, env: NodeJS.ProcessEnv, nodeArgs
  */
 export function startListeningProcess(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; port: RegExp }): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: options.cwd ?? projectRoot, env: childEnv(options.env ?? process.env) })
+    const env = options.env ?? process.env
+    const child = spawn(...nodeCommand(args, env), { cwd: options.cwd ?? projectRoot, env })
     let output = ''
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000)
     const onData = (chunk: Buffer) => {
