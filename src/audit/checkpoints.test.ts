@@ -4,11 +4,10 @@ import { join } from 'node:path'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/index.js'
 import { testDb } from '../../test/helpers/db.js'
-import { testPki } from '../../test/helpers/pki.js'
+import { createCa, issueCertificate, testPki } from '../../test/helpers/pki.js'
 import { onCopy, rechainFrom, truncateAfter } from '../../test/helpers/audit.js'
 import { runProgram } from '../../test/helpers/processes.js'
 import { createReceiptSigner } from '../receipts/index.js'
-import { issueCertificate, createCa } from '../pki/index.js'
 import { appendAudit, createCheckpointer, verifyAudit, writeCheckpoint } from './index.js'
 
 const pki = testPki()

@@ -1,7 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto'
 import { isIP } from 'node:net'
 import forge from 'node-forge'
-import { generateRsaKey } from './keys.js'
+import { generateRsaKey, type RsaKeyPem } from './keys.js'
 
 /** A certificate and its private key, both PEM. */
 export interface Pem {
@@ -25,6 +25,8 @@ export interface IssueOptions extends ValidityOptions {
   altNames?: string[]
   /** Further extensions as DER (a qcStatements of a qualified certificate, say), for certificates of other profiles. */
   extensions?: readonly { oid: string; der: Uint8Array; critical?: boolean }[]
+  /** The key pair to certify; a new one when absent. */
+  key?: RsaKeyPem
 }
 
 const HOUR_MS = 60 * 60 * 1000
@@ -41,8 +43,8 @@ const SAN_IP = 7
  * A self-signed RSA CA (basicConstraints cA, keyCertSign + cRLSign, SHA-256), valid from an hour ago
  * for 10 years unless `opts` says otherwise.
  */
-export function createCa(commonName: string, opts: ValidityOptions = {}): Pem {
-  const { privateKeyPem, publicKeyPem } = generateRsaKey()
+export function createCa(commonName: string, opts: ValidityOptions & { key?: RsaKeyPem } = {}): Pem {
+  const { privateKeyPem, publicKeyPem } = opts.key ?? generateRsaKey()
   const cert = newCertificate(publicKeyPem, validity(opts, CA_YEARS))
   const name = nameAttributes(commonName)
   cert.setSubject(name)
@@ -69,7 +71,7 @@ export function issueCertificate(ca: Pem, opts: IssueOptions): Pem {
   }
   const caCert = forge.pki.certificateFromPem(ca.cert)
 
-  const { privateKeyPem, publicKeyPem } = generateRsaKey()
+  const { privateKeyPem, publicKeyPem } = opts.key ?? generateRsaKey()
   const cert = newCertificate(publicKeyPem, validity(opts, LEAF_YEARS))
   cert.setSubject(nameAttributes(opts.commonName, opts.organization))
   cert.setIssuer(copyName(caCert.subject.attributes))

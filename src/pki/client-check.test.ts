@@ -1,6 +1,7 @@
 import forge from 'node-forge'
 import t from 'tap'
-import { checkClientCertificate, createCa, issueCertificate, type Pem } from './index.js'
+import { checkClientCertificate, type Pem } from './index.js'
+import { createCa, issueCertificate } from '../../test/helpers/pki.js'
 import { generateRsaKey } from './keys.js'
 
 const DAY_MS = 86_400_000

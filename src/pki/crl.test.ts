@@ -2,7 +2,8 @@ import { X509Certificate } from 'node:crypto'
 import { renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { createCa, createCrlStore, issueCertificate, type CrlStore, type Pem } from './index.js'
+import { createCrlStore, type CrlStore, type Pem } from './index.js'
+import { createCa, issueCertificate } from '../../test/helpers/pki.js'
 import { createCrl, crlPem } from '../../test/helpers/trust.js'
 
 const DAY_MS = 86_400_000

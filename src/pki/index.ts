@@ -1,5 +1,6 @@
 export { createCa, issueCertificate } from './certificates.js'
 export type { CertificateKind, IssueOptions, Pem, ValidityOptions } from './certificates.js'
+export { generateRsaKey, type RsaKeyPem } from './keys.js'
 export { certificateInfo } from './certificate-info.js'
 export { checkClientCertificate } from './client-check.js'
 export type { ClientCertificateDefect, ClientCertificateProblem } from './client-check.js'

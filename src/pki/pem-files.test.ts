@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import t from 'tap'
-import { createCa, fingerprint, readPemCertificates } from './index.js'
+import { fingerprint, readPemCertificates } from './index.js'
+import { createCa } from '../../test/helpers/pki.js'
 
 const first = createCa('First CA')
 const second = createCa('Second CA')

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto'
 import forge from 'node-forge'
 import t from 'tap'
-import { certificateInfo, createCa, fingerprint, fingerprintOfDer, issueCertificate, normalizeFingerprint } from './index.js'
+import { certificateInfo, createCa, fingerprint, fingerprintOfDer, generateRsaKey, issueCertificate, normalizeFingerprint } from './index.js'
 
 const SERVER_AUTH = '1.3.6.1.5.5.7.3.1'
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2'
@@ -44,7 +44,9 @@ t.test('creates a self-signed CA with cA, keyCertSign and cRLSign, valid for 10 
 })
 
 t.test('gives each certificate a random positive 16-byte serial', async t => {
-  const serials = Array.from({ length: 20 }, () => new X509Certificate(createCa('S').cert).serialNumber)
+  // One key for all: the serial does not depend on it, and a key takes a tenth of a second or more to make.
+  const key = generateRsaKey()
+  const serials = Array.from({ length: 20 }, () => new X509Certificate(createCa('S', { key }).cert).serialNumber)
   for (const serial of serials) {
     t.match(serial, /^[0-7][0-9A-F]{31}$/, serial)
     t.not(serial.slice(0, 2), '00', 'no leading zero octet')
@@ -117,6 +119,18 @@ t.test('refuses to issue from a certificate that is not a CA, or with a key that
   const leaf = issueCertificate(ca, { commonName: 'leaf', kind: 'client' })
   t.throws(() => issueCertificate(leaf, { commonName: 'x', kind: 'client' }), /not a CA/)
   t.throws(() => issueCertificate({ cert: ca.cert, key: leaf.key }, { commonName: 'x', kind: 'client' }), /does not belong/)
+})
+
+t.test('certifies a given key pair instead of a new one', async t => {
+  const key = generateRsaKey()
+  const given = createCa('Given key CA', { key })
+  t.equal(given.key, key.privateKeyPem)
+  t.equal(new X509Certificate(given.cert).publicKey.export({ type: 'spki', format: 'pem' }), key.publicKeyPem)
+  const leaf = issueCertificate(given, { commonName: 'same key', kind: 'client', key })
+  t.ok(new X509Certificate(leaf.cert).checkPrivateKey(createPrivateKey(key.privateKeyPem)))
+  t.ok(new X509Certificate(leaf.cert).verify(new X509Certificate(given.cert).publicKey), 'signed by the CA')
+  const fresh = issueCertificate(ca, { commonName: 'new key', kind: 'client' })
+  t.not(fresh.key, key.privateKeyPem, 'without one, a new key')
 })
 
 t.test('fingerprints are the SHA-256 of the DER, lowercase hex, as Node computes them', async t => {

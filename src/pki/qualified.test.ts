@@ -1,5 +1,6 @@
 import t from 'tap'
-import { createCa, issueCertificate, qualification, QcStatementsError, type QualifiedCa } from './index.js'
+import { qualification, QcStatementsError, type QualifiedCa } from './index.js'
+import { createCa, issueCertificate } from '../../test/helpers/pki.js'
 import { fingerprint } from './fingerprint.js'
 import { qcComplianceStatement } from '../../test/helpers/trust.js'
 

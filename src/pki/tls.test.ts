@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { TLSSocket } from 'node:tls'
 import t from 'tap'
-import { createCa, ensureDevPki, fingerprint, fingerprintOfDer, issueCertificate, type Pem } from './index.js'
+import { ensureDevPki, fingerprint, fingerprintOfDer, type Pem } from './index.js'
+import { createCa, issueCertificate } from '../../test/helpers/pki.js'
 
 interface Seen {
   authorized: boolean

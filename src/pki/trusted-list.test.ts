@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { createCa, fingerprint, issueCertificate, loadTrust, readTrustedList, TrustedListError } from './index.js'
+import { fingerprint, loadTrust, readTrustedList, TrustedListError } from './index.js'
+import { createCa, issueCertificate } from '../../test/helpers/pki.js'
 import { signTrustedList, TIMESTAMP_SERVICE, trustedListXml, WITHDRAWN_STATUS } from '../../test/helpers/trust.js'
 
 const signerCa = createCa('Supervisory body root')

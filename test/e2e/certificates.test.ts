@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { connect, type ConnectionOptions } from 'node:tls'
 import t from 'tap'
 import { startGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { createCa, issueCertificate, testPki } from '../helpers/pki.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
 import { createCrl, qcComplianceStatement, signTrustedList, trustedListXml } from '../helpers/trust.js'
 import { sql } from 'kysely'
@@ -11,7 +11,7 @@ import { testDb } from '../helpers/db.js'
 import { addMandate } from '../../src/operator/index.js'
 import { openDb } from '../../src/db/index.js'
 import { certificateExpiringType, warnExpiringCertificates } from '../../src/events/index.js'
-import { createCa, fingerprint, issueCertificate } from '../../src/pki/index.js'
+import { fingerprint } from '../../src/pki/index.js'
 
 const DAY_MS = 86_400_000
 const pki = testPki()

@@ -2,10 +2,10 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { conformanceErrors } from '../helpers/openapi.js'
 import { projectRoot } from '../../src/lib/index.js'
-import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { type Pem } from '../../src/pki/index.js'
 
 // Polling conventions of the document view (SPEC.md §4): ETag / If-None-Match → 304, Retry-After while not final.
 

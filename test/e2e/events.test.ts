@@ -4,13 +4,13 @@ import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
 import { testDb } from '../helpers/db.js'
 import { openDb } from '../../src/db/index.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
 import { conformanceErrors } from '../helpers/openapi.js'
 import { at, envelope, readAnswer, soapCall, wsdlSchema } from '../helpers/soap.js'
 import { projectRoot } from '../../src/lib/index.js'
 import { addMandate } from '../../src/operator/index.js'
-import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { type Pem } from '../../src/pki/index.js'
 
 // The event feed (SPEC.md §4b): every history row of every document the client may see, once, in order.
 

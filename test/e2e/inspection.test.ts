@@ -1,9 +1,9 @@
 import t, { type Test } from 'tap'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
-import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { type Pem } from '../../src/pki/index.js'
 
 // SPEC.md §3 and §4: a read-only inspection client (a labour office or inspectorate) over mutual TLS.
 

@@ -2,12 +2,11 @@ import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { sql } from 'kysely'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { testDb } from '../helpers/db.js'
 import { fixture } from '../helpers/paths.js'
 import { envelope, soapCall } from '../helpers/soap.js'
 import { addCertificate } from '../../src/operator/index.js'
-import { issueCertificate } from '../../src/pki/index.js'
 
 // GET /metrics (SPEC.md §8): prom-client's exposition of the gateway's series and the process's, checked by
 // Prometheus's own promtool where it is installed (.ci/run installs it).

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { connect } from 'node:tls'
 import { startGateway, xmlHeaders, type CallOptions, type TestGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { fixture } from '../helpers/paths.js'
 import { envelope, readAnswer, soapCall } from '../helpers/soap.js'
 import { projectRoot } from '../../src/lib/index.js'
-import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { type Pem } from '../../src/pki/index.js'
 
 // SPEC.md §4 "HTTP conventions": every answer carries X-Request-Id, which is in the log and in a problem's
 // `instance`; SPEC.md §8: the log names requests, documents and timed transitions, never their content.

@@ -2,12 +2,11 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { xmlsec1For } from '../helpers/xmlsec1.js'
 import { projectRoot } from '../../src/lib/index.js'
 import { addMandate } from '../../src/operator/index.js'
 import { verifyReceipt } from '../../src/receipts/index.js'
-import { issueCertificate } from '../../src/pki/index.js'
 import { fixture } from '../helpers/paths.js'
 
 const pki = testPki()

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGateway, type TestGateway } from '../helpers/gateway.js'
 import { reopenableDb } from '../helpers/db.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { settableClock, storyDriver } from '../helpers/story.js'
 import { projectRoot } from '../../src/lib/index.js'
-import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { type Pem } from '../../src/pki/index.js'
 import { verifyAudit } from '../../src/audit/index.js'
 
 const pki = testPki()

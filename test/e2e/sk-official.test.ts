@@ -2,10 +2,10 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startGateway, xmlHeaders, type TestGateway } from '../helpers/gateway.js'
-import { testPki } from '../helpers/pki.js'
+import { issueCertificate, testPki } from '../helpers/pki.js'
 import { settableClock, storyDriver } from '../helpers/story.js'
 import { projectRoot } from '../../src/lib/index.js'
-import { issueCertificate, type Pem } from '../../src/pki/index.js'
+import { type Pem } from '../../src/pki/index.js'
 import { at, envelope, readAnswer, soapCall, wsdlSchema } from '../helpers/soap.js'
 
 // sk-official.md: a Slovak payroll program files the MVP it writes for Sociálna poisťovňa, unchanged, and it is

@@ -1,9 +1,47 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createCa, issueCertificate, type Pem } from '../../src/pki/index.js'
+import {
+  createCa as createCaWithKey, generateRsaKey, issueCertificate as issueCertificateWithKey,
+  type IssueOptions, type Pem, type RsaKeyPem, type ValidityOptions,
+} from '../../src/pki/index.js'
+
+const today = (): string => new Date().toISOString().slice(0, 10)
+
+let keysHandedOut = 0
+
+/**
+ * An RSA key pair no other certificate of this test process has. Generating one takes 0.1 to 0.4 s, and the tests
+ * issue hundreds of certificates: the n-th key of a process is minted once a day, in the temporary folder, and is the
+ * n-th key of every test process after it. Certificates of different processes may share a key; a test never sees both.
+ */
+export function testKey(): RsaKeyPem {
+  const folder = join(tmpdir(), `ehrs-test-keys-${today()}`)
+  const file = join(folder, `${keysHandedOut++}.json`)
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as RsaKeyPem
+  } catch {
+    // Not minted yet today.
+  }
+  const key = generateRsaKey()
+  mkdirSync(folder, { recursive: true })
+  const partial = `${file}.${process.pid}`
+  writeFileSync(partial, JSON.stringify(key), { mode: 0o600 })
+  renameSync(partial, file)
+  return key
+}
+
+/** `createCa` with a key of `testKey`. */
+export function createCa(commonName: string, opts: ValidityOptions = {}): Pem {
+  return createCaWithKey(commonName, { key: testKey(), ...opts })
+}
+
+/** `issueCertificate` with a key of `testKey`. */
+export function issueCertificate(ca: Pem, opts: IssueOptions): Pem {
+  return issueCertificateWithKey(ca, { key: testKey(), ...opts })
+}
 
 /**
  * Real certificates for real TLS, minted once a day for every test process (RSA key generation is the slow part:
@@ -36,7 +74,7 @@ export function testPki(): TestPki {
   // A new set each day (the expired client expired yesterday) and whenever the code that mints them changes.
   const minter = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url)))
     .update(readFileSync(fileURLToPath(new URL('../../src/pki/certificates.js', import.meta.url)))).digest('hex').slice(0, 12)
-  const file = join(tmpdir(), `ehrs-test-pki-${new Date().toISOString().slice(0, 10)}-${minter}.json`)
+  const file = join(tmpdir(), `ehrs-test-pki-${today()}-${minter}.json`)
   try {
     cached = JSON.parse(readFileSync(file, 'utf8')) as TestPki
     return cached
@@ -50,17 +88,18 @@ export function testPki(): TestPki {
   return cached
 }
 
+// Fresh keys, not testKey's: a test's own certificates must never share a key with these.
 function mint(): TestPki {
-  const ca = createCa('ehrs test CA')
-  const outsideCa = createCa('Outside Qualified CA')
-  const untrustedCa = createCa('Untrusted CA')
+  const ca = createCaWithKey('ehrs test CA')
+  const outsideCa = createCaWithKey('Outside Qualified CA')
+  const untrustedCa = createCaWithKey('Untrusted CA')
   const day = 86_400_000
   const client = (issuer: Pem, commonName: string, extra: { notBefore?: Date; notAfter?: Date } = {}) =>
-    issueCertificate(issuer, { commonName, kind: 'client', organization: 'Test d.o.o.', ...extra })
+    issueCertificateWithKey(issuer, { commonName, kind: 'client', organization: 'Test d.o.o.', ...extra })
   return {
     ca,
-    server: issueCertificate(ca, { commonName: 'localhost', kind: 'server', altNames: ['localhost', '127.0.0.1'] }),
-    signing: issueCertificate(ca, { commonName: 'ehrs test receipt signing', kind: 'signing' }),
+    server: issueCertificateWithKey(ca, { commonName: 'localhost', kind: 'server', altNames: ['localhost', '127.0.0.1'] }),
+    signing: issueCertificateWithKey(ca, { commonName: 'ehrs test receipt signing', kind: 'signing' }),
     client: client(ca, 'payroll program'),
     otherClient: client(ca, 'another payroll program'),
     outsideCa,
