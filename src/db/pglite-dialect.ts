@@ -7,7 +7,7 @@ import {
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from 'kysely'
 import { DatabaseUnavailableError } from './faults.js'
-import { workerExecArgv } from '../lib/index.js'
+import { workerStartOptions } from '../lib/index.js'
 
 export interface PGliteOptions {
   /** The data folder; absent means in memory (tests). */
@@ -95,7 +95,7 @@ class PGliteDriver implements Driver {
   }
 
   private open(): Instance {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: undefined, execArgv: workerExecArgv() })
+    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: undefined, ...workerStartOptions() })
     // The thread starts while the module is compiled (the first time); without it, PGlite loads its own.
     const start = { dataDir: this.options.dataDir, initialData: this.options.initialData }
     void pgliteModule().then(wasmModule => worker.postMessage({ ...start, wasmModule }), () => worker.postMessage(start))
