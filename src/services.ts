@@ -3,7 +3,7 @@ import { createDatabaseMonitor, createStatisticsKeeper, databaseFaultCause, Data
 import type { Clock } from './lib/index.js'
 import { loadCodeLists, readInternal } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'
-import { createXsdValidator, type XmlElement } from './xml/index.js'
+import { createXsdValidator, type XmlElement, type XsdValidator } from './xml/index.js'
 import { schemaDir, xsdOptions } from './forms/index.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
@@ -62,6 +62,11 @@ export interface ServiceOptions {
   readonly signing: SigningMaterial
   /** Threads for the XSD check and for parsing and rules (default: from the cores). */
   readonly validatorWorkers?: number
+  /**
+   * Those threads, made by `createWorkers` and shared with other services of this process (the tests start hundreds
+   * of gateways): `close()` leaves them running for their owner to close.
+   */
+  readonly workers?: Workers
   /** Where failed timed transitions are reported (the server's logger), with the timer's document and kind. */
   readonly onError?: (error: unknown, timer?: { readonly documentId: string; readonly kind: string }) => void
   /** Each timed transition, once committed (the server's logger). */
@@ -104,12 +109,31 @@ const eventPollMs = 500
 /** Long-polls one client may hold at once (README "Following documents without polling"); more are answered at once. */
 export const maxWaitsPerClient = 4
 
+export interface Workers {
+  readonly xsd: XsdValidator
+  readonly documents: DocumentPool
+  close(): Promise<void>
+}
+
+/** The XSD check's threads and the document threads (parsing and rules) that use it. */
+export function createWorkers(options: Pick<ServiceOptions, 'validatorWorkers' | 'formModules'> = {}): Workers {
+  const count = options.validatorWorkers ? { workers: options.validatorWorkers } : {}
+  const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...count })
+  const documents = createDocumentPool(xsd, { ...count, ...(options.formModules ? { formModules: options.formModules } : {}) })
+  return {
+    xsd, documents,
+    async close() {
+      await documents.close()
+      await xsd.close()
+    },
+  }
+}
+
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {
   const receipts = createReceiptSigner(options.signing)
   const codeLists = loadCodeLists()
-  const workers = options.validatorWorkers ? { workers: options.validatorWorkers } : {}
-  const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...workers })
-  const documents = createDocumentPool(xsd, { ...workers, ...(options.formModules ? { formModules: options.formModules } : {}) })
+  const workers = options.workers ?? createWorkers(options)
+  const { documents } = workers
   const db = dbHandle.db
   // Reports (up to 32 MiB) are read on the document pool's workers, never on this thread; the other forms are small.
   const readStored = async (content: Uint8Array, keep?: readonly string[]): Promise<XmlElement> =>
@@ -214,8 +238,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
       await lifecycle.timers.stop()
       // After the last timed transition, so that the final checkpoint covers every entry of this run.
       await checkpoints.stop()
-      await documents.close()
-      await xsd.close()
+      if (!options.workers) await workers.close()
     },
   }
 }

@@ -7,6 +7,7 @@ import { loadCodeLists } from '../forms/index.js'
 import { currentStates, type ProcessingRequest } from '../lifecycle/index.js'
 import { createBuiltInBackOffice } from './index.js'
 import { testDb } from '../../test/helpers/db.js'
+import { testWorkers } from '../../test/helpers/gateway.js'
 import { testPki } from '../../test/helpers/pki.js'
 import { fixture } from '../../test/helpers/paths.js'
 
@@ -19,7 +20,7 @@ async function gateway(t: Parameters<typeof testDb>[0]) {
   let now = filingDay
   const clock = { now: () => now }
   const services = createServices(loadConfig({ LOG_LEVEL: 'silent', PROCESSING_DELAY: '1h' }), handle, clock, {
-    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key },
+    workers: testWorkers(), signing: { certPem: pki.signing.cert, keyPem: pki.signing.key },
   })
   t.teardown(() => services.close())
   const { id, fingerprint } = await addClient(handle.db, { name: 'Payroll', taxNumber: '45678138', environment: 'test', certPem: pki.client.cert }, filingDay)

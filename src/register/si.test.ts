@@ -9,6 +9,7 @@ import { getDocumentView } from '../documents/index.js'
 import { forms } from '../forms/index.js'
 import { listInsurances } from './index.js'
 import { testDb } from '../../test/helpers/db.js'
+import { testWorkers } from '../../test/helpers/gateway.js'
 import { testPki } from '../../test/helpers/pki.js'
 import { fixture, fixturesDir } from '../../test/helpers/paths.js'
 import { settle } from '../../test/helpers/settle.js'
@@ -28,7 +29,7 @@ interface Register {
 async function register(t: { teardown(fn: () => unknown): void }): Promise<Register> {
   const handle = await testDb(t)
   const services = createServices(loadConfig({ LOG_LEVEL: 'silent' }), handle, { now: () => filingDay }, {
-    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key },
+    workers: testWorkers(), signing: { certPem: pki.signing.cert, keyPem: pki.signing.key },
   })
   t.teardown(() => services.close())
   const { id, fingerprint } = await addClient(handle.db, { name: 'Payroll', taxNumber: PRIMER, environment: 'test', certPem: pki.client.cert }, filingDay)

@@ -22,8 +22,8 @@ function settableClock() {
 }
 
 /** Two clients of the same employer, each filing for it; processing is held off. */
-async function gateway(t: Parameters<typeof startGateway>[0], env: Record<string, string>, clock = settableClock()) {
-  const gw = await startGateway(t, { clock, env: { PROCESSING_DELAY: '1h', ...env } })
+async function gateway(t: Parameters<typeof startGateway>[0], env: Record<string, string>, clock = settableClock(), ownWorkers = false) {
+  const gw = await startGateway(t, { clock, env: { PROCESSING_DELAY: '1h', ...env }, ownWorkers })
   const ids = { a: await gw.register(a, { taxNumber: PRIMER }), b: await gw.register(b, { taxNumber: PRIMER }) }
   return { gw, clock, ids, file: (as: Pem, body: Uint8Array | string = basic) => gw.call({ path: '/api/v1/documents', as, body, headers: xmlHeaders }) }
 }
@@ -179,7 +179,7 @@ t.test('a refused body over 1 MiB keeps its size, the SHA-256 of the whole and i
 })
 
 t.test('an unexpected failure answers 500 INTERNAL_ERROR and still has its message-log row', async t => {
-  const { gw, ids, file } = await gateway(t, {})
+  const { gw, ids, file } = await gateway(t, {}, settableClock(), true)
   // The document pool's workers are gone: intake fails with an error that is no problem of the caller's.
   await gw.services.documents.close()
   const res = await file(a)

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { promises as fs, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path, { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { FileMigrationProvider, Migrator, sql, type Kysely } from 'kysely'
 import pg from 'pg'
 import { openDb, migrateToLatest, type Database, type DbHandle, type DbOptions } from '../../src/db/index.js'
@@ -95,6 +96,7 @@ export async function seedDataDir(dataDir: string): Promise<void> {
 async function loadOrBuildTemplate(): Promise<{ folder: string; tar: Uint8Array }> {
   const migrationFolder = join(projectRoot, 'dist', 'migrations')
   const key = createHash('sha256')
+  key.update(readFileSync(fileURLToPath(import.meta.url)))
   key.update(readFileSync(join(projectRoot, 'node_modules', '@electric-sql', 'pglite', 'package.json')))
   for (const name of readdirSync(migrationFolder).filter(n => n.endsWith('.js')).sort()) {
     key.update(name).update(readFileSync(join(migrationFolder, name)))
@@ -107,6 +109,13 @@ async function loadOrBuildTemplate(): Promise<{ folder: string; tar: Uint8Array 
   try {
     const handle = await openDb({ dataDir: build })
     await migrateToLatest(handle.db)
+    // The gateway never uses initdb's template databases, and they are a third of the files each test database
+    // unpacks: without them an opening takes about 0.5 s of CPU instead of 0.75.
+    for (const template of ['template0', 'template1']) {
+      await sql`update pg_database set datistemplate = false where datname = ${template}`.execute(handle.db)
+      await sql.raw(`drop database ${template}`).execute(handle.db)
+    }
+    await sql`checkpoint`.execute(handle.db)
     await handle.close()
     const { PGlite } = await import('@electric-sql/pglite')
     const pglite = await PGlite.create(join(build, 'pglite'))

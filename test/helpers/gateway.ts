@@ -5,7 +5,8 @@ import { request as httpsRequest } from 'node:https'
 import { Writable } from 'node:stream'
 import { pino } from 'pino'
 import { loadConfig } from '../../src/config.js'
-import { createServices, type Services } from '../../src/services.js'
+import tap from 'tap'
+import { createServices, createWorkers, type Services, type Workers } from '../../src/services.js'
 import { buildServer } from '../../src/transport/index.js'
 import { databaseLogging, lifecycleLogging, loggerOptions, webhookLogging } from '../../src/logger.js'
 import { systemClock, type Clock } from '../../src/lib/index.js'
@@ -47,9 +48,27 @@ export interface CallResult {
 
 interface Teardown { teardown(fn: () => unknown): void }
 
-/** A real gateway on 127.0.0.1, random port, real TLS with the test PKI, a fresh database. */
+let sharedWorkers: Workers | undefined
+
+/**
+ * One XSD thread and one document thread for every gateway of this test process: starting them took about a quarter
+ * of a second of CPU per gateway. They hold no state of a gateway's; they end with the process's last test.
+ */
+export function testWorkers(): Workers {
+  if (!sharedWorkers) {
+    sharedWorkers = createWorkers({ validatorWorkers: 1 })
+    const workers = sharedWorkers
+    tap.teardown(() => workers.close())
+  }
+  return sharedWorkers
+}
+
+/**
+ * A real gateway on 127.0.0.1, random port, real TLS with the test PKI, a fresh database. `ownWorkers` gives it
+ * threads of its own, for a test that stops them.
+ */
 export async function startGateway(
-  t: Teardown, options: { env?: Record<string, string>; clock?: Clock; trustOutsideCa?: boolean; db?: DbHandle } = {},
+  t: Teardown, options: { env?: Record<string, string>; clock?: Clock; trustOutsideCa?: boolean; db?: DbHandle; ownWorkers?: boolean } = {},
 ): Promise<TestGateway> {
   const pki = testPki()
   const handle = options.db ?? await testDb(t)
@@ -61,7 +80,8 @@ export async function startGateway(
   const logger = pino(loggerOptions(config.LOG_LEVEL), sink)
   const trust = loadTrust(options.trustOutsideCa === false ? [pki.ca.cert] : [pki.ca.cert, pki.outsideCa.cert], config.TRUSTED_LIST, config.TRUSTED_LIST_SIGNER)
   const services = createServices(config, handle, clock, {
-    validatorWorkers: 1, signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, ...lifecycleLogging(logger), ...webhookLogging(logger),
+    ...(options.ownWorkers ? { validatorWorkers: 1 } : { workers: testWorkers() }),
+    signing: { certPem: pki.signing.cert, keyPem: pki.signing.key }, ...lifecycleLogging(logger), ...webhookLogging(logger),
     onMessageLogError: error => logger.error({ err: error }, 'message log write failed'),
     ...databaseLogging(logger),
     trust,
