@@ -95,7 +95,7 @@ class PGliteDriver implements Driver {
   }
 
   private open(): Instance {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: undefined, ...workerStartOptions() })
+    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), workerStartOptions())
     // The thread starts while the module is compiled (the first time); without it, PGlite loads its own.
     const start = { dataDir: this.options.dataDir, initialData: this.options.initialData }
     void pgliteModule().then(wasmModule => worker.postMessage({ ...start, wasmModule }), () => worker.postMessage(start))

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { projectRoot } from '../../src/lib/index.js'
+import { projectRoot, workerEnv } from '../../src/lib/index.js'
 
 export const ehrsBin = join(projectRoot, 'bin', 'ehrs.js')
 export const mainJs = join(projectRoot, 'dist', 'src', 'main.js')
@@ -19,12 +19,11 @@ export interface Run { code: number | null; stdout: string; stderr: string }
  * NODE_OPTIONS of every process a test spawns, whatever environment the test gives (it wraps `spawn` itself), and
  * with it every module of the child is resolved through a hooks thread: a CLI command took twice the CPU, and a
  * gateway process started that much slower. `env -u NODE_OPTIONS` drops it between the spawn and Node; the
- * environment's own NODE_OPTIONS, without tap's, are set again.
+ * environment's own NODE_OPTIONS, less the code to load at start (as a worker thread's), are set again.
  */
 function nodeCommand(args: readonly string[], env: NodeJS.ProcessEnv): [string, string[]] {
-  // Node reads NODE_OPTIONS with double quotes around an option (tap writes its own so).
-  const kept = (env.NODE_OPTIONS ?? '').match(/"[^"]*"|\S+/g)?.filter(option => !/^"?--import=[^"\s]*@tapjs[/\\]/.test(option)) ?? []
-  return ['env', ['-u', 'NODE_OPTIONS', ...(kept.length > 0 ? [`NODE_OPTIONS=${kept.join(' ')}`] : []), process.execPath, ...args]]
+  const kept = workerEnv(env).NODE_OPTIONS
+  return ['env', ['-u', 'NODE_OPTIONS', ...(kept ? [`NODE_OPTIONS=${kept}`] : []), process.execPath, ...args]]
 }
 
 /** A Node script. */
