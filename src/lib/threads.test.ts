@@ -12,7 +12,7 @@ t.test('a worker starts with the process\'s options less the code the host loads
 
 t.test('a worker\'s NODE_OPTIONS lose the same options, quoted or not; the rest of the environment stays', async t => {
   t.same(workerEnv({
-    PATH: '/bin', NODE_OPTIONS: '"--import=file:///work/node_modules/@tapjs/processinfo/import.mjs" --max-old-space-size=200 --require ./agent.cjs "--enable-source-maps"',
+    PATH: '/bin', NODE_OPTIONS: '"--import=./hooks/import.mjs" --max-old-space-size=200 --require ./agent.cjs "--enable-source-maps"',
   }), { PATH: '/bin', NODE_OPTIONS: '--max-old-space-size=200 "--enable-source-maps"' })
   t.same(workerEnv({ PATH: '/bin', NODE_OPTIONS: '--import=x.mjs -r y.cjs' }), { PATH: '/bin' }, 'none left: no NODE_OPTIONS at all')
   t.same(workerEnv({ PATH: '/bin' }), { PATH: '/bin' })

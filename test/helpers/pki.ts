@@ -33,14 +33,14 @@ export function testKey(): RsaKeyPem {
   return key
 }
 
-/** `createCa` with a key of `testKey`. */
-export function createCa(commonName: string, opts: ValidityOptions = {}): Pem {
-  return createCaWithKey(commonName, { key: testKey(), ...opts })
+/** `createCa` with a key of `testKey` unless one is given. */
+export function createCa(commonName: string, opts: ValidityOptions & { key?: RsaKeyPem } = {}): Pem {
+  return createCaWithKey(commonName, { ...opts, key: opts.key ?? testKey() })
 }
 
-/** `issueCertificate` with a key of `testKey`. */
+/** `issueCertificate` with a key of `testKey` unless one is given. */
 export function issueCertificate(ca: Pem, opts: IssueOptions): Pem {
-  return issueCertificateWithKey(ca, { key: testKey(), ...opts })
+  return issueCertificateWithKey(ca, { ...opts, key: opts.key ?? testKey() })
 }
 
 /**
