@@ -31,18 +31,20 @@ export async function pendingMigrations(db: Kysely<any>, schema?: string): Promi
 }
 
 /**
- * Kysely's migrator finds its own tables by listing every table of the database: a schema or table that another user
- * of the same database drops meanwhile (another tenant's schema; the tests' own, side by side) fails that listing
- * with 3F000 or 42P01. Nothing has been applied then (a failed migration rolls back), so it is tried again.
+ * Kysely's migrator finds its own tables by listing every table of the database, with each column's sequence: a
+ * schema, table or column that another user of the same database drops meanwhile (another tenant's schema; the
+ * tests' own, side by side) fails that listing with 3F000, 42P01 or 42703. Nothing has been applied then (a failed
+ * migration rolls back), so it is tried again.
  */
-async function retriedOnCatalogRace<T>(attempt: () => Promise<T>): Promise<T> {
+const catalogRaces = new Set(['3F000', '42P01', '42703'])
+
+export async function retriedOnCatalogRace<T>(attempt: () => Promise<T>, pauseMs = 50): Promise<T> {
   for (let tries = 1; ; tries++) {
     try {
       return await attempt()
     } catch (error) {
-      const code = (error as { code?: unknown }).code
-      if (tries >= 5 || (code !== '3F000' && code !== '42P01')) throw error
-      await new Promise(resolve => setTimeout(resolve, 50 * tries))
+      if (tries >= 5 || !catalogRaces.has(String((error as { code?: unknown }).code))) throw error
+      await new Promise(resolve => setTimeout(resolve, pauseMs * tries))
     }
   }
 }
