@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import {
   CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
 } from 'kysely'
 import { DatabaseUnavailableError } from './faults.js'
-import { workerStartOptions } from '../lib/index.js'
+import { startWorker } from '../lib/index.js'
 
 export interface PGliteOptions {
   /** The data folder; absent means in memory (tests). */
@@ -95,7 +95,7 @@ class PGliteDriver implements Driver {
   }
 
   private open(): Instance {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), workerStartOptions())
+    const worker = startWorker(new URL('./pglite-worker.js', import.meta.url))
     // The thread starts while the module is compiled (the first time); without it, PGlite loads its own.
     const start = { dataDir: this.options.dataDir, initialData: this.options.initialData }
     void pgliteModule().then(wasmModule => worker.postMessage({ ...start, wasmModule }), () => worker.postMessage(start))

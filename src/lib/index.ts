@@ -35,7 +35,7 @@ export type { Batcher, BatcherOptions } from './batcher.js'
 
 /** A pool of worker threads running handler modules, with the size above which a task counts as large. */
 export { createWorkerPool, largeTaskBytes } from './worker-pool.js'
-export { workerEnv, workerStartOptions } from './threads.js'
+export { startWorker, workerEnv } from './threads.js'
 export type { WorkerPool, WorkerPoolOptions, PoolTask, Refusal } from './worker-pool.js'
 
 /** The shape of a process's background work: run what is due, nudge, start, stop. */

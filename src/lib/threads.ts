@@ -1,3 +1,5 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads'
+
 /** Options of the process that name code to load at start, each followed by its value unless written `--opt=value`. */
 const preloads = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader'])
 
@@ -24,9 +26,24 @@ export function workerEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
   return kept.length > 0 ? { ...rest, NODE_OPTIONS: kept.join(' ') } : rest
 }
 
-/** Both, as `new Worker` takes them. */
-export function workerStartOptions(): { execArgv: string[]; env: NodeJS.ProcessEnv } {
-  return { execArgv: workerExecArgv(), env: workerEnv() }
+/**
+ * Starts a worker thread of ours with {@link workerExecArgv} and {@link workerEnv}. When the process has nothing to
+ * leave out, the worker inherits its options as Node passes them; otherwise Node checks the list given, and refuses
+ * the options that belong to the whole process (`--max-old-space-size`, `--expose-gc`), which a worker shares
+ * anyway: they are left out too.
+ */
+export function startWorker(url: URL, options: Omit<WorkerOptions, 'execArgv' | 'env'> = {}): Worker {
+  const env = workerEnv()
+  const execArgv = workerExecArgv()
+  if (execArgv.length === process.execArgv.length) return new Worker(url, { ...options, env })
+  try {
+    return new Worker(url, { ...options, env, execArgv })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error
+    // Node names them in its message: `Initiated Worker with invalid execArgv flags: --a, --b`.
+    const refused = new Set((error as Error).message.replace(/^[^:]*: /, '').split(', '))
+    return new Worker(url, { ...options, env, execArgv: execArgv.filter(arg => !refused.has(arg)) })
+  }
 }
 
 function withoutPreloads(args: readonly string[], bare: (arg: string) => string): string[] {

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads'
-import { workerStartOptions } from './threads.js'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from './threads.js'
 
 /**
  * A few worker threads that run the handler modules named at start (each exports `handle(task)`), so that work on
@@ -46,7 +46,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let closed = false
 
   const spawn = (): Slot => {
-    const worker = new Worker(hostUrl, { workerData: { handlers: options.handlers, preload: options.preload ?? [] }, ...workerStartOptions() })
+    const worker = startWorker(hostUrl, { workerData: { handlers: options.handlers, preload: options.preload ?? [] } })
     const slot: Slot = { worker, waiting: new Map(), queuedBytes: 0, large: 0 }
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     worker.unref()

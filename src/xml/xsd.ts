@@ -1,8 +1,8 @@
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
-import { largeTaskBytes, workerStartOptions } from '../lib/index.js'
+import { largeTaskBytes, startWorker } from '../lib/index.js'
 
 /** One schema violation reported by xmllint for one document. */
 export interface XsdIssue {
@@ -94,7 +94,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   let batchId = 0
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl, { workerData: { schemaFiles, maxMemoryPages, maxIssues }, ...workerStartOptions() }), busy: undefined }
+    const slot: Slot = { worker: startWorker(workerUrl, { workerData: { schemaFiles, maxMemoryPages, maxIssues } }), busy: undefined }
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     slot.worker.unref()
     slot.worker.on('message', (reply: { exitCode: number; stderr: string }) => finish(slot, reply))
