@@ -143,7 +143,7 @@ export function internalBytes(document: IdentifiedDocument): Uint8Array[] {
 }
 
 /**
- * Everything after xmllint, on the thread that holds the tree: the schema issues as findings, then (only when
+ * Everything after the XSD check, on the thread that holds the tree: the schema issues as findings, then (only when
  * the schema is satisfied) the plain rules, the admission rules in any case; see {@link Validator.validate}.
  */
 export function judgeDocument({ form, root }: IdentifiedDocument, issues: readonly XsdIssue[], ctx: RuleContext): Finding[] {

@@ -2,7 +2,7 @@ import { defineFindings, makeFinding, type Finding, type FindingDef } from './fi
 import type { XmlElement, XsdIssue } from '../xml/index.js'
 
 /**
- * Schema violations become findings like any other. xmllint's own text is English only and may quote the
+ * Schema violations become findings like any other. libxml2's own text is English only and may quote the
  * value found (personal data), so it is never passed on: each class of violation has a fixed text.
  */
 const si = defineFindings('SI-XSD', 'sl', {
@@ -71,8 +71,8 @@ function classify(message: string): XsdKind {
 }
 
 /**
- * Turns xmllint's issues for one document into findings that point at the element and its form field. Issues
- * past `maxFindings` (xmllint gives at most one more) only add the finding that says more were left out.
+ * Turns libxml2's issues for one document into findings that point at the element and its form field. Issues
+ * past `maxFindings` (the validator gives at most one more) only add the finding that says more were left out.
  */
 export function xsdIssuesToFindings(form: SchemaFindingForm, root: XmlElement, issues: readonly XsdIssue[], options: { readonly official?: boolean } = {}): Finding[] {
   // Indexing a 20,000-row report costs more than a second: a valid document needs none of it.

@@ -75,7 +75,7 @@ export interface ParseOptions {
 
 export interface XmlDocument {
   readonly root: XmlElement
-  /** The decoded text (BOM removed), as xmllint sees it. */
+  /** The decoded text (BOM removed), as libxml2 sees it. */
   readonly text: string
 }
 

@@ -1,66 +1,102 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { dirname, join } from 'node:path'
+import { resolve } from 'node:path'
+import {
+  ParseOption, XmlDocument, XmlError, XmlLibError, XsdValidator, xmlRegisterInputProvider, type ErrorDetail,
+} from 'libxml2-wasm'
+import type { XsdIssue } from './xsd.js'
 
 /**
- * One xmllint (libxml2 compiled to WebAssembly) kept warm: the module is compiled once per worker and a
- * fresh instance runs each batch, because xmllint's main() may run only once per instance.
- * Instantiating a compiled module costs a few milliseconds, against ~50 ms for a worker start and compile.
+ * One libxml2 (compiled to WebAssembly) kept warm: each schema is compiled once, on first use, and validates every
+ * later document without the cost of compiling it again, which is most of the cost of a small document.
  */
-interface Batch { id: number; schema: string; files: { fileName: string; contents: string }[]; docs: { name: string; bytes: Uint8Array }[] }
-interface EmscriptenOptions {
-  inputFiles: { fileName: string; contents: Uint8Array | string }[]
-  arguments: string[]
-  print(text: string): void
-  printErr(text: string): void
-  onExit(code: number): void
-  onAbort(reason: unknown): void
-  instantiateWasm(imports: WebAssembly.Imports, done: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void): WebAssembly.Exports
-  wasmMemory: WebAssembly.Memory
+interface SchemaFile { readonly path: string; readonly contents: string }
+interface Batch { id: number; schema: string; files: SchemaFile[]; docs: Uint8Array[] }
+
+const { schemaFiles, maxIssues } = workerData as { schemaFiles: SchemaFile[]; maxIssues: number }
+const encoder = new TextEncoder()
+const files = new Map<string, Uint8Array>()
+const learn = (list: readonly SchemaFile[]): void => {
+  for (const f of list) if (!files.has(f.path)) files.set(f.path, encoder.encode(f.contents))
+}
+learn(schemaFiles)
+
+// Only the schema files are ever read, and only from memory: no document, include or entity reaches a file or the
+// network, whatever it names.
+const pathOf = (name: string): string => resolve(name.startsWith('file://') ? decodeURIComponent(new URL(name).pathname) : name)
+const open = new Map<number, { bytes: Uint8Array; at: number }>()
+let nextFd = 1
+xmlRegisterInputProvider({
+  match: name => files.has(pathOf(name)),
+  open(name) {
+    const bytes = files.get(pathOf(name))
+    if (!bytes) return undefined
+    open.set(nextFd, { bytes, at: 0 })
+    return nextFd++
+  },
+  read(fd, buffer) {
+    const file = open.get(fd)
+    if (!file) return -1
+    const chunk = file.bytes.subarray(file.at, file.at + buffer.byteLength)
+    buffer.set(chunk)
+    file.at += chunk.byteLength
+    return chunk.byteLength
+  },
+  close: fd => open.delete(fd),
+})
+
+// As xmllint parses: line numbers past 65,535 are kept, small text nodes are stored compactly; never the network
+// or an external entity.
+const parseOptions = ParseOption.XML_PARSE_BIG_LINES | ParseOption.XML_PARSE_COMPACT | ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE
+
+const compiled = new Map<string, XsdValidator>()
+function validatorFor(schema: string): XsdValidator {
+  let validator = compiled.get(schema)
+  if (validator) return validator
+  const bytes = files.get(schema)
+  if (!bytes) throw new Error(`schema ${schema} not found`)
+  const source = XmlDocument.fromBuffer(bytes, { url: schema, option: parseOptions })
+  try {
+    validator = XsdValidator.fromDoc(source)
+  } catch (error) {
+    throw new Error(`schema ${schema} does not compile: ${detailsOf(error).map(d => `${d.file ?? ''}:${d.line}: ${d.message.trim()}`).join('; ') || String(error)}`)
+  } finally {
+    source.dispose()
+  }
+  compiled.set(schema, validator)
+  return validator
 }
 
-const require = createRequire(import.meta.url)
-const packageDir = dirname(require.resolve('xmllint-wasm/package.json'))
-const runXmllint = require(join(packageDir, 'xmllint-node.js')) as (options: EmscriptenOptions) => Promise<unknown>
-const compiled = new WebAssembly.Module(readFileSync(join(packageDir, 'xmllint.wasm')))
-const { schemaFiles, maxMemoryPages, maxIssues } = workerData as { schemaFiles: { fileName: string; contents: string }[]; maxMemoryPages: number; maxIssues: number }
-const issueOf = /^(d\d+\.xml):\d+: /
+const detailsOf = (error: unknown): ErrorDetail[] => error instanceof XmlLibError ? error.details : []
+const issuesOf = (details: readonly ErrorDetail[], prefix = ''): XsdIssue[] =>
+  details.slice(0, maxIssues).map(d => ({ line: d.line, message: prefix + d.message.trimEnd() }))
 
-parentPort!.on('message', (batch: Batch) => {
-  let stderr = ''
-  // Only the first issues of each document are kept: its stderr may otherwise run to tens of megabytes.
-  const issues = new Map<string, number>()
-  let answered = false
-  const answer = (exitCode: number, text: string): void => {
-    if (answered) return
-    answered = true
-    parentPort!.postMessage({ id: batch.id, exitCode, stderr: text })
+function check(validator: XsdValidator, bytes: Uint8Array): XsdIssue[] {
+  let document: XmlDocument
+  try {
+    document = XmlDocument.fromBuffer(bytes, { option: parseOptions })
+  } catch (error) {
+    if (!(error instanceof XmlLibError)) throw error
+    return issuesOf(error.details, 'parser error : ')
   }
   try {
-    void runXmllint({
-      inputFiles: [...schemaFiles, ...batch.files, ...batch.docs.map(d => ({ fileName: d.name, contents: d.bytes }))],
-      arguments: ['--noout', '--nonet', '--schema', batch.schema, ...batch.docs.map(d => d.name)],
-      print: () => {},
-      printErr: text => {
-        const doc = issueOf.exec(text)?.[1]
-        if (doc) {
-          const n = (issues.get(doc) ?? 0) + 1
-          issues.set(doc, n)
-          if (n > maxIssues) return
-        }
-        stderr += text + '\n'
-      },
-      onExit: code => answer(code, stderr),
-      onAbort: reason => answer(-1, `xmllint aborted: ${String(reason)}`),
-      instantiateWasm(imports, done) {
-        const instance = new WebAssembly.Instance(compiled, imports)
-        done(instance, compiled)
-        return instance.exports
-      },
-      wasmMemory: new WebAssembly.Memory({ initial: 256, maximum: maxMemoryPages }),
-    }).catch((error: unknown) => answer(-1, String(error)))
+    validator.validate(document)
+    return []
   } catch (error) {
-    answer(-1, String(error))
+    if (error instanceof XmlLibError) return issuesOf(error.details)
+    // libxml2 gave up on the document (an entity it would not load, say): it is not valid, whatever the reason.
+    if (error instanceof XmlError) return [{ line: 1, message: `validation error : ${error.message}` }]
+    throw error
+  } finally {
+    document.dispose()
+  }
+}
+
+parentPort!.on('message', (batch: Batch) => {
+  try {
+    learn(batch.files)
+    const validator = validatorFor(batch.schema)
+    parentPort!.postMessage({ id: batch.id, issues: batch.docs.map(bytes => check(validator, bytes)) })
+  } catch (error) {
+    parentPort!.postMessage({ id: batch.id, error: error instanceof Error ? error.message : String(error) })
   }
 })

@@ -20,16 +20,27 @@ t.test('concurrent documents share batches and each gets its own issues', async 
   t.ok(v.stats.batches < 200 / 2, `batched: ${v.stats.batches} calls for 200 documents`)
 })
 
+t.test('workers start when first needed', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 2 })
+  t.teardown(() => v.close())
+  t.equal(v.stats.workersStarted, 0)
+  await v.validate('a.xsd', doc('1'))
+  await v.validate('a.xsd', doc('2'))
+  t.equal(v.stats.workersStarted, 1, 'one at a time needs one')
+  await Promise.all([v.validate('a.xsd', doc('3')), v.validate('a.xsd', doc('4'))])
+  t.equal(v.stats.workersStarted, 2)
+})
+
 t.test('a broken schema rejects, and the pool keeps working', async t => {
   writeFileSync(join(schemaDir, 'broken.xsd'), '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="a" type="nope"/></xs:schema>')
   const v = createXsdValidator({ schemaDir, workers: 1 })
   t.teardown(() => v.close())
-  await t.rejects(v.validate('broken.xsd', doc('1')), /xmllint failed/)
+  await t.rejects(v.validate('broken.xsd', doc('1')), /XSD validation failed: schema .*broken.xsd does not compile/)
   t.same(await v.validate('a.xsd', doc('2')), [])
 })
 
 t.test('large documents never take the last worker: a small one is checked while they are', async t => {
-  const v = createXsdValidator({ schemaDir, workers: 2, largeBytes: 1024, lingerMs: 0 })
+  const v = createXsdValidator({ schemaDir, workers: 2, largeBytes: 1024 })
   t.teardown(() => v.close())
   const large = new TextEncoder().encode(`<a xmlns="urn:t">${'<b>1</b>'.repeat(200_000)}</a>`)
   const order: string[] = []
@@ -37,10 +48,37 @@ t.test('large documents never take the last worker: a small one is checked while
   await v.validate('a.xsd', doc('1')).then(() => order.push('small'))
   await Promise.all(bigs)
   t.same(order, ['small', 'large', 'large'])
+  t.equal(v.stats.workersStarted, 3, 'the first worker, which validated the first large document, was replaced for the second')
+  t.same(await v.validate('a.xsd', doc('x')).then(issues => issues.map(i => i.line)), [3], 'and a new one validates the next document')
+  t.equal(v.stats.workersStarted, 4)
 })
 
-t.test('only the first maxIssues issues of each document are kept, however many xmllint reports', async t => {
-  const v = createXsdValidator({ schemaDir, workers: 1, maxIssues: 3, lingerMs: 50 })
+t.test('line numbers past 65,535 are kept', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1 })
+  t.teardown(() => v.close())
+  const long = new TextEncoder().encode(`<a xmlns="urn:t">\n${'<b>1</b>\n'.repeat(70_000)}<b>x</b></a>`)
+  t.match(await v.validate('a.xsd', long), [{ line: 70_002, message: /not a valid value/ }])
+})
+
+t.test('a document reads no file: an external entity is never loaded', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1 })
+  t.teardown(() => v.close())
+  const secret = join(schemaDir, 'secret.xml')
+  writeFileSync(secret, '<b xmlns="urn:t">4242</b>')
+  const doc = new TextEncoder().encode(`<!DOCTYPE a [<!ENTITY x SYSTEM "file://${secret}">]>\n<a xmlns="urn:t">&x;</a>`)
+  const issues = await v.validate('a.xsd', doc)
+  t.ok(issues.length > 0, 'without the entity the document lacks its b')
+  t.notMatch(JSON.stringify(issues), /4242/)
+})
+
+t.test('a document that is not well-formed gets parser errors with their lines', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1 })
+  t.teardown(() => v.close())
+  t.match(await v.validate('a.xsd', new TextEncoder().encode('<a xmlns="urn:t">\n<b>1</c></a>')), [{ line: 2, message: /^parser error : .*mismatch/ }])
+})
+
+t.test('only the first maxIssues issues of each document are kept, however many libxml2 reports', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1, maxIssues: 3 })
   t.teardown(() => v.close())
   const many = new TextEncoder().encode(`<a xmlns="urn:t">\n${'<b>x</b>\n'.repeat(10_000)}</a>`)
   const [first, second, valid] = await Promise.all([v.validate('a.xsd', many), v.validate('a.xsd', many), v.validate('a.xsd', doc('1'))])

@@ -4,10 +4,10 @@ import { dirname, join, resolve } from 'node:path'
 import { availableParallelism } from 'node:os'
 import { largeTaskBytes, startWorker } from '../lib/index.js'
 
-/** One schema violation reported by xmllint for one document. */
+/** One schema violation reported by libxml2 for one document. */
 export interface XsdIssue {
   readonly line: number
-  /** xmllint's message without the file prefix, e.g. `Schemas validity error : Element '{urn:…}Emso': [facet 'pattern'] …`. */
+  /** libxml2's message, e.g. `Element '{urn:…}Emso': [facet 'pattern'] …`; `parser error : …` when the document is not well-formed. */
   readonly message: string
 }
 
@@ -28,16 +28,12 @@ export interface XsdValidatorOptions {
   /** A batch closes at this many documents or bytes, whichever comes first. */
   readonly maxBatchDocs?: number
   readonly maxBatchBytes?: number
-  /** WebAssembly memory ceiling per worker, in bytes (a 20,000-row MVP needs a few hundred MiB). */
-  readonly maxMemoryBytes?: number
   readonly batchTimeoutMs?: number
-  /** How long a short batch may wait for more documents while the validator is busy (0: never). */
-  readonly lingerMs?: number
-  /** Issues kept per document (default 1,000); xmllint may report one per bad element, 100,000 for one document. */
+  /** Issues kept per document (default 1,000); libxml2 may report one per bad element, 100,000 for one document. */
   readonly maxIssues?: number
 }
 
-export interface XsdStats { batches: number; documents: number }
+export interface XsdStats { batches: number; documents: number; workersStarted: number }
 
 export interface XsdValidator {
   /**
@@ -49,32 +45,30 @@ export interface XsdValidator {
   close(): Promise<void>
 }
 
-interface SchemaFile { readonly fileName: string; readonly contents: string }
+interface SchemaFile { readonly path: string; readonly contents: string }
 interface Pending { schema: string; bytes: Uint8Array; resolve(issues: XsdIssue[]): void; reject(error: Error): void }
+type Reply = { issues: XsdIssue[][] } | { error: string }
 interface Slot { worker: Worker; busy: Pending[] | undefined; timer?: NodeJS.Timeout }
 
-/** The .xsd files of a folder, named by their absolute path without the leading slash (xmllint-wasm adds it). */
+/** The .xsd files of a folder, by absolute path. */
 function xsdFilesIn(folder: string): SchemaFile[] {
   return readdirSync(folder).filter(name => name.endsWith('.xsd'))
-    .map(name => ({ fileName: join(folder, name).slice(1), contents: readFileSync(join(folder, name), 'utf8') }))
+    .map(name => ({ path: join(folder, name), contents: readFileSync(join(folder, name), 'utf8') }))
 }
 
-const issueLine = /^(d\d+\.xml):(\d+): (.*)$/
-
 /**
- * XSD validation through a small pool of warm xmllint workers. Documents that arrive while every worker
- * is busy wait in one queue and go together into the next free worker's call, so under load the fixed
- * cost of a call is shared by many documents, and an idle gateway still answers in a few milliseconds.
+ * XSD validation through a small pool of workers, each keeping the schemas it compiled. Documents that arrive
+ * while every worker is busy wait in one queue and go together to the next free worker in one message.
+ * A worker that validated a large document is stopped afterwards, and another started when needed: WebAssembly
+ * memory, once grown for the document's tree, is never given back otherwise.
  */
 export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   const maxBatchDocs = options.maxBatchDocs ?? 256
   const maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024
   const batchTimeoutMs = options.batchTimeoutMs ?? 60_000
-  const lingerMs = options.lingerMs ?? 2
-  const lingerBelow = Math.min(32, maxBatchDocs)
   const largeBytes = options.largeBytes ?? largeTaskBytes
   const isLarge = (p: Pending): boolean => p.bytes.byteLength > largeBytes
-  // xmllint's in-memory file system mirrors the real paths, so a relative include resolves as it would on disk.
+  // The workers' schema files keep their real paths, so a relative include resolves as it would on disk.
   const schemaDir = resolve(options.schemaDir)
   const schemaFiles = xsdFilesIn(schemaDir)
   const otherFolders = new Map<string, SchemaFile[]>()
@@ -85,50 +79,35 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     if (!files) otherFolders.set(folder, files = xsdFilesIn(folder))
     return files
   }
-  const maxMemoryPages = Math.ceil((options.maxMemoryBytes ?? 1024 * 1024 * 1024) / 65536)
   const maxIssues = options.maxIssues ?? 1_000
   const workerUrl = new URL('./xsd-worker.js', import.meta.url)
   const queue: Pending[] = []
-  const stats: XsdStats = { batches: 0, documents: 0 }
+  const stats: XsdStats = { batches: 0, documents: 0, workersStarted: 0 }
   let closed = false
   let batchId = 0
 
   const spawn = (): Slot => {
-    const slot: Slot = { worker: startWorker(workerUrl, { workerData: { schemaFiles, maxMemoryPages, maxIssues } }), busy: undefined }
+    stats.workersStarted++
+    const slot: Slot = { worker: startWorker(workerUrl, { workerData: { schemaFiles, maxIssues } }), busy: undefined }
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     slot.worker.unref()
-    slot.worker.on('message', (reply: { exitCode: number; stderr: string }) => finish(slot, reply))
+    slot.worker.on('message', (reply: Reply) => finish(slot, reply))
     slot.worker.on('error', error => fail(slot, error))
-    slot.worker.on('exit', () => { if (!closed) fail(slot, new Error('xmllint worker stopped')) })
+    slot.worker.on('exit', () => { if (!closed) fail(slot, new Error('XSD worker stopped')) })
     return slot
   }
-  const slots = Array.from({ length: Math.max(1, options.workers ?? Math.max(2, availableParallelism() - 1)) }, spawn)
-
-  let lingering: NodeJS.Timeout | undefined
-  let lastBatchAt = 0
-
-  function pump(): void {
-    // Under load, a short batch waits a moment for company: a call's fixed cost (instantiation, schema
-    // compilation) dwarfs a small document's, so fuller calls leave more of the machine to everything else.
-    // An idle validator (no batch in the last second) starts at once.
-    if (lingerMs > 0 && queue.length < lingerBelow && performance.now() - lastBatchAt < 1000) {
-      lingering ??= setTimeout(() => { lingering = undefined; dispatch() }, lingerMs)
-      return
-    }
-    clearTimeout(lingering)
-    lingering = undefined
-    dispatch()
-  }
+  // A worker starts when first needed: a process that never validates (most CLI commands) starts none.
+  const slots: (Slot | undefined)[] = Array.from({ length: Math.max(1, options.workers ?? Math.max(2, availableParallelism() - 1)) })
 
   function dispatch(): void {
-    for (const slot of slots) {
+    for (let index = 0; index < slots.length; index++) {
       if (queue.length === 0) return
-      if (slot.busy) continue
+      if (slots[index]?.busy) continue
       // Large documents never take the last worker without large work, so a small one is never queued behind them.
-      const largeAllowed = slots.length === 1 || slots.filter(s => s !== slot && !s.busy?.some(isLarge)).length >= 1
+      const largeAllowed = slots.length === 1 || slots.some((s, i) => i !== index && !s?.busy?.some(isLarge))
       const first = queue.find(p => largeAllowed || !isLarge(p))
       if (!first) continue
-      lastBatchAt = performance.now()
+      const slot = slots[index] ??= spawn()
       const schema = first.schema
       const batch: Pending[] = []
       let bytes = 0
@@ -144,30 +123,31 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
       slot.timer = setTimeout(() => { void slot.worker.terminate() }, batchTimeoutMs)
       stats.batches++
       stats.documents += batch.length
-      slot.worker.postMessage({ id: ++batchId, schema, files: filesFor(schema), docs: batch.map((p, i) => ({ name: `d${i}.xml`, bytes: p.bytes })) })
+      slot.worker.postMessage({ id: ++batchId, schema, files: filesFor(schema), docs: batch.map(p => p.bytes) })
     }
   }
 
-  function finish(slot: Slot, reply: { exitCode: number; stderr: string }): void {
+  function finish(slot: Slot, reply: Reply): void {
     const batch = slot.busy ?? []
     clearTimeout(slot.timer)
     slot.busy = undefined
     slot.worker.unref()
-    // xmllint: 0 valid, 3 and 4 validation errors; anything else means the schema or the tool failed.
-    if (reply.exitCode !== 0 && reply.exitCode !== 3 && reply.exitCode !== 4) {
-      for (const p of batch) p.reject(new Error(`xmllint failed (${reply.exitCode}): ${reply.stderr.slice(0, 500)}`))
+    if ('error' in reply) {
+      for (const p of batch) p.reject(new Error(`XSD validation failed: ${reply.error}`))
     } else {
-      const perDoc = new Map<string, XsdIssue[]>()
-      for (const text of reply.stderr.split('\n')) {
-        const m = issueLine.exec(text)
-        if (!m) continue
-        const list = perDoc.get(m[1]!) ?? []
-        list.push({ line: Number(m[2]), message: m[3]! })
-        perDoc.set(m[1]!, list)
-      }
-      batch.forEach((p, i) => p.resolve(perDoc.get(`d${i}.xml`) ?? []))
+      batch.forEach((p, i) => p.resolve(reply.issues[i] ?? []))
     }
-    pump()
+    if (batch.some(isLarge)) replace(slot)
+    dispatch()
+  }
+
+  /** Stops a worker; another starts in its place when needed. */
+  function replace(slot: Slot): void {
+    const index = slots.indexOf(slot)
+    if (index === -1 || closed) return
+    slot.worker.removeAllListeners()
+    void slot.worker.terminate()
+    slots[index] = undefined
   }
 
   function fail(slot: Slot, error: Error): void {
@@ -175,14 +155,8 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     const batch = slot.busy ?? []
     slot.busy = undefined
     for (const p of batch) p.reject(error)
-    if (closed) return
-    const index = slots.indexOf(slot)
-    if (index !== -1) {
-      slot.worker.removeAllListeners()
-      void slot.worker.terminate()
-      slots[index] = spawn()
-    }
-    pump()
+    replace(slot)
+    dispatch()
   }
 
   return {
@@ -193,14 +167,13 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
       return new Promise((resolve, reject) => {
         filesFor(path) // read now, so that a missing folder fails this call and not a later batch
         queue.push({ schema: path, bytes, resolve, reject })
-        pump()
+        dispatch()
       })
     },
     async close() {
       closed = true
-      clearTimeout(lingering)
       for (const p of queue.splice(0)) p.reject(new Error('validator closed'))
-      await Promise.all(slots.map(s => s.worker.terminate()))
+      await Promise.all(slots.map(s => s?.worker.terminate()))
     },
   }
 }

@@ -87,7 +87,7 @@ export function at(el: XmlElement, ...names: string[]): string | undefined {
   return current?.text
 }
 
-/** Validates Body elements against the schema inside wsdl/ehrs.wsdl, with the gateway's own xmllint. */
+/** Validates Body elements against the schema inside wsdl/ehrs.wsdl, with the gateway's own XSD validator. */
 export function wsdlSchema(): { validate(xml: string): Promise<string[]>; close(): Promise<void> } {
   const wsdl = parseXml(readFileSync(join(projectRoot, 'wsdl', 'ehrs.wsdl'), 'utf8'), undefined, { spans: true })
   const types = wsdl.root.children.find(c => c.name === 'types')!
