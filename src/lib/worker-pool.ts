@@ -12,6 +12,7 @@ export interface WorkerPool {
   run<T>(task: PoolTask, options: { bytes: number; worker?: number }): Promise<{ value: T; worker: number }>
   /** Sends a task whose answer nobody waits for. */
   post(worker: number, task: PoolTask): void
+  readonly stats: { readonly workersStarted: number }
   close(): Promise<void>
 }
 
@@ -37,25 +38,30 @@ export interface Refusal { readonly code: string; readonly message: string; read
 
 type Reply = { id: number; value: unknown } | { id: number; refusal: Refusal } | { id: number; failure: string }
 interface Waiter { resolve(value: unknown): void; reject(error: Error): void; bytes: number }
-interface Slot { worker: Worker; waiting: Map<number, Waiter>; queuedBytes: number; large: number }
+/** A worker's place in the pool; its thread starts with its first task. */
+interface Slot { worker: Worker | undefined; waiting: Map<number, Waiter>; queuedBytes: number; large: number }
 
 const hostUrl = new URL('./worker-host.js', import.meta.url)
 
 export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   let nextId = 0
   let closed = false
+  const stats = { workersStarted: 0 }
 
-  const spawn = (): Slot => {
-    const worker = startWorker(hostUrl, { workerData: { handlers: options.handlers, preload: options.preload ?? [] } })
-    const slot: Slot = { worker, waiting: new Map(), queuedBytes: 0, large: 0 }
+  const emptySlot = (): Slot => ({ worker: undefined, waiting: new Map(), queuedBytes: 0, large: 0 })
+  // Threads start when first needed: a process that never reads a document (most CLI commands) starts none.
+  const slots = Array.from({ length: Math.max(1, options.workers) }, emptySlot)
+  const workerOf = (slot: Slot): Worker => {
+    if (slot.worker) return slot.worker
+    stats.workersStarted++
+    const worker = slot.worker = startWorker(hostUrl, { workerData: { handlers: options.handlers, preload: options.preload ?? [] } })
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     worker.unref()
     worker.on('message', (reply: Reply) => settle(slot, reply))
     worker.on('error', error => replace(slot, error))
     worker.on('exit', () => { if (!closed) replace(slot, new Error('worker stopped')) })
-    return slot
+    return worker
   }
-  const slots = Array.from({ length: Math.max(1, options.workers) }, spawn)
 
   function settle(slot: Slot, reply: Reply): void {
     const waiter = slot.waiting.get(reply.id)
@@ -63,22 +69,22 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     slot.waiting.delete(reply.id)
     slot.queuedBytes -= waiter.bytes
     if (waiter.bytes > options.largeBytes) slot.large--
-    if (slot.waiting.size === 0) slot.worker.unref()
+    if (slot.waiting.size === 0) slot.worker?.unref()
     if ('value' in reply) waiter.resolve(reply.value)
     else if ('refusal' in reply) waiter.reject(options.revive(reply.refusal))
     else waiter.reject(new Error(`worker failed: ${reply.failure}`))
   }
 
-  /** A worker that died (out of memory, a bug) fails only the work it held; a fresh one takes its place. */
+  /** A worker that died (out of memory, a bug) fails only the work it held; a fresh one takes its place when needed. */
   function replace(slot: Slot, error: Error): void {
     for (const waiter of slot.waiting.values()) waiter.reject(error)
     slot.waiting.clear()
     if (closed) return
     const index = slots.indexOf(slot)
     if (index === -1) return
-    slot.worker.removeAllListeners()
-    void slot.worker.terminate()
-    slots[index] = spawn()
+    slot.worker?.removeAllListeners()
+    void slot.worker?.terminate()
+    slots[index] = emptySlot()
   }
 
   function pick(bytes: number): number {
@@ -93,6 +99,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   }
 
   return {
+    stats,
     run<T>(task: PoolTask, { bytes, worker }: { bytes: number; worker?: number }) {
       if (closed) return Promise.reject(new Error('worker pool closed'))
       const index = worker ?? pick(bytes)
@@ -102,19 +109,20 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         slot.waiting.set(id, { resolve: value => resolve({ value: value as T, worker: index }), reject, bytes })
         slot.queuedBytes += bytes
         if (bytes > options.largeBytes) slot.large++
-        slot.worker.ref()
-        slot.worker.postMessage({ ...task, id })
+        const worker = workerOf(slot)
+        worker.ref()
+        worker.postMessage({ ...task, id })
       })
     },
 
     post(worker, task) {
-      if (!closed) slots[worker]?.worker.postMessage({ ...task, id: ++nextId, noReply: true })
+      if (!closed) slots[worker]?.worker?.postMessage({ ...task, id: ++nextId, noReply: true })
     },
 
     async close() {
       closed = true
       for (const slot of slots) replace(slot, new Error('worker pool closed'))
-      await Promise.all(slots.map(s => s.worker.terminate()))
+      await Promise.all(slots.map(s => s.worker?.terminate()))
     },
   }
 }
