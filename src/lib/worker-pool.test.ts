@@ -13,14 +13,14 @@ const pool = (workers: number) => {
   return p
 }
 
-t.test('threads start when first needed, and the least loaded one takes a task', async t => {
+t.test('the threads start with the first task, and the least loaded one takes a task', async t => {
   const p = pool(2)
   t.equal(p.stats.workersStarted, 0, 'none before the first task')
   t.same(await p.run({ op: 'double', n: 2 }, { bytes: 10 }), { value: 4, worker: 0 })
-  t.same(await p.run({ op: 'double', n: 3 }, { bytes: 10 }), { value: 6, worker: 0 }, 'an idle started thread is used again')
-  t.equal(p.stats.workersStarted, 1)
+  t.equal(p.stats.workersStarted, 2, 'all of them, ready for a burst')
+  t.same(await p.run({ op: 'double', n: 3 }, { bytes: 10 }), { value: 6, worker: 0 }, 'an idle thread is used again')
   const both = await Promise.all([p.run({ op: 'double', n: 4 }, { bytes: 10 }), p.run({ op: 'double', n: 5 }, { bytes: 10 })])
-  t.same(both.map(r => r.worker), [0, 1], 'a second task while the first is busy starts the second thread')
+  t.same(both.map(r => r.worker), [0, 1], 'a second task while the first is busy goes to the second thread')
   t.equal(p.stats.workersStarted, 2)
 })
 

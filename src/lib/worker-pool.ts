@@ -49,8 +49,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   const stats = { workersStarted: 0 }
 
   const emptySlot = (): Slot => ({ worker: undefined, waiting: new Map(), queuedBytes: 0, large: 0 })
-  // Threads start when first needed: a process that never reads a document (most CLI commands) starts none.
+  // The threads start with the first task, all of them, so that a burst finds them ready: a process that never
+  // reads a document (most CLI commands, an idle gateway) starts none.
   const slots = Array.from({ length: Math.max(1, options.workers) }, emptySlot)
+  let started = false
   const workerOf = (slot: Slot): Worker => {
     if (slot.worker) return slot.worker
     stats.workersStarted++
@@ -75,7 +77,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     else waiter.reject(new Error(`worker failed: ${reply.failure}`))
   }
 
-  /** A worker that died (out of memory, a bug) fails only the work it held; a fresh one takes its place when needed. */
+  /** A worker that died (out of memory, a bug) fails only the work it held; a fresh one takes its place. */
   function replace(slot: Slot, error: Error): void {
     for (const waiter of slot.waiting.values()) waiter.reject(error)
     slot.waiting.clear()
@@ -84,7 +86,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     if (index === -1) return
     slot.worker?.removeAllListeners()
     void slot.worker?.terminate()
-    slots[index] = emptySlot()
+    workerOf(slots[index] = emptySlot())
   }
 
   function pick(bytes: number): number {
@@ -102,6 +104,10 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     stats,
     run<T>(task: PoolTask, { bytes, worker }: { bytes: number; worker?: number }) {
       if (closed) return Promise.reject(new Error('worker pool closed'))
+      if (!started) {
+        started = true
+        slots.forEach(workerOf)
+      }
       const index = worker ?? pick(bytes)
       const slot = slots[index]!
       const id = ++nextId

@@ -106,6 +106,7 @@ function check(validator: XsdValidator, bytes: Uint8Array): XsdIssue[] {
   }
 }
 
+parentPort!.postMessage({ ready: true })
 parentPort!.on('message', (batch: Batch) => {
   try {
     learn(batch.files)

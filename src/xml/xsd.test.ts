@@ -20,13 +20,12 @@ t.test('concurrent documents share batches and each gets its own issues', async 
   t.ok(v.stats.batches < 200 / 2, `batched: ${v.stats.batches} calls for 200 documents`)
 })
 
-t.test('workers start when first needed', async t => {
+t.test('the workers start with the first document', async t => {
   const v = createXsdValidator({ schemaDir, workers: 2 })
   t.teardown(() => v.close())
   t.equal(v.stats.workersStarted, 0)
   await v.validate('a.xsd', doc('1'))
-  await v.validate('a.xsd', doc('2'))
-  t.equal(v.stats.workersStarted, 1, 'one at a time needs one')
+  t.equal(v.stats.workersStarted, 2, 'all of them, ready for a burst')
   await Promise.all([v.validate('a.xsd', doc('3')), v.validate('a.xsd', doc('4'))])
   t.equal(v.stats.workersStarted, 2)
 })
@@ -48,9 +47,22 @@ t.test('large documents never take the last worker: a small one is checked while
   await v.validate('a.xsd', doc('1')).then(() => order.push('small'))
   await Promise.all(bigs)
   t.same(order, ['small', 'large', 'large'])
-  t.equal(v.stats.workersStarted, 3, 'the first worker, which validated the first large document, was replaced for the second')
-  t.same(await v.validate('a.xsd', doc('x')).then(issues => issues.map(i => i.line)), [3], 'and a new one validates the next document')
-  t.equal(v.stats.workersStarted, 4)
+  t.equal(v.stats.workersStarted, 2, 'no worker is replaced while there is work')
+})
+
+t.test('once the validator is idle, a worker that validated a large document is replaced, to give its memory back', async t => {
+  const v = createXsdValidator({ schemaDir, workers: 1, largeBytes: 1024, quietMs: 20 })
+  t.teardown(() => v.close())
+  const large = new TextEncoder().encode(`<a xmlns="urn:t">${'<b>1</b>'.repeat(1_000)}</a>`)
+  await v.validate('a.xsd', doc('1'))
+  await v.validate('a.xsd', large)
+  t.equal(v.stats.workersStarted, 1)
+  for (let waited = 0; v.stats.workersStarted === 1 && waited < 5_000; waited += 10) await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(v.stats.workersStarted, 2)
+  t.same(await v.validate('a.xsd', doc('x')).then(issues => issues.map(i => i.line)), [3], 'the new worker validates')
+  await v.validate('a.xsd', doc('2'))
+  await new Promise(resolve => setTimeout(resolve, 100))
+  t.equal(v.stats.workersStarted, 2, 'after small documents only, it stays')
 })
 
 t.test('line numbers past 65,535 are kept', async t => {

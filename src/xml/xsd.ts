@@ -31,6 +31,8 @@ export interface XsdValidatorOptions {
   readonly batchTimeoutMs?: number
   /** Issues kept per document (default 1,000); libxml2 may report one per bad element, 100,000 for one document. */
   readonly maxIssues?: number
+  /** How long the validator must be idle before a worker that validated a large document is replaced (default 2 s). */
+  readonly quietMs?: number
 }
 
 export interface XsdStats { batches: number; documents: number; workersStarted: number }
@@ -47,8 +49,9 @@ export interface XsdValidator {
 
 interface SchemaFile { readonly path: string; readonly contents: string }
 interface Pending { schema: string; bytes: Uint8Array; resolve(issues: XsdIssue[]): void; reject(error: Error): void }
-type Reply = { issues: XsdIssue[][] } | { error: string }
-interface Slot { worker: Worker; busy: Pending[] | undefined; timer?: NodeJS.Timeout }
+type Reply = { issues: XsdIssue[][] } | { error: string } | { ready: true }
+/** `ready` once the worker has loaded libxml2: until then it takes no work, which a running worker does sooner. */
+interface Slot { worker: Worker; ready: boolean; busy: Pending[] | undefined; timer?: NodeJS.Timeout; grown?: boolean; retire?: NodeJS.Timeout }
 
 /** The .xsd files of a folder, by absolute path. */
 function xsdFilesIn(folder: string): SchemaFile[] {
@@ -59,13 +62,12 @@ function xsdFilesIn(folder: string): SchemaFile[] {
 /**
  * XSD validation through a small pool of workers, each keeping the schemas it compiled. Documents that arrive
  * while every worker is busy wait in one queue and go together to the next free worker in one message.
- * A worker that validated a large document is stopped afterwards, and another started when needed: WebAssembly
- * memory, once grown for the document's tree, is never given back otherwise.
  */
 export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   const maxBatchDocs = options.maxBatchDocs ?? 256
   const maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024
   const batchTimeoutMs = options.batchTimeoutMs ?? 60_000
+  const quietMs = options.quietMs ?? 2_000
   const largeBytes = options.largeBytes ?? largeTaskBytes
   const isLarge = (p: Pending): boolean => p.bytes.byteLength > largeBytes
   // The workers' schema files keep their real paths, so a relative include resolves as it would on disk.
@@ -88,7 +90,7 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
 
   const spawn = (): Slot => {
     stats.workersStarted++
-    const slot: Slot = { worker: startWorker(workerUrl, { workerData: { schemaFiles, maxIssues } }), busy: undefined }
+    const slot: Slot = { worker: startWorker(workerUrl, { workerData: { schemaFiles, maxIssues } }), ready: false, busy: undefined }
     // Workers hold the process open only while they have work, so a CLI run ends when it is done.
     slot.worker.unref()
     slot.worker.on('message', (reply: Reply) => finish(slot, reply))
@@ -96,24 +98,28 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     slot.worker.on('exit', () => { if (!closed) fail(slot, new Error('XSD worker stopped')) })
     return slot
   }
-  // A worker starts when first needed: a process that never validates (most CLI commands) starts none.
+  // The workers start with the first document, all of them, so that a burst finds them ready: a process that never
+  // validates (most CLI commands, an idle gateway) starts none.
   const slots: (Slot | undefined)[] = Array.from({ length: Math.max(1, options.workers ?? Math.max(2, availableParallelism() - 1)) })
 
   function dispatch(): void {
+    if (queue.length > 0) slots.forEach((slot, index) => { slots[index] = slot ?? spawn() })
     for (let index = 0; index < slots.length; index++) {
       if (queue.length === 0) return
-      if (slots[index]?.busy) continue
+      if (!slots[index]?.ready || slots[index]?.busy) continue
       // Large documents never take the last worker without large work, so a small one is never queued behind them.
       const largeAllowed = slots.length === 1 || slots.some((s, i) => i !== index && !s?.busy?.some(isLarge))
       const first = queue.find(p => largeAllowed || !isLarge(p))
       if (!first) continue
-      const slot = slots[index] ??= spawn()
+      const slot = slots[index]!
       const schema = first.schema
+      // A large document goes alone, so that no small one waits for it in the same batch.
       const batch: Pending[] = []
       let bytes = 0
       for (let i = 0; i < queue.length && batch.length < maxBatchDocs; ) {
         const item = queue[i]!
-        if (item.schema !== schema || (!largeAllowed && isLarge(item)) || (batch.length > 0 && bytes + item.bytes.byteLength > maxBatchBytes)) { i++; continue }
+        const fits = item === first || (!isLarge(first) && !isLarge(item) && item.schema === schema && bytes + item.bytes.byteLength <= maxBatchBytes)
+        if (!fits) { i++; continue }
         bytes += item.bytes.byteLength
         batch.push(item)
         queue.splice(i, 1)
@@ -128,6 +134,11 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
   }
 
   function finish(slot: Slot, reply: Reply): void {
+    if ('ready' in reply) {
+      slot.ready = true
+      dispatch()
+      return
+    }
     const batch = slot.busy ?? []
     clearTimeout(slot.timer)
     slot.busy = undefined
@@ -137,17 +148,32 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     } else {
       batch.forEach((p, i) => p.resolve(reply.issues[i] ?? []))
     }
-    if (batch.some(isLarge)) replace(slot)
+    if (batch.some(isLarge)) slot.grown = true
     dispatch()
+    for (const s of slots) if (s?.grown && !s.busy) retireWhenQuiet(s)
   }
 
-  /** Stops a worker; another starts in its place when needed. */
-  function replace(slot: Slot): void {
+  /**
+   * A worker that validated a large document is replaced once the validator has been idle a while: its WebAssembly
+   * memory, grown for the document's tree, is never given back otherwise. Not during a burst, where the new worker's
+   * start would take the cores from the documents.
+   */
+  function retireWhenQuiet(slot: Slot): void {
+    clearTimeout(slot.retire)
+    slot.retire = setTimeout(() => {
+      if (queue.length === 0 && slots.every(s => !s?.busy)) replace(slot)
+    }, quietMs)
+    slot.retire.unref()
+  }
+
+  /** Stops a worker and starts another in its place (`respawn`), or when work next comes. */
+  function replace(slot: Slot, respawn = true): void {
+    clearTimeout(slot.retire)
     const index = slots.indexOf(slot)
     if (index === -1 || closed) return
     slot.worker.removeAllListeners()
     void slot.worker.terminate()
-    slots[index] = undefined
+    slots[index] = respawn ? spawn() : undefined
   }
 
   function fail(slot: Slot, error: Error): void {
@@ -155,7 +181,9 @@ export function createXsdValidator(options: XsdValidatorOptions): XsdValidator {
     const batch = slot.busy ?? []
     slot.busy = undefined
     for (const p of batch) p.reject(error)
-    replace(slot)
+    // A worker that died before it was ready would die again: the documents waiting fail now rather than never.
+    if (!slot.ready) for (const p of queue.splice(0)) p.reject(error)
+    replace(slot, slot.ready)
     dispatch()
   }
 
