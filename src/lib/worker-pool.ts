@@ -52,7 +52,6 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
   // The threads start with the first task, all of them, so that a burst finds them ready: a process that never
   // reads a document (most CLI commands, an idle gateway) starts none.
   const slots = Array.from({ length: Math.max(1, options.workers) }, emptySlot)
-  let started = false
   const workerOf = (slot: Slot): Worker => {
     if (slot.worker) return slot.worker
     stats.workersStarted++
@@ -104,10 +103,7 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
     stats,
     run<T>(task: PoolTask, { bytes, worker }: { bytes: number; worker?: number }) {
       if (closed) return Promise.reject(new Error('worker pool closed'))
-      if (!started) {
-        started = true
-        slots.forEach(workerOf)
-      }
+      slots.forEach(workerOf)
       const index = worker ?? pick(bytes)
       const slot = slots[index]!
       const id = ++nextId
@@ -115,9 +111,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         slot.waiting.set(id, { resolve: value => resolve({ value: value as T, worker: index }), reject, bytes })
         slot.queuedBytes += bytes
         if (bytes > options.largeBytes) slot.large++
-        const worker = workerOf(slot)
-        worker.ref()
-        worker.postMessage({ ...task, id })
+        slot.worker!.ref()
+        slot.worker!.postMessage({ ...task, id })
       })
     },
 
