@@ -3,8 +3,7 @@ import { createDatabaseMonitor, createStatisticsKeeper, databaseFaultCause, Data
 import type { Clock } from './lib/index.js'
 import { loadCodeLists, readInternal } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'
-import { createXsdValidator, type XmlElement, type XsdValidator } from './xml/index.js'
-import { schemaDir, xsdOptions } from './forms/index.js'
+import type { XmlElement } from './xml/index.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
 import { createCertificateLookup } from './identity/index.js'
@@ -60,7 +59,7 @@ export interface Services {
 export interface ServiceOptions {
   /** SIGNING_CERT and SIGNING_KEY, as PEM text. */
   readonly signing: SigningMaterial
-  /** Threads for the XSD check and for parsing and rules (default: from the cores). */
+  /** Threads for parsing, the schema check and the rules (default: from the cores). */
   readonly validatorWorkers?: number
   /**
    * Those threads, made by `createWorkers` and shared with other services of this process (the tests start hundreds
@@ -110,23 +109,16 @@ const eventPollMs = 500
 export const maxWaitsPerClient = 4
 
 export interface Workers {
-  readonly xsd: XsdValidator
   readonly documents: DocumentPool
   close(): Promise<void>
 }
 
-/** The XSD check's threads and the document threads (parsing and rules) that use it. */
+/** The document threads: parsing, the schema check and the rules. */
 export function createWorkers(options: Pick<ServiceOptions, 'validatorWorkers' | 'formModules'> = {}): Workers {
-  const count = options.validatorWorkers ? { workers: options.validatorWorkers } : {}
-  const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...count })
-  const documents = createDocumentPool(xsd, { ...count, ...(options.formModules ? { formModules: options.formModules } : {}) })
-  return {
-    xsd, documents,
-    async close() {
-      await documents.close()
-      await xsd.close()
-    },
-  }
+  const documents = createDocumentPool({
+    ...(options.validatorWorkers ? { workers: options.validatorWorkers } : {}), ...(options.formModules ? { formModules: options.formModules } : {}),
+  })
+  return { documents, close: () => documents.close() }
 }
 
 export function createServices(config: Config, dbHandle: DbHandle, clock: Clock, options: ServiceOptions): Services {

@@ -25,7 +25,7 @@ export interface FileVerdict {
 export async function validateFiles(
   files: readonly string[], cwd = process.cwd(), filingDate = localDate(new Date()),
 ): Promise<{ verdicts: FileVerdict[]; exitCode: number }> {
-  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  const validator = createValidator(loadCodeLists())
   const verdicts: FileVerdict[] = []
   let exitCode = 0
   try {

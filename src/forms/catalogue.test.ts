@@ -21,7 +21,7 @@ t.test('finding codes are unique, well-formed and speak both languages', async t
 })
 
 t.test('every finding a form can raise has a fixture that raises it', async t => {
-  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  const validator = createValidator(loadCodeLists())
   t.teardown(() => validator.close())
   for (const form of forms) {
     const dir = join(fixturesDir, form.country.toLowerCase(), form.type.toLowerCase())
@@ -48,7 +48,7 @@ t.test('every finding a form can raise has a fixture that raises it', async t =>
 })
 
 t.test('schema violations become findings on the element, without the value found', async t => {
-  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  const validator = createValidator(loadCodeLists())
   t.teardown(() => validator.close())
   const basic = fixture('si/m1/valid-basic.xml').toString()
   const cases: [string, string, string, string][] = [

@@ -9,7 +9,7 @@ import { maxFindings } from '../validation/index.js'
 import { hostileCorpus } from '../../test/fixtures/hostile/generate.js'
 
 t.test('the hostile corpus: each document gets its expected problem, and one that parses a bounded list of findings', async t => {
-  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  const validator = createValidator(loadCodeLists())
   const dir = mkdtempSync(join(tmpdir(), 'hostile-'))
   t.teardown(async () => {
     rmSync(dir, { recursive: true, force: true })

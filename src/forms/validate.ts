@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { GatewayError } from '../problems.js'
-import { assignPaths, parseXml, parseXmlBytes, XmlError, createXsdValidator, type XmlDocument, type XmlElement, type XsdIssue, type XsdValidatorOptions } from '../xml/index.js'
+import {
+  assignPaths, parseXml, parseXmlBytes, XmlError, createSchemaChecker, type SchemaChecker, type SchemaCheckerOptions, type XmlDocument, type XmlElement, type XsdIssue,
+} from '../xml/index.js'
 import { findReader } from './index.js'
 import { applyRules, type FormModule, type DocumentFacts, type OfficialContext, type OfficialEmployer, type OfficialReader, type RuleContext } from './form-module.js'
 import { serializeInternal, toOfficialLocations } from './official.js'
@@ -58,22 +60,33 @@ export interface ValidateOptions {
   readonly entryEarlier?: readonly (RuleContext['earlier'])[]
 }
 
-export function createValidator(codeLists: CodeLists, options: Partial<XsdValidatorOptions> = {}): Validator {
-  const xsd = createXsdValidator({ schemaDir, ...xsdOptions, ...options })
+export function createValidator(codeLists: CodeLists, checkerOptions: Partial<SchemaCheckerOptions> = {}): Validator {
+  let checker: Promise<SchemaChecker> | undefined
   return {
     identify: bytes => identifyDocument(bytes, codeLists),
     async validate(document, options) {
-      const ctx = { codeLists, filingDate: options.filingDate, ...(options.earlier ? { earlier: options.earlier } : {}) }
-      if (!document.official) return judgeDocument(document, await xsd.validate(document.form.xsd, document.bytes), ctx)
-      const officialIssues = await xsd.validate(document.official.reader.xsd, document.bytes)
-      if (officialIssues.length > 0) return judgeOfficialDocument(document, officialIssues, [], ctx)
-      const mapped = withEmployer(document, options.employer, codeLists)
-      const entryIssues = await Promise.all(internalBytes(mapped).map(bytes => xsd.validate(document.form.xsd, bytes)))
-      return judgeOfficialDocument(mapped, [], entryIssues, { ...ctx, ...(options.entryEarlier ? { entryEarlier: options.entryEarlier } : {}) })
+      checker ??= createSchemaChecker({ schemaDir, ...xsdOptions, ...checkerOptions })
+      return checkDocument(document, await checker, { codeLists, ...options }).findings
     },
     admit: (document, options) => admitDocument(document, { codeLists, ...options }),
-    close: () => xsd.close(),
+    close: async () => undefined,
   }
+}
+
+/**
+ * XSD, then the rules (`Validator.validate`), on the thread that holds the document: an official document's own
+ * schema on the bytes as sent; once satisfied, ours on the values the mapping read from them. Also answers the
+ * document as judged, which for an official document that names no employer is the one mapped with `employer`.
+ */
+export function checkDocument(document: IdentifiedDocument, checker: SchemaChecker, options: ValidateOptions & { readonly codeLists: CodeLists }): { document: IdentifiedDocument; findings: Finding[] } {
+  const { codeLists, filingDate, earlier, employer, entryEarlier } = options
+  const ctx = { codeLists, filingDate, ...(earlier ? { earlier } : {}) }
+  if (!document.official) return { document, findings: judgeDocument(document, checker.check(document.form.xsd, document.bytes), ctx) }
+  const mapped = withEmployer(document, employer, codeLists)
+  const officialIssues = checker.check(document.official.reader.xsd, document.bytes)
+  if (officialIssues.length > 0) return { document: mapped, findings: judgeOfficialDocument(document, officialIssues, [], ctx) }
+  const entryIssues = internalBytes(mapped).map(bytes => checker.check(document.form.xsd, bytes))
+  return { document: mapped, findings: judgeOfficialDocument(mapped, [], entryIssues, { ...ctx, ...(entryEarlier ? { entryEarlier } : {}) }) }
 }
 
 export const schemaDir = join(projectRoot, 'xsd')

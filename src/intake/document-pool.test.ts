@@ -1,19 +1,16 @@
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { createXsdValidator } from '../xml/index.js'
 import { projectRoot } from '../lib/index.js'
 import { syntheticMvp } from '../../bench/documents.js'
 import { createDocumentPool, type PooledDocument } from './document-pool.js'
-import { schemaDir } from '../forms/index.js'
 
 const m1 = readFileSync(join(projectRoot, 'examples/si/m1.xml'))
 const filingDate = '2026-12-03'
 
 t.test('documents are parsed, judged and released off the request thread', async t => {
-  const xsd = createXsdValidator({ schemaDir, workers: 1 })
-  const pool = createDocumentPool(xsd, { workers: 2 })
-  t.teardown(async () => { await pool.close(); await xsd.close() })
+  const pool = createDocumentPool({ workers: 2 })
+  t.teardown(() => pool.close())
 
   t.test('a valid M1: its form, facts and number prefix, then no errors', async t => {
     const document = await pool.identify(m1)
@@ -55,21 +52,44 @@ t.test('documents are parsed, judged and released off the request thread', async
   })
 })
 
+t.test('a worker whose schema check read a large document is replaced once the pool is idle and it holds no document', async t => {
+  const pool = createDocumentPool({ workers: 1, largeBytes: 1024, quietMs: 20 })
+  t.teardown(() => pool.close())
+  const settle = () => new Promise(resolve => setTimeout(resolve, 100))
+  const small = await pool.identify(m1)
+  t.same((await pool.validate(small, { filingDate })).filter(f => f.severity === 'error'), [])
+  pool.release(small)
+  await settle()
+  t.equal(pool.stats.workersStarted, 1, 'after a small document, the worker stays')
+
+  const large = await pool.identify(syntheticMvp(200, '2026-10'))
+  const other = await pool.identify(m1)
+  t.ok(large.bytes.byteLength > 1024)
+  t.same((await pool.validate(large, { filingDate })).filter(f => f.severity === 'error'), [])
+  pool.release(large)
+  await settle()
+  t.equal(pool.stats.workersStarted, 1, 'not while it holds a document')
+  t.same((await pool.validate(other, { filingDate })).filter(f => f.severity === 'error'), [], 'which it still judges')
+  pool.release(other)
+  for (let waited = 0; pool.stats.workersStarted === 1 && waited < 5_000; waited += 10) await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(pool.stats.workersStarted, 2, 'replaced once it holds none')
+  const again = await pool.identify(m1)
+  t.same((await pool.validate(again, { filingDate })).filter(f => f.severity === 'error'), [], 'the new worker checks documents')
+  pool.release(again)
+})
+
 t.test('one worker serves every document, large or small', async t => {
-  const xsd = createXsdValidator({ schemaDir, workers: 1 })
-  const pool = createDocumentPool(xsd, { workers: 1, largeBytes: 10 })
-  t.teardown(async () => { await pool.close(); await xsd.close() })
+  const pool = createDocumentPool({ workers: 1, largeBytes: 10 })
+  t.teardown(() => pool.close())
   const document = await pool.identify(m1)
   t.equal(document.form.type, 'M1')
   pool.release(document)
 })
 
 t.test('closing fails the work still waiting, and nothing more is taken', async t => {
-  const xsd = createXsdValidator({ schemaDir, workers: 1 })
-  const pool = createDocumentPool(xsd, { workers: 1 })
+  const pool = createDocumentPool({ workers: 1 })
   const pending = t.rejects(pool.identify(syntheticMvp(2_000, '2026-10')), /closed/)
   await pool.close()
-  await xsd.close()
   await pending
   await t.rejects(pool.identify(m1), /closed/)
 })

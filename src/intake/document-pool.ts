@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import { createWorkerPool, largeTaskBytes, type Refusal } from '../lib/index.js'
 import { GatewayError, type ProblemCode } from '../problems.js'
 import { formOf, type DocumentEntry, type DocumentFacts, type EarlierDocument, type FormModule, type OfficialEmployer, type PairingFacts } from '../forms/index.js'
-import type { XmlElement, XsdIssue, XsdValidator } from '../xml/index.js'
+import type { XmlElement } from '../xml/index.js'
 import type { Finding } from '../validation/index.js'
 
 /** A submission parsed in the pool: what intake needs to know of it on the request thread, and where its tree is. */
@@ -17,8 +17,8 @@ export interface PooledDocument {
   readonly pairing: PairingFacts | undefined
   /** `sp`: a document in Sociálna poisťovňa's own format (sk-official.md), read into the form's own vocabulary. */
   readonly format: 'ehrs' | 'sp'
-  /** Of an official document: its schema, what it says of its employer (sk-official.md §1.3), and whether it is a batch. */
-  readonly official?: { readonly xsd: string; readonly employer: OfficialEmployer; readonly batch: boolean }
+  /** Of an official document: what it says of its employer (sk-official.md §1.3), and whether it is a batch. */
+  readonly official?: { readonly employer: OfficialEmployer; readonly batch: boolean }
   /** Of a document of several (a registration list of 2–300, an official ELDP): its entries, as the view lists them. */
   readonly entries: readonly DocumentEntry[]
   readonly bytes: Uint8Array
@@ -39,9 +39,9 @@ export interface CheckOptions {
 }
 
 /**
- * The Validator's work off the request thread. Parsing, the schema check (in the XSD pool) and the rules of a
- * submission run on worker threads; the request thread only passes bytes and findings, so a document of any
- * shape or size never holds up other requests, `/healthz` or the timers.
+ * The Validator's work off the request thread. Parsing, the schema check and the rules of a submission run on
+ * worker threads, each document's on the one that parsed it; the request thread only passes bytes and findings, so
+ * a document of any shape or size never holds up other requests, `/healthz` or the timers.
  */
 export interface DocumentPool {
   /** Parses safely and finds the form; throws GatewayError XML_MALFORMED, XML_DOCTYPE_FORBIDDEN or UNKNOWN_DOCUMENT_TYPE. */
@@ -57,16 +57,13 @@ export interface DocumentPool {
   outline(bytes: Uint8Array, keep: readonly string[]): Promise<XmlElement>
   /** Lets the worker drop the parsed tree; call once for every identified document. */
   release(document: PooledDocument): void
+  readonly stats: { readonly workersStarted: number }
   close(): Promise<void>
 }
 
 export type DocumentTask =
   | { op: 'identify'; ref: number; bytes: Uint8Array }
-  | { op: 'map'; ref: number; employer?: string }
-  | {
-    op: 'judge'; ref: number; issues: readonly XsdIssue[]; officialIssues?: readonly XsdIssue[]; entryIssues?: readonly (readonly XsdIssue[])[]
-    filingDate: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[]
-  }
+  | { op: 'validate'; ref: number; filingDate: string; employer?: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[] }
   | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[] }
   | { op: 'release'; ref: number }
   | { op: 'outline'; bytes: Uint8Array; keep: readonly string[] }
@@ -78,6 +75,8 @@ export interface DocumentPoolOptions {
   readonly largeBytes?: number
   /** Form modules from outside src/ (URLs) that the workers load too, so that they judge those forms' documents. */
   readonly formModules?: readonly string[]
+  /** How long the pool must be idle before a worker that checked a large document is replaced (default 2 s). */
+  readonly quietMs?: number
 }
 
 const handler = new URL('./document-worker.js', import.meta.url).href
@@ -87,11 +86,12 @@ function reviveProblem({ code, message, findings }: Refusal): Error {
   return new GatewayError(code as ProblemCode, message, (findings ?? []) as Finding[])
 }
 
-export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptions = {}): DocumentPool {
+export function createDocumentPool(options: DocumentPoolOptions = {}): DocumentPool {
+  const largeBytes = options.largeBytes ?? largeTaskBytes
   const pool = createWorkerPool({
-    handlers: { identify: handler, map: handler, judge: handler, admit: handler, release: handler, outline: handler },
+    handlers: { identify: handler, validate: handler, admit: handler, release: handler, outline: handler },
     workers: options.workers ?? Math.max(2, availableParallelism() - 1),
-    largeBytes: options.largeBytes ?? largeTaskBytes,
+    largeBytes,
     revive: reviveProblem,
     ...(options.formModules ? { preload: options.formModules } : {}),
   })
@@ -100,29 +100,51 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
     pool.run<T>(body, { bytes, worker: document.worker }).then(r => r.value)
   const checkOptions = ({ filingDate, earlier, entryEarlier }: CheckOptions) => ({ filingDate, ...(earlier ? { earlier } : {}), ...(entryEarlier ? { entryEarlier } : {}) })
 
+  /**
+   * A worker whose schema check read a large document keeps libxml2's WebAssembly memory grown to that document's
+   * tree: memory a WebAssembly instance never gives back. Once the pool has been idle a while, and the worker holds
+   * no document, it is replaced. Not during a burst, where the new worker's start would take the cores from the
+   * documents.
+   */
+  const quietMs = options.quietMs ?? 2_000
+  const held = new Map<number, number>()
+  const grown = new Set<number>()
+  let quiet: NodeJS.Timeout | undefined
+  const retireGrownWhenQuiet = (): void => {
+    clearTimeout(quiet)
+    if (grown.size === 0) return
+    quiet = setTimeout(() => {
+      if (!pool.idle) return
+      for (const worker of grown) {
+        if ((held.get(worker) ?? 0) > 0) continue
+        grown.delete(worker)
+        pool.restart(worker)
+      }
+    }, quietMs)
+    quiet.unref()
+  }
+  const hold = (worker: number, change: number): void => {
+    held.set(worker, (held.get(worker) ?? 0) + change)
+  }
+
   return {
     async identify(bytes) {
       const ref = ++nextRef
       const { value: known, worker } = await pool.run<Omit<PooledDocument, 'form' | 'bytes' | 'ref' | 'worker'> & { type: string }>(
         { op: 'identify', ref, bytes }, { bytes: bytes.byteLength })
+      hold(worker, 1)
       const { type, ...rest } = known
       return { ...rest, form: formOf(type), bytes, ref, worker }
     },
 
     async validate(document, options) {
-      const judge = (issues: readonly XsdIssue[], official?: { issues: readonly XsdIssue[]; entryIssues: readonly (readonly XsdIssue[])[] }): Promise<Finding[]> =>
-        task(document, {
-          op: 'judge', ref: document.ref, issues, ...(official ? { officialIssues: official.issues, entryIssues: official.entryIssues } : {}), ...checkOptions(options),
-        }, document.bytes.byteLength)
-      if (!document.official) return judge(await xsd.validate(document.form.xsd, document.bytes))
-      // The official schema on the bytes as sent; once satisfied, ours on the values the mapping read from them. The
-      // mapped document is written meanwhile on the document's worker, and not checked when the official schema fails.
-      const [officialIssues, mapped] = await Promise.all([
-        xsd.validate(document.official.xsd, document.bytes),
-        task<Uint8Array[]>(document, { op: 'map', ref: document.ref, ...(options.employer ? { employer: options.employer } : {}) }, document.bytes.byteLength),
-      ])
-      if (officialIssues.length > 0) return judge([], { issues: officialIssues, entryIssues: [] })
-      return judge([], { issues: [], entryIssues: await Promise.all(mapped.map(bytes => xsd.validate(document.form.xsd, bytes))) })
+      const size = document.bytes.byteLength
+      try {
+        return await task(document, { op: 'validate', ref: document.ref, ...checkOptions(options), ...(options.employer ? { employer: options.employer } : {}) }, size)
+      } finally {
+        if (size > largeBytes) grown.add(document.worker)
+        retireGrownWhenQuiet()
+      }
     },
 
     admit(document, options) {
@@ -135,8 +157,15 @@ export function createDocumentPool(xsd: XsdValidator, options: DocumentPoolOptio
 
     release(document) {
       pool.post(document.worker, { op: 'release', ref: document.ref })
+      hold(document.worker, -1)
+      retireGrownWhenQuiet()
     },
 
-    close: () => pool.close(),
+    stats: pool.stats,
+
+    close: () => {
+      clearTimeout(quiet)
+      return pool.close()
+    },
   }
 }

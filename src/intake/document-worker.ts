@@ -1,16 +1,18 @@
 import type { XmlElement } from '../xml/index.js'
+import { createSchemaChecker } from '../xml/index.js'
 import {
-  admitDocument, identifyDocument, internalBytes, plainSource, judgeDocument, judgeOfficialDocument, loadCodeLists, readInternal, withEmployer,
+  admitDocument, checkDocument, identifyDocument, plainSource, loadCodeLists, readInternal, schemaDir, xsdOptions,
   type EarlierDocument, type IdentifiedDocument,
 } from '../forms/index.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
 
 /**
  * The document pool's handler, on a worker thread: it parses submissions, keeps each parsed tree until intake
- * releases it, and runs the rules on it, so that no document's shape or size ever holds up the thread that serves
- * requests.
+ * releases it, and checks it against its schema and the rules, so that no document's shape or size ever holds up
+ * the thread that serves requests.
  */
 const codeLists = loadCodeLists()
+const checker = await createSchemaChecker({ schemaDir, ...xsdOptions })
 const held = new Map<number, IdentifiedDocument>()
 
 export function handle(task: DocumentTask): unknown {
@@ -26,20 +28,15 @@ export function handle(task: DocumentTask): unknown {
         // A batch's entries each have their own series (`entries`), the batch none.
         series: batch ? undefined : form.series?.(root), needsEarlierContent: form.needsEarlierContent?.(root) ?? false,
         pairing: form.pairing?.facts(root), format: document.format, entries,
-        ...(official ? { official: { xsd: official.reader.xsd, employer: official.employer, batch: batch !== undefined } } : {}),
+        ...(official ? { official: { employer: official.employer, batch: batch !== undefined } } : {}),
       }
     }
-    case 'map': {
-      const document = withEmployer(heldDocument(task.ref), task.employer, codeLists)
+    case 'validate': {
+      const { document, findings } = checkDocument(heldDocument(task.ref), checker, {
+        codeLists, filingDate: task.filingDate, ...(task.employer ? { employer: task.employer } : {}), ...earlierOf(task.earlier), ...entryEarlierOf(task.entryEarlier),
+      })
       held.set(task.ref, document)
-      return internalBytes(document)
-    }
-    case 'judge': {
-      const document = heldDocument(task.ref)
-      const ctx = { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier), ...entryEarlierOf(task.entryEarlier) }
-      return document.official
-        ? judgeOfficialDocument(document, task.officialIssues ?? [], task.entryIssues ?? [], ctx)
-        : judgeDocument(document, task.issues, ctx)
+      return findings
     }
     case 'admit':
       return admitDocument(heldDocument(task.ref), { filingDate: task.filingDate, codeLists, ...earlierOf(task.earlier), ...entryEarlierOf(task.entryEarlier) })

@@ -31,3 +31,15 @@ t.test('a refusal comes back revived; a thread that dies fails its own work only
   t.same(await p.run({ op: 'double', n: 7 }, { bytes: 1 }), { value: 14, worker: 0 })
   t.equal(p.stats.workersStarted, 2)
 })
+
+t.test('idle until a task waits; a restarted worker is a fresh thread in the same place', async t => {
+  const p = pool(1)
+  t.ok(p.idle)
+  const running = p.run({ op: 'double', n: 1 }, { bytes: 1 })
+  t.notOk(p.idle, 'a task waits for its answer')
+  await running
+  t.ok(p.idle)
+  p.restart(0)
+  t.equal(p.stats.workersStarted, 2)
+  t.same(await p.run({ op: 'double', n: 8 }, { bytes: 1 }), { value: 16, worker: 0 })
+})

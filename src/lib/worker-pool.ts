@@ -12,6 +12,10 @@ export interface WorkerPool {
   run<T>(task: PoolTask, options: { bytes: number; worker?: number }): Promise<{ value: T; worker: number }>
   /** Sends a task whose answer nobody waits for. */
   post(worker: number, task: PoolTask): void
+  /** No task is waiting for its answer. */
+  readonly idle: boolean
+  /** Ends a worker (it must hold nothing still wanted) and starts a fresh one in its place, to give back the memory it grew. */
+  restart(worker: number): void
   readonly stats: { readonly workersStarted: number }
   close(): Promise<void>
 }
@@ -118,6 +122,15 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
 
     post(worker, task) {
       if (!closed) slots[worker]?.worker?.postMessage({ ...task, id: ++nextId, noReply: true })
+    },
+
+    get idle() {
+      return slots.every(s => s.waiting.size === 0)
+    },
+
+    restart(worker) {
+      const slot = slots[worker]
+      if (slot?.worker) replace(slot, new Error('worker restarted'))
     },
 
     async close() {

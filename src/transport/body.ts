@@ -17,8 +17,8 @@ type Done = (error: Error | null, body?: Buffer) => void
 /**
  * Reads a request body of at most `limit` bytes as it arrives, chunk by chunk: each chunk is hashed and copied into
  * place at once, so that a large body never holds the request thread for one long hash and copy at its end. A body
- * of 64 KiB or more declared in `Content-Length` goes straight into shared memory, where the document pool, the
- * XSD workers and the embedded database's thread read it without a copy of their own.
+ * of 64 KiB or more declared in `Content-Length` goes straight into shared memory, where the document pool and the
+ * embedded database's thread read it without a copy of their own.
  */
 export function readBody(request: FastifyRequest, payload: NodeJS.ReadableStream, limit: number, done: Done): void {
   const declared = request.headers['content-length'] === undefined ? undefined : Number(request.headers['content-length'])

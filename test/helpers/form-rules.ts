@@ -129,7 +129,7 @@ export function formRules(form: FormModule, { filingDate }: FormRulesOptions) {
     validator: Validator
     validate: (xml: string, earlier?: readonly EarlierDocument[]) => Promise<Finding[]>
   } {
-    const validator = createValidator(lists, { workers: 1 })
+    const validator = createValidator(lists)
     t.teardown(() => validator.close())
     const validate = (xml: string, earlier?: readonly EarlierDocument[]): Promise<Finding[]> =>
       validator.validate(identified(xml), { filingDate, ...(earlier ? { earlier } : {}) })

@@ -51,8 +51,8 @@ interface Teardown { teardown(fn: () => unknown): void }
 let sharedWorkers: Workers | undefined
 
 /**
- * One XSD thread and one document thread for every gateway of this test process: starting them took about a quarter
- * of a second of CPU per gateway. They hold no state of a gateway's; they end with the process's last test.
+ * One document thread for every gateway of this test process: starting threads took about a quarter of a second of
+ * CPU per gateway. They hold no state of a gateway's; they end with the process's last test.
  */
 export function testWorkers(): Workers {
   if (!sharedWorkers) {

@@ -23,7 +23,7 @@ const comparable = (findings: readonly Finding[]): string[] =>
  * what of the mapped document must equal its twin's (a registration list's entries), beside facts and findings.
  */
 export function officialFixtureTests(type: string, options: { readonly mapped?: (root: XmlElement) => unknown } = {}): void {
-  const validator = createValidator(loadCodeLists(), { workers: 1 })
+  const validator = createValidator(loadCodeLists())
   t.teardown(() => validator.close())
   const folder = join(projectRoot, 'test/fixtures/sk/official', type)
   const read = (name: string): Buffer => readFileSync(join(folder, name))

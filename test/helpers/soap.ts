@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createXsdValidator, embeddedDocument, parseXml, type XmlElement } from '../../src/xml/index.js'
+import { createSchemaChecker, embeddedDocument, parseXml, type XmlElement } from '../../src/xml/index.js'
 import { projectRoot } from '../../src/lib/index.js'
 import type { Pem } from '../../src/pki/index.js'
 import type { CallResult, TestGateway } from './gateway.js'
@@ -93,13 +93,12 @@ export function wsdlSchema(): { validate(xml: string): Promise<string[]>; close(
   const types = wsdl.root.children.find(c => c.name === 'types')!
   const dir = mkdtempSync(join(tmpdir(), 'ehrs-wsdl-'))
   writeFileSync(join(dir, 'soap.xsd'), embeddedDocument(wsdl.text, types))
-  const validator = createXsdValidator({ schemaDir: dir, workers: 1 })
+  const checker = createSchemaChecker({ schemaDir: dir })
   return {
     async validate(xml) {
-      return (await validator.validate('soap.xsd', Buffer.from(xml))).map(i => i.message)
+      return (await checker).check('soap.xsd', Buffer.from(xml)).map(i => i.message)
     },
     async close() {
-      await validator.close()
       rmSync(dir, { recursive: true, force: true })
     },
   }

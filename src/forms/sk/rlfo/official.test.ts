@@ -16,7 +16,7 @@ const entriesOf = (root: XmlElement): string[][] =>
 
 officialFixtureTests('rlfo', { mapped: entriesOf })
 
-const validator = createValidator(loadCodeLists(), { workers: 1 })
+const validator = createValidator(loadCodeLists())
 t.teardown(() => validator.close())
 const read = (name: string): Buffer => readFileSync(join(projectRoot, 'test/fixtures/sk/official/rlfo', name))
 

@@ -1,28 +1,19 @@
-import { parentPort, workerData } from 'node:worker_threads'
 import { resolve } from 'node:path'
 import {
   ParseOption, XmlDocument, XmlLibError, XsdValidator, xmlRegisterInputProvider, type ErrorDetail,
 } from 'libxml2-wasm'
 import * as raw from 'libxml2-wasm/lib/libxml2.mjs'
-import type { XsdIssue } from './xsd.js'
+import type { SchemaFile, XsdIssue } from './xsd.js'
 
 /**
- * One libxml2 (compiled to WebAssembly) kept warm: each schema is compiled once, on first use, and validates every
- * later document without the cost of compiling it again, which is most of the cost of a small document.
+ * libxml2, loaded once per thread (xsd.ts loads this module on first use). Only the schema files a checker was given
+ * are ever read, and only from memory: no document, include or entity reaches a file or the network, whatever it names.
  */
-interface SchemaFile { readonly path: string; readonly contents: string }
-interface Batch { id: number; schema: string; files: SchemaFile[]; docs: Uint8Array[] }
-
-const { schemaFiles, maxIssues } = workerData as { schemaFiles: SchemaFile[]; maxIssues: number }
-const encoder = new TextEncoder()
 const files = new Map<string, Uint8Array>()
 const learn = (list: readonly SchemaFile[]): void => {
-  for (const f of list) if (!files.has(f.path)) files.set(f.path, encoder.encode(f.contents))
+  for (const f of list) files.set(f.path, f.contents)
 }
-learn(schemaFiles)
 
-// Only the schema files are ever read, and only from memory: no document, include or entity reaches a file or the
-// network, whatever it names.
 const pathOf = (name: string): string => resolve(name.startsWith('file://') ? decodeURIComponent(new URL(name).pathname) : name)
 const open = new Map<number, { bytes: Uint8Array; at: number }>()
 let nextFd = 1
@@ -49,51 +40,46 @@ xmlRegisterInputProvider({
 // or an external entity.
 const parseOptions = ParseOption.XML_PARSE_BIG_LINES | ParseOption.XML_PARSE_COMPACT | ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE
 
-const compiled = new Map<string, XsdValidator>()
-function validatorFor(schema: string): XsdValidator {
-  let validator = compiled.get(schema)
-  if (validator) return validator
+const detailsOf = (error: unknown): ErrorDetail[] => error instanceof XmlLibError ? error.details : []
+
+function compile(schema: string): XsdValidator {
   const bytes = files.get(schema)
   if (!bytes) throw new Error(`schema ${schema} not found`)
   const source = XmlDocument.fromBuffer(bytes, { url: schema, option: parseOptions })
   try {
-    validator = XsdValidator.fromDoc(source)
+    return XsdValidator.fromDoc(source)
   } catch (error) {
     throw new Error(`schema ${schema} does not compile: ${detailsOf(error).map(d => `${d.file ?? ''}:${d.line}: ${d.message.trim()}`).join('; ') || String(error)}`)
   } finally {
     source.dispose()
   }
-  compiled.set(schema, validator)
-  return validator
 }
-
-const detailsOf = (error: unknown): ErrorDetail[] => error instanceof XmlLibError ? error.details : []
-const issuesOf = (details: readonly ErrorDetail[], prefix = ''): XsdIssue[] =>
-  details.slice(0, maxIssues).map(d => ({ line: d.line, message: prefix + d.message.trimEnd() }))
 
 /**
  * The schema check itself goes through libxml2's own functions rather than `XsdValidator.validate`, which records
  * every error with the XPath of its element; libxml2 finds that by counting the element's preceding siblings, so the
  * hostile corpus's report of 100,000 bad rows took 19 s instead of 2. Only line and message are kept, of the first
- * `maxIssues`. (These are libxml2-wasm's internals: package.json pins its version.)
+ * `limit`. (These are libxml2-wasm's internals: package.json pins its version.)
  */
 const addFunction = (raw as unknown as { addFunction(fn: (context: number, error: number) => void, signature: string): number }).addFunction
 const pointerOf = (object: XmlDocument | XsdValidator): number => (object as unknown as { _ptr: number })._ptr
 let collected: XsdIssue[] = []
+let limit = 0
 const collector = addFunction((_context, error) => {
-  if (collected.length < maxIssues) collected.push({ line: raw.XmlErrorStruct.line(error), message: raw.XmlErrorStruct.message(error).trimEnd() })
+  if (collected.length < limit) collected.push({ line: raw.XmlErrorStruct.line(error), message: raw.XmlErrorStruct.message(error).trimEnd() })
 }, 'vii')
 
-function check(validator: XsdValidator, bytes: Uint8Array): XsdIssue[] {
+function check(validator: XsdValidator, bytes: Uint8Array, maxIssues: number): XsdIssue[] {
   let document: XmlDocument
   try {
     document = XmlDocument.fromBuffer(bytes, { option: parseOptions })
   } catch (error) {
     if (!(error instanceof XmlLibError)) throw error
-    return issuesOf(error.details, 'parser error : ')
+    return error.details.slice(0, maxIssues).map(d => ({ line: d.line, message: `parser error : ${d.message.trimEnd()}` }))
   }
   const context = raw.xmlSchemaNewValidCtxt(pointerOf(validator))
   collected = []
+  limit = maxIssues
   try {
     raw.xmlSchemaSetValidStructuredErrors(context, collector, 0)
     const result = raw.xmlSchemaValidateDoc(context, pointerOf(document))
@@ -106,13 +92,16 @@ function check(validator: XsdValidator, bytes: Uint8Array): XsdIssue[] {
   }
 }
 
-parentPort!.postMessage({ ready: true })
-parentPort!.on('message', (batch: Batch) => {
-  try {
-    learn(batch.files)
-    const validator = validatorFor(batch.schema)
-    parentPort!.postMessage({ id: batch.id, issues: batch.docs.map(bytes => check(validator, bytes)) })
-  } catch (error) {
-    parentPort!.postMessage({ id: batch.id, error: error instanceof Error ? error.message : String(error) })
+/** A checker over the given schema files (and those of other folders as they are named); each schema compiled once. */
+export function libxml2Checker(schemaFiles: readonly SchemaFile[], maxIssues: number) {
+  learn(schemaFiles)
+  const compiled = new Map<string, XsdValidator>()
+  return {
+    check(schema: string, folderFiles: readonly SchemaFile[], bytes: Uint8Array): XsdIssue[] {
+      learn(folderFiles)
+      let validator = compiled.get(schema)
+      if (!validator) compiled.set(schema, validator = compile(schema))
+      return check(validator, bytes, maxIssues)
+    },
   }
-})
+}
