@@ -128,10 +128,11 @@ function mapEntries(reader: OfficialReader, root: XmlElement, ctx: OfficialConte
 
 /**
  * A stored document in the form's own vocabulary, for those who read it after intake (the back office, the rules
- * of later documents): a document of ours as parsed, an official one mapped.
+ * of later documents): a document of ours as parsed, an official one mapped. With `keep`, only elements of those
+ * names are wanted (an outline): a document of ours is then built with no others.
  */
 export function readInternal(bytes: Uint8Array, codeLists: CodeLists, keep?: ReadonlySet<string>): XmlElement {
-  const { root } = parseXmlBytes(bytes)
+  const { root } = parseXmlBytes(bytes, undefined, keep ? { keepNames: r => (findReader(r.ns, r.name)?.official ? undefined : keep) } : {})
   const reader = findReader(root.ns, root.name)?.official
   if (!reader) return root
   assignPaths(root, reader.repeatable)

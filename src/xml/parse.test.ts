@@ -149,3 +149,37 @@ t.test('the hostile corpus: each document is refused naming its limit, or parses
     t.match((error as Error).message, expected.detail, file)
   }
 })
+
+t.test('keepNames: only the named elements under kept parents are built, with the paths and lines of the whole tree', async t => {
+  const xml = `<r:MVP xmlns:r="urn:ehrs:sk:mvp:1">
+  <r:Obdobie>2026-10</r:Obdobie>
+  <r:Priloha>
+    <r:Riadok><r:Meno>A</r:Meno><r:RodneCislo>1</r:RodneCislo></r:Riadok>
+    <r:Riadok><r:Meno>B</r:Meno><r:RodneCislo>2</r:RodneCislo><r:Priloha><r:RodneCislo>3</r:RodneCislo></r:Priloha></r:Riadok>
+  </r:Priloha>
+  <r:Meno><r:Riadok/></r:Meno>
+</r:MVP>`
+  const asked: unknown[] = []
+  const keep = new Set(['Obdobie', 'Priloha', 'Riadok', 'RodneCislo'])
+  const { root } = parseXml(xml, undefined, { keepNames: r => { asked.push(r); return keep } })
+  t.same(asked, [{ ns: 'urn:ehrs:sk:mvp:1', name: 'MVP' }], 'asked once, of the root')
+  const full = parseXml(xml).root
+  const flat = (el: typeof root): string[] => [`${el.path}@${el.line}=${el.text}`, ...el.children.flatMap(flat)]
+  const fullKept = (el: typeof root, top = true): string[] =>
+    top || keep.has(el.name) ? [`${el.path}@${el.line}=${el.text}`, ...el.children.flatMap(c => fullKept(c, false))] : []
+  t.same(flat(root), fullKept(full), 'the kept part of the whole tree, paths, lines and text alike')
+  t.same(flat(root).map(s => s.split('@')[0]), [
+    '/MVP', '/MVP/Obdobie', '/MVP/Priloha', '/MVP/Priloha/Riadok[1]', '/MVP/Priloha/Riadok[1]/RodneCislo',
+    '/MVP/Priloha/Riadok[2]', '/MVP/Priloha/Riadok[2]/RodneCislo', '/MVP/Priloha/Riadok[2]/Priloha', '/MVP/Priloha/Riadok[2]/Priloha/RodneCislo',
+  ], 'a named element under one not kept (Meno/Riadok) is not kept')
+  t.same(flat(parseXml(xml, undefined, { keepNames: () => undefined }).root), flat(full), 'undefined keeps every element')
+})
+
+t.test('keepNames: elements not kept are checked as strictly, limits included', async t => {
+  const keepNone = { keepNames: () => new Set<string>() }
+  t.equal(kindOf(() => parseXml('<a><b><c></b></c></a>', undefined, keepNone)), 'malformed')
+  t.equal(kindOf(() => parseXml('<a><b x="1" x="2"/></a>', undefined, keepNone)), 'malformed')
+  t.equal(kindOf(() => parseXml('<a><p:b/></a>', undefined, keepNone)), 'malformed', 'an undeclared prefix')
+  t.equal(kindOf(() => parseXml(`<a>${'<b>'.repeat(70)}${'</b>'.repeat(70)}</a>`, undefined, keepNone)), 'limit')
+  t.same(parseXml('<a><b>text</b></a>', undefined, keepNone).root.children, [])
+})

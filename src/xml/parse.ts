@@ -71,6 +71,12 @@ export interface ParseOptions {
    * SOAP envelope around a 16 MiB report costs no tree of the report (intake parses the document itself).
    */
   readonly keepDepth?: number
+  /**
+   * Keep below the root only the elements with these local names whose parent is kept; the others are checked as
+   * strictly but not kept, so an outline of a 16 MiB report costs no tree of the rest of it. Asked once, of the root
+   * as its start tag is read; undefined keeps every element.
+   */
+  readonly keepNames?: (root: { readonly ns: string; readonly name: string }) => ReadonlySet<string> | undefined
 }
 
 export interface XmlDocument {
@@ -105,7 +111,7 @@ export function parseXmlBytes(bytes: Uint8Array, limits: XmlLimits = defaultLimi
 }
 
 interface OpenElement {
-  /** Absent for an element deeper than `keepDepth`. */
+  /** Absent for an element not kept (`keepDepth`, `keepNames`). */
   element: XmlElement | undefined
   qname: string
   /** Prefixes its start tag binds, unbound again at its end. */
@@ -165,6 +171,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
 
   const stack: OpenElement[] = []
   let root: XmlElement | undefined
+  let keepNames: ReadonlySet<string> | undefined
   let elementCount = 0
   // The namespace in force for each prefix is the last of its bindings: pushed at a start tag, popped at the end
   // tag, so that a lookup is one step however many elements and declarations there are.
@@ -336,7 +343,9 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       attributes[key] = value
     }
 
-    const kept = options.keepDepth === undefined || stack.length < options.keepDepth
+    if (!parent) keepNames = options.keepNames?.({ ns, name: local })
+    const kept = (options.keepDepth === undefined || stack.length < options.keepDepth)
+      && (!parent || (parent.element !== undefined && (keepNames === undefined || keepNames.has(local))))
     const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes, children: [], text: '' } : undefined
     if (element && scope) {
       const inScope = scope
