@@ -183,3 +183,12 @@ t.test('keepNames: elements not kept are checked as strictly, limits included', 
   t.equal(kindOf(() => parseXml(`<a>${'<b>'.repeat(70)}${'</b>'.repeat(70)}</a>`, undefined, keepNone)), 'limit')
   t.same(parseXml('<a><b>text</b></a>', undefined, keepNone).root.children, [])
 })
+
+t.test('a document of thousands of distinct names keeps each name, and a leaf has no children to add to', async t => {
+  const names = Array.from({ length: 5_000 }, (_, i) => `n${i}`)
+  const { root } = parseXml(`<a>${names.map(n => `<${n}>${n}</${n}>`).join('')}<n7>again</n7></a>`)
+  t.same(root.children.map(c => c.name), [...names, 'n7'])
+  t.ok(root.children.every(c => c.text === c.name || c.text === 'again'))
+  t.same(root.children[0]!.children, [])
+  t.throws(() => root.children[0]!.children.push(root), TypeError, 'parsed leaves share one frozen empty list')
+})

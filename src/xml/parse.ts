@@ -133,8 +133,11 @@ interface Scope {
   readonly outer: Scope | undefined
 }
 
-// Shared by every element without attributes: most elements have none, and a tree may hold millions.
+// Shared by every element without attributes, and by every element without children until its first: most elements
+// have no attributes and most have no children, and a tree may hold millions.
 const noAttributes: Record<string, string> = Object.freeze({})
+const noChildren: XmlElement[] = Object.freeze([]) as unknown as XmlElement[]
+const maxInterned = 4096
 
 const xmlScope: Scope = { prefix: 'xml', uri: XML_NS, outer: undefined }
 
@@ -172,6 +175,15 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
   const stack: OpenElement[] = []
   let root: XmlElement | undefined
   let keepNames: ReadonlySet<string> | undefined
+  // Each element's name is a string of its own as read; the tree keeps one per distinct name. A document has a few
+  // dozen names; a hostile one with more than `maxInterned` keeps the rest as read.
+  const interned = new Map<string, string>()
+  const intern = (name: string): string => {
+    const known = interned.get(name)
+    if (known !== undefined) return known
+    if (interned.size < maxInterned) interned.set(name, name)
+    return name
+  }
   let elementCount = 0
   // The namespace in force for each prefix is the last of its bindings: pushed at a start tag, popped at the end
   // tag, so that a lookup is one step however many elements and declarations there are.
@@ -332,7 +344,8 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     if (selfClosing && text.charAt(p + 1) !== '>') fail('Malformed empty-element tag', p)
     const tagEnd = p + (selfClosing ? 2 : 1)
 
-    const [prefix, local] = splitQName(qname, start)
+    const [prefix, written] = splitQName(qname, start)
+    const local = intern(written)
     const ns = prefix === '' ? bindings.get('')?.at(-1) ?? '' : bindings.get(prefix)?.at(-1) ?? fail(`Undeclared namespace prefix ${prefix}`, start)
     // Prefixed attributes are keyed by expanded name ({uri}local), so that checks do not depend on prefixes.
     const attributes: Record<string, string> = rawAttributes.length > 0 ? {} : noAttributes
@@ -346,7 +359,7 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     if (!parent) keepNames = options.keepNames?.({ ns, name: local })
     const kept = (options.keepDepth === undefined || stack.length < options.keepDepth)
       && (!parent || (parent.element !== undefined && (keepNames === undefined || keepNames.has(local))))
-    const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes, children: [], text: '' } : undefined
+    const element: XmlElement | undefined = kept ? { name: local, ns, path: '', line: lineAt(start), attributes, children: noChildren, text: '' } : undefined
     if (element && scope) {
       const inScope = scope
       element.span = {
@@ -356,7 +369,12 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       } satisfies XmlSpan
     }
     // A kept element's parent is kept too.
-    if (parent) { if (element) parent.element!.children.push(element) } else root = element
+    if (!parent) root = element
+    else if (element) {
+      const siblings = parent.element!
+      if (siblings.children === noChildren) (siblings as { children: XmlElement[] }).children = [element]
+      else siblings.children.push(element)
+    }
     const open: OpenElement = { element, qname, declared, scope, children: 0, textLength: 0, text: '' }
     if (selfClosing) {
       closeElement(open)
