@@ -152,12 +152,19 @@ t.test('bytea values go in and come out byte-exact, small and large', async t =>
   const handle = await testDb(t)
   const every = Uint8Array.from({ length: 256 }, (_, i) => i)
   const large = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => (i * 31) & 0xff)
-  const { rows } = await sql<{ small: Uint8Array; big: Uint8Array; empty: Uint8Array; n: number }>`
-    select ${every}::bytea as small, ${large}::bytea as big, ${new Uint8Array()}::bytea as empty, length(${large}::bytea) as n`.execute(handle.db)
+  // Views into larger buffers, as request bodies are: only their own bytes are the value.
+  const shared = new Uint8Array(new SharedArrayBuffer(100_000)).map((_, i) => i & 0xff)
+  const view = shared.subarray(1_000, 71_000)
+  const slice = every.subarray(10, 20)
+  const { rows } = await sql<{ small: Uint8Array; big: Uint8Array; empty: Uint8Array; n: number; view: Uint8Array; slice: Uint8Array }>`
+    select ${every}::bytea as small, ${large}::bytea as big, ${new Uint8Array()}::bytea as empty, length(${large}::bytea) as n,
+      ${view}::bytea as view, ${slice}::bytea as slice`.execute(handle.db)
   const row = rows[0]!
   t.same(Buffer.from(row.small), Buffer.from(every), 'every byte value')
   t.equal(Number(row.n), large.byteLength, 'the database sees every byte of a large value')
   t.ok(Buffer.from(row.big).equals(Buffer.from(large)), 'a large value comes back whole')
   t.equal(row.empty.byteLength, 0, 'an empty value')
+  t.ok(Buffer.from(row.view).equals(Buffer.from(view)), 'a view into shared memory: its own bytes only')
+  t.ok(Buffer.from(row.slice).equals(Buffer.from(slice)), 'a view into a small buffer: its own bytes only')
   t.ok(large.every((v, i) => v === ((i * 31) & 0xff)), 'the value sent is left as it was')
 })
