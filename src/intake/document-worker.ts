@@ -1,5 +1,4 @@
-import type { XmlElement } from '../xml/index.js'
-import { createSchemaChecker } from '../xml/index.js'
+import { createSchemaChecker, type XmlElement } from '../xml/index.js'
 import {
   admitDocument, checkDocument, identifyDocument, plainSource, loadCodeLists, readInternal, schemaDir, xsdOptions,
   type EarlierDocument, type IdentifiedDocument,
