@@ -78,6 +78,20 @@ t.test('a worker whose schema check read a large document is replaced once the p
   pool.release(again)
 })
 
+t.test('a grown worker is still replaced when the pool was busy with other work as the quiet time ran out', async t => {
+  const pool = createDocumentPool({ workers: 1, largeBytes: 1024, quietMs: 20 })
+  t.teardown(() => pool.close())
+  const large = await pool.identify(syntheticMvp(200, '2026-10'))
+  await pool.validate(large, { filingDate })
+  pool.release(large)
+  // An outline (the register check's read) keeps the pool busy past the quiet time, and neither validates nor releases.
+  const outlined = await pool.outline(syntheticMvp(20_000, '2026-10'), ['Obdobie'])
+  t.equal(outlined.name, 'MVP')
+  t.equal(pool.stats.workersStarted, 1)
+  for (let waited = 0; pool.stats.workersStarted === 1 && waited < 5_000; waited += 10) await new Promise(resolve => setTimeout(resolve, 10))
+  t.equal(pool.stats.workersStarted, 2, 'replaced once the pool is idle')
+})
+
 t.test('one worker serves every document, large or small', async t => {
   const pool = createDocumentPool({ workers: 1, largeBytes: 10 })
   t.teardown(() => pool.close())

@@ -114,7 +114,8 @@ export function createDocumentPool(options: DocumentPoolOptions = {}): DocumentP
     clearTimeout(quiet)
     if (grown.size === 0) return
     quiet = setTimeout(() => {
-      if (!pool.idle) return
+      // Busy with work that neither validates nor releases (an outline, an admission): look again later.
+      if (!pool.idle) return retireGrownWhenQuiet()
       for (const worker of grown) {
         if ((held.get(worker) ?? 0) > 0) continue
         grown.delete(worker)
