@@ -380,7 +380,6 @@ async function validateOnly(): Promise<void> {
     docsPerSec: Math.round(docs.length / elapsed), errors,
     rssMB: Math.round(process.memoryUsage().rss / 1024 / 1024),
   })
-  await validator.close()
 }
 
 /** GETs /healthz over its own connection every `everyMs` until stopped; the answers' times, in ms. */

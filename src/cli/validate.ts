@@ -28,34 +28,30 @@ export async function validateFiles(
   const validator = createValidator(loadCodeLists())
   const verdicts: FileVerdict[] = []
   let exitCode = 0
-  try {
-    for (const file of files) {
-      let bytes: Uint8Array
-      try {
-        bytes = readFileSync(resolve(cwd, file))
-      } catch (error) {
-        verdicts.push({ file, valid: false, problem: { code: 'FILE_UNREADABLE', detail: (error as Error).message }, findings: [] })
-        exitCode = 2
-        continue
-      }
-      try {
-        const identified = validator.identify(bytes)
-        const findings = await validator.validate(identified, { filingDate })
-        const valid = !findings.some(f => f.severity === 'error')
-        if (!valid) exitCode = Math.max(exitCode, 1)
-        const employer = identified.official?.employer
-        const note = employer && employer.dic === undefined
-          ? `The file names no DIČ: on filing, the gateway takes it from your earlier accepted documents with IČZ ${employer.icz ?? '(none)'}, and refuses the file with SKO-EMP-1 when there are none.`
-          : undefined
-        verdicts.push({ file, valid, type: identified.form.type, format: identified.format, ...(note ? { note } : {}), findings })
-      } catch (error) {
-        if (!(error instanceof GatewayError)) throw error
-        verdicts.push({ file, valid: false, problem: { code: error.code, detail: error.message }, findings: [] })
-        exitCode = 2
-      }
+  for (const file of files) {
+    let bytes: Uint8Array
+    try {
+      bytes = readFileSync(resolve(cwd, file))
+    } catch (error) {
+      verdicts.push({ file, valid: false, problem: { code: 'FILE_UNREADABLE', detail: (error as Error).message }, findings: [] })
+      exitCode = 2
+      continue
     }
-  } finally {
-    await validator.close()
+    try {
+      const identified = validator.identify(bytes)
+      const findings = await validator.validate(identified, { filingDate })
+      const valid = !findings.some(f => f.severity === 'error')
+      if (!valid) exitCode = Math.max(exitCode, 1)
+      const employer = identified.official?.employer
+      const note = employer && employer.dic === undefined
+        ? `The file names no DIČ: on filing, the gateway takes it from your earlier accepted documents with IČZ ${employer.icz ?? '(none)'}, and refuses the file with SKO-EMP-1 when there are none.`
+        : undefined
+      verdicts.push({ file, valid, type: identified.form.type, format: identified.format, ...(note ? { note } : {}), findings })
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error
+      verdicts.push({ file, valid: false, problem: { code: error.code, detail: error.message }, findings: [] })
+      exitCode = 2
+    }
   }
   return { verdicts, exitCode }
 }

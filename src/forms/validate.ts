@@ -45,7 +45,6 @@ export interface Validator {
   validate(document: IdentifiedDocument, options: ValidateOptions): Promise<Finding[]>
   /** The form's admission rules alone (sk-ezu §6.3 steps 1–3), e.g. to re-judge R/O admissibility under a lock. */
   admit(document: IdentifiedDocument, options: ValidateOptions): Finding[]
-  close(): Promise<void>
 }
 
 export interface ValidateOptions {
@@ -69,7 +68,6 @@ export function createValidator(codeLists: CodeLists, checkerOptions: Partial<Sc
       return checkDocument(document, await checker, { codeLists, ...options }).findings
     },
     admit: (document, options) => admitDocument(document, { codeLists, ...options }),
-    close: async () => undefined,
   }
 }
 

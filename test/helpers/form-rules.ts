@@ -130,7 +130,6 @@ export function formRules(form: FormModule, { filingDate }: FormRulesOptions) {
     validate: (xml: string, earlier?: readonly EarlierDocument[]) => Promise<Finding[]>
   } {
     const validator = createValidator(lists)
-    t.teardown(() => validator.close())
     const validate = (xml: string, earlier?: readonly EarlierDocument[]): Promise<Finding[]> =>
       validator.validate(identified(xml), { filingDate, ...(earlier ? { earlier } : {}) })
     return { validator, validate }

@@ -24,7 +24,6 @@ const comparable = (findings: readonly Finding[]): string[] =>
  */
 export function officialFixtureTests(type: string, options: { readonly mapped?: (root: XmlElement) => unknown } = {}): void {
   const validator = createValidator(loadCodeLists())
-  t.teardown(() => validator.close())
   const folder = join(projectRoot, 'test/fixtures/sk/official', type)
   const read = (name: string): Buffer => readFileSync(join(folder, name))
   const judge = async (bytes: Uint8Array) => {

@@ -25,7 +25,6 @@ const cases: { form: FormModule; prefix: string; valid: string[]; ownCodes: numb
 
 // One validator (schema and rules, as intake runs them) for every fixture of both reports.
 const validator = createValidator(codeLists)
-t.teardown(() => validator.close())
 
 // The "documents" fixtures and the earlier reports of the period each assumes (kind:acceptance:processing).
 const documentsFixtures: Record<string, string> = {

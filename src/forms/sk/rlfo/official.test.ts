@@ -17,7 +17,6 @@ const entriesOf = (root: XmlElement): string[][] =>
 officialFixtureTests('rlfo', { mapped: entriesOf })
 
 const validator = createValidator(loadCodeLists())
-t.teardown(() => validator.close())
 const read = (name: string): Buffer => readFileSync(join(projectRoot, 'test/fixtures/sk/official/rlfo', name))
 
 t.test('one official entry may become two of ours; the number prefix counts the official entries', async t => {
