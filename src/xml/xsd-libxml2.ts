@@ -92,13 +92,12 @@ function check(validator: XsdValidator, bytes: Uint8Array, maxIssues: number): X
   }
 }
 
-/** A checker over the given schema files (and those of other folders as they are named); each schema compiled once. */
-export function libxml2Checker(schemaFiles: readonly SchemaFile[], maxIssues: number) {
-  learn(schemaFiles)
+/** A checker over the schema files it learns; each schema compiled once. */
+export function libxml2Checker(maxIssues: number) {
   const compiled = new Map<string, XsdValidator>()
   return {
-    check(schema: string, folderFiles: readonly SchemaFile[], bytes: Uint8Array): XsdIssue[] {
-      learn(folderFiles)
+    learn,
+    check(schema: string, bytes: Uint8Array): XsdIssue[] {
       let validator = compiled.get(schema)
       if (!validator) compiled.set(schema, validator = compile(schema))
       return check(validator, bytes, maxIssues)

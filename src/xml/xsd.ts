@@ -38,18 +38,20 @@ export async function createSchemaChecker(options: SchemaCheckerOptions): Promis
   const { libxml2Checker } = await import('./xsd-libxml2.js')
   // The schema files keep their real paths, so a relative include resolves as it would on disk.
   const schemaDir = resolve(options.schemaDir)
-  const folders = new Map<string, SchemaFile[]>([[schemaDir, xsdFilesIn(schemaDir)]])
-  const filesFor = (schema: string): SchemaFile[] => {
-    const folder = dirname(schema)
-    let files = folders.get(folder)
-    if (!files) folders.set(folder, files = xsdFilesIn(folder))
-    return files
+  const checker = libxml2Checker(options.maxIssues ?? 1_000)
+  // Each folder's files are read once, when a schema of it is first named.
+  const folders = new Set<string>()
+  const readFolder = (folder: string): void => {
+    if (folders.has(folder)) return
+    checker.learn(xsdFilesIn(folder))
+    folders.add(folder)
   }
-  const checker = libxml2Checker(folders.get(schemaDir)!, options.maxIssues ?? 1_000)
+  readFolder(schemaDir)
   return {
     check(schema, bytes) {
       const path = resolve(schemaDir, schema)
-      return checker.check(path, filesFor(path), bytes)
+      readFolder(dirname(path))
+      return checker.check(path, bytes)
     },
   }
 }
