@@ -7,7 +7,7 @@ import type { XmlElement } from './xml/index.js'
 import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
 import { createCertificateLookup } from './identity/index.js'
-import { createLifecycle, type Lifecycle, type TimedTransition } from './lifecycle/index.js'
+import { createLifecycle, type Lifecycle, type ProcessingRequest, type TimedTransition } from './lifecycle/index.js'
 import { createEventFeed, createEventSignal, eventsTopic, latestSeq, type EventFeed } from './events/index.js'
 import { createBuiltInBackOffice } from './processing/index.js'
 import { createReceiptSigner, type ReceiptSigner, type SigningMaterial } from './receipts/index.js'
@@ -128,8 +128,8 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const { documents } = workers
   const db = dbHandle.db
   // Reports (up to 32 MiB) are read on the document pool's workers, never on this thread; the other forms are small.
-  const readStored = async (content: Uint8Array, keep?: readonly string[]): Promise<XmlElement> =>
-    (keep ? documents.outline(content, keep) : readInternal(content, codeLists))
+  const readStored = async (request: ProcessingRequest, keep?: readonly string[]): Promise<XmlElement> =>
+    (keep ? documents.outline(await request.content(), keep) : readInternal(await request.content(), codeLists))
   let intake: Intake | undefined
   // A scrape waits for the database as long as a health probe does at most.
   const metrics = createMetrics(db, clock, { certificateWarnMs: config.CERT_EXPIRY_WARN, scrapeTimeoutMs: Math.min(2_000, config.DB_STATEMENT_TIMEOUT) })

@@ -13,7 +13,12 @@ export interface ProcessingRequest {
   readonly externalId: string | null
   /** The employer's tax number. */
   readonly employer: string
-  readonly content: Uint8Array
+  /**
+   * The bytes as submitted, read when asked: a back office that does not read a document (a report at processing)
+   * never loads it. Not inside a transaction of the back office's own: with PGlite's one connection it would wait
+   * for itself.
+   */
+  content(): Promise<Uint8Array>
 }
 
 /**

@@ -145,14 +145,12 @@ function withinBatchBytes<T extends DocumentRow | undefined>(documents: readonly
   return [...documents]
 }
 
-/** The back office's requests for documents: their facts and submitted bytes. */
-async function requestsFor(db: Db, documents: readonly DocumentRow[]): Promise<ProcessingRequest[]> {
-  if (documents.length === 0) return []
-  const bodies = new Map((await db.selectFrom('message_log').select(['document_id', 'body'])
-    .where('id', 'in', documents.map(d => d.message_id)).execute()).map(m => [m.document_id, m.body ?? new Uint8Array()]))
+/** The back office's requests for documents: their facts, and their submitted bytes when it reads them. */
+function requestsFor(db: Db, documents: readonly DocumentRow[]): ProcessingRequest[] {
   return documents.map(d => ({
     id: d.id, number: d.number, type: d.type, register: registerOf(d), sandbox: d.sandbox !== null, externalId: d.external_id,
-    employer: d.employer, content: bodies.get(d.id) ?? new Uint8Array(),
+    employer: d.employer,
+    content: async () => (await db.selectFrom('message_log').select('body').where('id', '=', d.message_id).executeTakeFirst())?.body ?? new Uint8Array(),
   }))
 }
 
@@ -200,7 +198,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
 
   /** The back office's answers for the documents waiting for their processing result, asked before the transaction. */
   async function askBackOffice(db: Db, timers: readonly TimerRow[]): Promise<Map<string, ProcessingResult>> {
-    const requests = await requestsFor(db, await dueForBackOffice(db, timers, isProcessingDue))
+    const requests = requestsFor(db, await dueForBackOffice(db, timers, isProcessingDue))
     if (requests.length === 0) return new Map()
     const results = await backOffice.process(requests)
     return new Map(requests.map((r, i) => [r.id, results[i]!]))
@@ -314,7 +312,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
 
   /** The register check of the reports due for one, asked before the transaction that records it. */
   async function checkRegister(db: Db, timers: readonly TimerRow[]): Promise<Map<string, RegisterCheckResult>> {
-    const requests = await requestsFor(db, await dueForBackOffice(db, timers, isCheckDue))
+    const requests = requestsFor(db, await dueForBackOffice(db, timers, isCheckDue))
     if (requests.length === 0) return new Map()
     const results = await backOffice.checkRegister(requests)
     return new Map(requests.map((r, i) => [r.id, results[i]!]))

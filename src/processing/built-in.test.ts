@@ -32,7 +32,7 @@ async function gateway(t: Parameters<typeof testDb>[0]) {
     advance: (ms: number) => { now = new Date(now.getTime() + ms) },
     async file(path: string): Promise<ProcessingRequest> {
       const { view } = await services.intake.submit({ caller, transport: 'rest', bytes: fixture(path), contentType: 'application/xml' })
-      return { id: view.id, number: view.number, type: view.type, register: `sandbox:${caller.clientId}`, sandbox: true, externalId: null, employer: view.employer, content: fixture(path) }
+      return { id: view.id, number: view.number, type: view.type, register: `sandbox:${caller.clientId}`, sandbox: true, externalId: null, employer: view.employer, content: async () => fixture(path) }
     },
     events: (documentId: string) => db.selectFrom('insurance_events').select('event').where('document_id', '=', documentId).execute(),
   }
@@ -85,4 +85,29 @@ t.test('every state a document passes through is an event, in order, with the sa
   t.ok(events.every(e => e.type === 'document.state_changed'))
   t.equal(new Set(events.map(e => e.id)).size, events.length, 'each event has its own id')
   t.ok(events.every((e, i) => i === 0 || BigInt(e.seq) > BigInt(events[i - 1]!.seq)), 'seq increases')
+})
+
+t.test('a report is read for its register check, never for its processing; a registration is read before the transaction', async t => {
+  const g = await gateway(t)
+  const { id: clientId, fingerprint } = await addClient(g.db, { name: 'Mzdy', taxNumber: '2021234501', environment: 'test', certPem: pki.otherClient.cert }, filingDay)
+  const caller: Caller = { clientId, name: 'Mzdy', taxNumber: '2021234501', environment: 'test', role: 'filer', fingerprint, software: null }
+  const { status, view } = await g.services.intake.submit({ caller, transport: 'rest', bytes: fixture('sk/mvp/valid-basic.xml'), contentType: 'application/xml' })
+  t.equal(status, 201)
+  let reads = 0
+  const mvp: ProcessingRequest = {
+    id: view.id, number: view.number, type: view.type, register: `sandbox:${clientId}`, sandbox: true, externalId: null, employer: view.employer,
+    content: async () => { reads++; return fixture('sk/mvp/valid-basic.xml') },
+  }
+  t.match(await g.backOffice.process([mvp]), [{ processing: 'processed', findings: [] }])
+  t.equal(reads, 0, 'processed as filed, unread')
+  const [check] = await g.backOffice.checkRegister([mvp])
+  t.equal(reads, 1, 'the register check reads it')
+  t.match(check!.errors, [{ code: 'SK-MVP-020' }], 'its person has no relationship')
+
+  // The read goes through the database: on PGlite, whose one connection the back office's transaction holds, a read
+  // inside it would wait for that transaction for ever.
+  const m1 = await g.file('si/m1/valid-basic.xml')
+  const stored = async () => (await g.db.selectFrom('message_log').select('body').where('document_id', '=', m1.id).executeTakeFirstOrThrow()).body!
+  t.match(await g.backOffice.process([{ ...m1, content: stored }]), [{ processing: 'processed', findings: [] }])
+  t.same(await g.events(m1.id), [{ event: 'opened' }])
 })

@@ -13,7 +13,7 @@ import { injectedFailure } from './fault-injection.js'
  * or (a report, whose register check reads only the header and each row's person) only the elements named in
  * `keep`. The server reads large ones on a worker thread; by default (tests, the CLI) they are read here.
  */
-export type DocumentReader = (content: Uint8Array, keep?: readonly string[]) => Promise<XmlElement>
+export type DocumentReader = (request: ProcessingRequest, keep?: readonly string[]) => Promise<XmlElement>
 
 /** Register findings of a mapped official document point where their values were read in it (sk-official.md §1.4). */
 const located = (findings: readonly Finding[], root: XmlElement): Finding[] => (root.source ? toOfficialLocations(findings, root) : [...findings])
@@ -34,7 +34,7 @@ async function parse(requests: readonly ProcessingRequest[], read: DocumentReade
   for (const request of requests) {
     const register = formOf(request.type).register
     if (!register) continue
-    const root = await read(request.content, register.outline)
+    const root = await read(request, register.outline)
     const form = findForm(root.ns, root.name)
     if (form?.type !== request.type) throw new Error(`document ${request.id} is not an ${request.type}`)
     const document = { id: request.id, number: request.number, type: request.type, environment: request.register, employer: request.employer }
@@ -77,9 +77,18 @@ const withdrawn: ProcessingResult['processing'] = 'withdrawn'
  * answered the same and applied once. Documents reach it already valid, so it reads them with the same parser
  * and form modules as intake.
  */
-export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLists, read: DocumentReader = async content => readInternal(content, codeLists)): BackOffice {
+export function createBuiltInBackOffice(
+  db: Db, clock: Clock, codeLists: CodeLists, readDocument: DocumentReader = async request => readInternal(await request.content(), codeLists),
+): BackOffice {
   return {
     async process(requests) {
+      const injected = new Map(requests.flatMap(r => {
+        const findings = injectedFailure(r, formOf(r.type))
+        return findings ? [[r.id, findings] as const] : []
+      }))
+      // Read before the transaction, which would otherwise hold the connection while the documents are parsed.
+      // Forms without `apply` (reports) are processed as filed and not read here.
+      const toApply = await parse(requests.filter(r => !injected.has(r.id) && formOf(r.type).register?.apply), readDocument)
       const answers = new Map<string, ProcessingResult>()
       await db.transaction().execute(async trx => {
         // One batch at a time across gateway instances: a second caller with the same documents waits, then finds
@@ -92,12 +101,10 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
         if (fresh.length === 0) return
         const now = clock.now()
         for (const request of fresh) {
-          const form = formOf(request.type)
-          const injected = injectedFailure(request, form)
-          if (injected) answers.set(request.id, { processing: form.register?.failedAs ?? 'refused', findings: injected })
+          const findings = injected.get(request.id)
+          if (findings) answers.set(request.id, { processing: formOf(request.type).register?.failedAs ?? 'refused', findings })
         }
-        // Forms without `apply` (reports) are processed as filed and not read again here.
-        const parsed = await parse(fresh.filter(r => !answers.has(r.id) && formOf(r.type).register?.apply), read)
+        const parsed = toApply.filter(p => !answers.has(p.request.id))
         const registers = await loadRegisters(trx, parsed, true)
         for (const { request, document, form, register, entries } of parsed) {
           const session = registers.get(form.country)!
@@ -120,7 +127,7 @@ export function createBuiltInBackOffice(db: Db, clock: Clock, codeLists: CodeLis
     },
 
     async checkRegister(requests) {
-      const parsed = await parse(requests.filter(r => formOf(r.type).register?.check), read)
+      const parsed = await parse(requests.filter(r => formOf(r.type).register?.check), readDocument)
       const now = clock.now()
       // A check only reads the register: its relationships are not locked against the processing of an RLFO.
       const registers = await loadRegisters(db, parsed, false)
