@@ -4,7 +4,7 @@ import type { Clock } from './lib/index.js'
 import { loadCodeLists, readInternal } from './forms/index.js'
 import { createDocumentPool, type DocumentPool } from './intake/index.js'
 import type { XmlElement } from './xml/index.js'
-import { createIntake, type Intake, type UnrecordedSubmission } from './intake/index.js'
+import { createIntake, createOutlineHandoff, type Intake, type UnrecordedSubmission } from './intake/index.js'
 import { createMetrics, type Metrics } from './metrics/index.js'
 import { createCertificateLookup } from './identity/index.js'
 import { createLifecycle, type Lifecycle, type ProcessingRequest, type TimedTransition } from './lifecycle/index.js'
@@ -128,8 +128,12 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   const { documents } = workers
   const db = dbHandle.db
   // Reports (up to 32 MiB) are read on the document pool's workers, never on this thread; the other forms are small.
-  const readStored = async (request: ProcessingRequest, keep?: readonly string[]): Promise<XmlElement> =>
-    (keep ? documents.outline(await request.content(), keep) : readInternal(await request.content(), codeLists))
+  // A report's first register check finds the outline intake took (intake/outlines.ts).
+  const outlines = createOutlineHandoff()
+  const readStored = async (request: ProcessingRequest, keep?: readonly string[]): Promise<XmlElement> => {
+    if (!keep) return readInternal(await request.content(), codeLists)
+    return await outlines.take(request.id) ?? documents.outline(await request.content(), keep)
+  }
   let intake: Intake | undefined
   // A scrape waits for the database as long as a health probe does at most.
   const metrics = createMetrics(db, clock, { certificateWarnMs: config.CERT_EXPIRY_WARN, scrapeTimeoutMs: Math.min(2_000, config.DB_STATEMENT_TIMEOUT) })
@@ -155,6 +159,7 @@ export function createServices(config: Config, dbHandle: DbHandle, clock: Clock,
   })
   intake = createIntake(db, documents, clock, lifecycle, {
     statementTimeoutMs: config.DB_STATEMENT_TIMEOUT,
+    outlines,
     onUnrecorded: (submission, error) => {
       metrics.messageLogFailure()
       options.onUnrecorded?.(submission, error)

@@ -2,7 +2,7 @@ import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { projectRoot } from '../lib/index.js'
-import { syntheticMvp } from '../../bench/documents.js'
+import { syntheticMvp, syntheticOfficialMvp } from '../../bench/documents.js'
 import { createDocumentPool, type PooledDocument } from './document-pool.js'
 
 const m1 = readFileSync(join(projectRoot, 'examples/si/m1.xml'))
@@ -30,6 +30,21 @@ t.test('documents are parsed, judged and released off the request thread', async
     const rows = root.children[1]!.children
     t.same(rows.map(r => r.path), ['/MVP/Priloha/Riadok[1]', '/MVP/Priloha/Riadok[2]', '/MVP/Priloha/Riadok[3]'])
     t.ok(rows.every(r => r.children.length === 1 && r.children[0]!.name === 'RodneCislo' && /^\d{10}$/.test(r.children[0]!.text)))
+  })
+
+  t.test('the outline of a held document of ours is the outline its bytes give', async t => {
+    const keep = ['Obdobie', 'Priloha', 'Riadok', 'RodneCislo', 'Icpv']
+    const bytes = syntheticMvp(4, '2026-10')
+    const document = await pool.identify(bytes)
+    t.same(await pool.outlineOf(document, keep), await pool.outline(bytes, keep), 'identified')
+    await pool.validate(document, { filingDate })
+    t.same(await pool.outlineOf(document, keep), await pool.outline(bytes, keep), 'and after its check')
+    pool.release(document)
+    await t.rejects(pool.outlineOf(document, keep), /not held/, 'released')
+    const official = await pool.identify(syntheticOfficialMvp(4, '2026-10'))
+    t.equal(official.format, 'sp')
+    await t.rejects(pool.outlineOf(official, keep), /read from its bytes/, 'an official document is mapped from its bytes, with no employer given')
+    pool.release(official)
   })
 
   t.test('refusals cross the thread boundary as the same problems', async t => {

@@ -55,6 +55,8 @@ export interface DocumentPool {
    * that reading a large report never holds up the request thread.
    */
   outline(bytes: Uint8Array, keep: readonly string[]): Promise<XmlElement>
+  /** The same outline of an identified document of ours (`format` `ehrs`), from the tree its worker holds. */
+  outlineOf(document: PooledDocument, keep: readonly string[]): Promise<XmlElement>
   /** Lets the worker drop the parsed tree; call once for every identified document. */
   release(document: PooledDocument): void
   readonly stats: { readonly workersStarted: number }
@@ -67,6 +69,7 @@ export type DocumentTask =
   | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[] }
   | { op: 'release'; ref: number }
   | { op: 'outline'; bytes: Uint8Array; keep: readonly string[] }
+  | { op: 'outline'; ref: number; keep: readonly string[] }
 
 export interface DocumentPoolOptions {
   /** Default: one fewer than the cores, at least two, so that one thread always stays free for small documents. */
@@ -154,6 +157,11 @@ export function createDocumentPool(options: DocumentPoolOptions = {}): DocumentP
 
     async outline(bytes, keep) {
       return (await pool.run<XmlElement>({ op: 'outline', bytes, keep }, { bytes: bytes.byteLength })).value
+    },
+
+    outlineOf(document, keep) {
+      if (document.format !== 'ehrs') return Promise.reject(new Error(`an outline of a ${document.format} document is read from its bytes`))
+      return task(document, { op: 'outline', ref: document.ref, keep }, 0)
     },
 
     release(document) {

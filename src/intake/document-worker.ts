@@ -42,10 +42,10 @@ export function handle(task: DocumentTask): unknown {
     case 'release':
       held.delete(task.ref)
       return undefined
-    case 'outline':
-    {
+    case 'outline': {
       const keep = new Set(task.keep)
-      return outline(readInternal(task.bytes, codeLists, keep), keep)
+      // A held document of ours is its whole tree: the outline the same bytes read with `keep` would give.
+      return outline('ref' in task ? heldDocument(task.ref).root : readInternal(task.bytes, codeLists, keep), keep)
     }
   }
 }

@@ -11,6 +11,8 @@ import { employerFindings } from '../forms/index.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries, type SeriesKey } from './earlier.js'
 import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
+import type { OutlineHandoff } from './outlines.js'
+import type { XmlElement } from '../xml/index.js'
 
 export interface Submission {
   readonly caller: Caller
@@ -68,6 +70,8 @@ export interface IntakeOptions {
    * message-log row then gets what is left of it (at least a moment), so that the answer never takes two timeouts.
    */
   readonly statementTimeoutMs?: number
+  /** Where a report's outline is handed to its first register check. */
+  readonly outlines?: OutlineHandoff
 }
 
 // A quick insert still gets its chance when the fault came at the very end of the submission's time.
@@ -242,7 +246,7 @@ export function createIntake(
       if (hasErrors(admission)) throw invalid(identified, admission)
     } : undefined
     try {
-      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings, series ?? null, admit) }
+      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings, series ?? null, admit, outlineOf(identified)) }
     } catch (error) {
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
@@ -251,6 +255,13 @@ export function createIntake(
       }
       throw error
     }
+  }
+
+  /** A report's outline for its register check, from the tree the worker holds; an official document's is read later. */
+  function outlineOf(identified: PooledDocument): Promise<XmlElement | undefined> | undefined {
+    const keep = identified.form.register?.outline
+    if (!options.outlines || !keep || identified.format !== 'ehrs') return undefined
+    return documents.outlineOf(identified, keep).catch(() => undefined)
   }
 
   /**
@@ -302,7 +313,7 @@ export function createIntake(
 
   async function store(
     arrival: Arrival, caller: Caller, identified: PooledDocument, employer: string, findings: readonly Finding[],
-    series: string | null, admit: ((trx: Db) => Promise<void>) | undefined,
+    series: string | null, admit: ((trx: Db) => Promise<void>) | undefined, outline: Promise<XmlElement | undefined> | undefined,
   ): Promise<DocumentView> {
     const { form, facts, numberPrefix } = identified
     const id = newId(arrival.receivedAt.getTime())
@@ -325,6 +336,8 @@ export function createIntake(
       timers, ...(pairing ? { pairing } : {}),
       ...(admit ? { admit } : {}),
     })
+    // Before the timers are nudged: the register check is due at once.
+    if (outline) options.outlines!.put(id, outline, arrival.bytes.byteLength)
     lifecycle.timers.nudge()
     // The view of what was just committed, without reading it back.
     return toView(
@@ -370,5 +383,6 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export { createDocumentPool } from './document-pool.js'
+export { createOutlineHandoff, type OutlineHandoff } from './outlines.js'
 export { releaseIdempotencyKeys } from './writer.js'
 export type { DocumentPool, DocumentPoolOptions, PooledDocument, EarlierSource, CheckOptions } from './document-pool.js'
