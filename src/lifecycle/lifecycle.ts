@@ -5,7 +5,7 @@ import { formOf, forms, type Country, type FormModule, type PairingFacts } from 
 import { appendAudit } from '../audit/index.js'
 import { findVisibleDocument, getDocumentView, type DocumentView } from '../documents/index.js'
 import { GatewayError } from '../problems.js'
-import { localDate, type Clock } from '../lib/index.js'
+import { createBatcher, localDate, type Clock } from '../lib/index.js'
 import { makeFinding } from '../validation/index.js'
 import type { Acceptance, DocumentState } from '../documents/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult, RegisterCheckResult } from './back-office.js'
@@ -145,12 +145,18 @@ function withinBatchBytes<T extends DocumentRow | undefined>(documents: readonly
   return [...documents]
 }
 
-/** The back office's requests for documents: their facts, and their submitted bytes when it reads them. */
+/**
+ * The back office's requests for documents: their facts, and their submitted bytes when it reads them. Bytes asked
+ * for together (`Promise.all`) are read in one statement or two, not one each.
+ */
 function requestsFor(db: Db, documents: readonly DocumentRow[]): ProcessingRequest[] {
+  const bodies = createBatcher<string, Uint8Array>(async ids => {
+    const byId = new Map((await db.selectFrom('message_log').select(['id', 'body']).where('id', 'in', ids).execute()).map(m => [m.id, m.body]))
+    return ids.map(id => byId.get(id) ?? new Uint8Array())
+  })
   return documents.map(d => ({
     id: d.id, number: d.number, type: d.type, register: registerOf(d), sandbox: d.sandbox !== null, externalId: d.external_id,
-    employer: d.employer,
-    content: async () => (await db.selectFrom('message_log').select('body').where('id', '=', d.message_id).executeTakeFirst())?.body ?? new Uint8Array(),
+    employer: d.employer, content: () => bodies.load(d.message_id),
   }))
 }
 

@@ -10,13 +10,16 @@ import { testDb } from '../../test/helpers/db.js'
 import { testWorkers } from '../../test/helpers/gateway.js'
 import { testPki } from '../../test/helpers/pki.js'
 import { fixture } from '../../test/helpers/paths.js'
+import { syntheticM1 } from '../../bench/documents.js'
+import type { KyselyPlugin } from 'kysely'
 
 const filingDay = new Date('2025-03-03T09:00:00Z')
 const pki = testPki()
 
 /** A gateway whose own processing waits an hour, a second back office on the same database, and a clock to move. */
-async function gateway(t: Parameters<typeof testDb>[0]) {
-  const handle = await testDb(t)
+async function gateway(t: Parameters<typeof testDb>[0], plugin?: KyselyPlugin) {
+  const opened = await testDb(t)
+  const handle = plugin ? { ...opened, db: opened.db.withPlugin(plugin) } : opened
   let now = filingDay
   const clock = { now: () => now }
   const services = createServices(loadConfig({ LOG_LEVEL: 'silent', PROCESSING_DELAY: '1h' }), handle, clock, {
@@ -110,4 +113,27 @@ t.test('a report is read for its register check, never for its processing; a reg
   const stored = async () => (await g.db.selectFrom('message_log').select('body').where('document_id', '=', m1.id).executeTakeFirstOrThrow()).body!
   t.match(await g.backOffice.process([{ ...m1, content: stored }]), [{ processing: 'processed', findings: [] }])
   t.same(await g.events(m1.id), [{ event: 'opened' }])
+})
+
+t.test('the gateway\'s processing reads a batch of registrations in one or two statements, not one each', async t => {
+  let bodyReads = 0
+  const counting: KyselyPlugin = {
+    transformQuery({ node }) {
+      if (node.kind === 'SelectQueryNode' && JSON.stringify(node.from).includes('"message_log"')) bodyReads++
+      return node
+    },
+    transformResult: async ({ result }) => result,
+  }
+  const g = await gateway(t, counting)
+  const ids: string[] = []
+  for (let n = 1; n <= 12; n++) {
+    const { view } = await g.services.intake.submit({ caller: g.caller, transport: 'rest', bytes: syntheticM1(n, '2025-03-01'), contentType: 'application/xml' })
+    ids.push(view.id)
+  }
+  bodyReads = 0
+  g.advance(3_600_000)
+  await g.services.lifecycle.timers.runDue()
+  const states = await currentStates(g.db, ids)
+  t.ok(ids.every(id => states.get(id)?.processing === 'processed'), 'all 12 processed')
+  t.ok(bodyReads >= 1 && bodyReads <= 2, `${bodyReads} statements read their bytes`)
 })

@@ -86,9 +86,11 @@ export function createBuiltInBackOffice(
         const findings = injectedFailure(r, formOf(r.type))
         return findings ? [[r.id, findings] as const] : []
       }))
-      // Read before the transaction, which would otherwise hold the connection while the documents are parsed.
-      // Forms without `apply` (reports) are processed as filed and not read here.
-      const toApply = await parse(requests.filter(r => !injected.has(r.id) && formOf(r.type).register?.apply), readDocument)
+      // Read before the transaction, which would otherwise hold the connection while the documents are parsed, and
+      // asked for at once (one statement, not one each). Forms without `apply` (reports) are processed as filed, unread.
+      const toRead = requests.filter(r => !injected.has(r.id) && formOf(r.type).register?.apply)
+      const bytes = await Promise.all(toRead.map(r => r.content()))
+      const toApply = await parse(toRead.map((r, i) => ({ ...r, content: async () => bytes[i]! })), readDocument)
       const answers = new Map<string, ProcessingResult>()
       await db.transaction().execute(async trx => {
         // One batch at a time across gateway instances: a second caller with the same documents waits, then finds
