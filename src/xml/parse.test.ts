@@ -92,6 +92,16 @@ t.test('whitespace between elements is not text: a pretty-printed element of man
   t.equal(doc.root.text, '')
 })
 
+t.test('whitespace between tags separates the text around it as one space, as the collapsed text of the whole would', async t => {
+  const texts = (xml: string): string[] => { const { root } = parseXml(xml); return [root.text, ...root.children.map(c => c.text)] }
+  t.same(texts('<a>x\n  <!-- c -->\t \n y</a>'), ['x y'])
+  t.same(texts('<a>x<b> in </b>\n  y </a>'), ['x y', 'in'])
+  t.same(texts('<a>\n  <b/>\n  x\n  <b/>\n</a>'), ['x', '', ''])
+  t.same(texts('<a><![CDATA[ ]]>\n  <![CDATA[x]]>  <![CDATA[ y ]]>\n</a>'), ['x y'])
+  t.same(texts('<a>&#32;<b/> &#x9;x</a>'), ['x', ''])
+  t.same(texts('<a>x<!--c-->y</a>'), ['xy'], 'no whitespace, no space')
+})
+
 t.test('namespace scopes: shadowing, undeclaring the default, prefixed attributes, xml:', async t => {
   const doc = parseXml(`<r xmlns="urn:d" xmlns:p="urn:p1">
     <p:a p:x="1" xml:lang="sl">

@@ -202,14 +202,18 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     const lt = text.indexOf('<', pos)
     const chunkEnd = lt === -1 ? text.length : lt
     if (chunkEnd > pos) {
-      const raw = text.slice(pos, chunkEnd)
       const top = stack[stack.length - 1]
-      if (top) {
+      if (isBlank(text, pos, chunkEnd)) {
+        // Whitespace between tags, read without a copy: it can only separate text already read, and the text is
+        // collapsed at the end, so one space stands for it.
+        if (top?.element && top.text !== '') top.text += ' '
+      } else if (top) {
+        const raw = text.slice(pos, chunkEnd)
         if (raw.includes(']]>')) fail('"]]>" is not allowed in text', pos + raw.indexOf(']]>'))
-        if (/[^ \t\r\n]/.test(raw)) addText(top, raw.length, pos)
+        addText(top, raw.length, pos)
         const decoded = decodeText(raw, pos, fail)
         if (top.element) top.text += decoded
-      } else if (/[^ \t\r\n]/.test(raw)) {
+      } else {
         fail(root ? 'Content after the root element' : 'Text before the root element', pos)
       }
     }
@@ -218,14 +222,15 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     const next = text.charAt(pos + 1)
 
     if (next === '/') {
-      nameAt.lastIndex = pos + 2
-      const m = nameAt.exec(text) ?? fail('Malformed end tag')
-      const qname = m[0]
-      let p = pos + 2 + qname.length
+      const nameEnd = nameEndAt(pos + 2)
+      if (nameEnd === -1) fail('Malformed end tag')
+      let p = nameEnd
       while (isSpace(text.charCodeAt(p))) p++
       if (text.charAt(p) !== '>') fail('Malformed end tag')
-      const open = stack.pop() ?? fail(`End tag </${qname}> without a start tag`)
-      if (open.qname !== qname) fail(`End tag </${qname}> does not match <${open.qname}>`)
+      const open = stack.pop() ?? fail(`End tag </${text.slice(pos + 2, nameEnd)}> without a start tag`)
+      if (nameEnd - pos - 2 !== open.qname.length || !text.startsWith(open.qname, pos + 2)) {
+        fail(`End tag </${text.slice(pos + 2, nameEnd)}> does not match <${open.qname}>`)
+      }
       closeElement(open)
       if (open.declared) unbind(open.declared)
       if (open.element?.span) Object.assign(open.element.span, { contentEnd: pos, end: p + 1 })
@@ -278,11 +283,17 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     if (open.textLength > limits.maxTextLength) refuse(`More than ${count(limits.maxTextLength)} characters of text in one element`, at)
   }
 
-  function readName(at: number, what: string): string {
+  /** Where the name starting at `at` ends, or -1; `test` rather than `exec`: no match array for every name. */
+  function nameEndAt(at: number): number {
     nameAt.lastIndex = at
-    const name = nameAt.exec(text)?.[0] ?? fail(`Malformed ${what}`, at)
-    if (name.length > limits.maxNameLength) refuse(`A name longer than ${count(limits.maxNameLength)} characters`, at)
-    return name
+    return nameAt.test(text) ? nameAt.lastIndex : -1
+  }
+
+  function readName(at: number, what: string): string {
+    const end = nameEndAt(at)
+    if (end === -1) fail(`Malformed ${what}`, at)
+    if (end - at > limits.maxNameLength) refuse(`A name longer than ${count(limits.maxNameLength)} characters`, at)
+    return text.slice(at, end)
   }
 
   function readStartTag(start: number): number {
@@ -294,8 +305,9 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     if (++elementCount > limits.maxElements) refuse(`More than ${count(limits.maxElements)} elements in the document`, start)
 
     let p = start + 1 + qname.length
-    const names: string[] = []
-    const rawAttributes: [string, string][] = []
+    // Most elements have no attributes: their lists are made for the first.
+    let names: string[] | undefined
+    let rawAttributes: [string, string][] | undefined
     let declared: string[] | undefined
     let scope = options.spans ? parent?.scope ?? xmlScope : undefined
     for (;;) {
@@ -318,12 +330,14 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
       if (end - p - 1 > limits.maxAttributeLength) refuse(`An attribute value longer than ${count(limits.maxAttributeLength)} characters`, p)
       const rawValue = text.slice(p + 1, end)
       if (rawValue.includes('<')) fail('"<" is not allowed in an attribute value', p)
+      names ??= []
       if (names.includes(attrName)) fail(`Duplicate attribute ${attrName}`, p)
       names.push(attrName)
       // Attribute-value normalisation: literal whitespace characters become spaces.
       const value = decodeText(rawValue.replace(/[\t\r\n]/g, ' '), p + 1, fail)
       const prefix = attrName === 'xmlns' ? '' : attrName.startsWith('xmlns:') ? attrName.slice(6) : undefined
       if (prefix === undefined) {
+        rawAttributes ??= []
         if (rawAttributes.push([attrName, value]) > limits.maxAttributes) refuse(`More than ${count(limits.maxAttributes)} attributes on one element`, p)
       } else {
         if (prefix === '' && (value === XML_NS || value === XMLNS_NS)) fail('Reserved namespace bound as the default namespace', start)
@@ -344,12 +358,14 @@ export function parseXml(input: string, limits: XmlLimits = defaultLimits, optio
     if (selfClosing && text.charAt(p + 1) !== '>') fail('Malformed empty-element tag', p)
     const tagEnd = p + (selfClosing ? 2 : 1)
 
-    const [prefix, written] = splitQName(qname, start)
+    let prefix = ''
+    let written = qname
+    if (qname.includes(':')) [prefix, written] = splitQName(qname, start)
     const local = intern(written)
     const ns = prefix === '' ? bindings.get('')?.at(-1) ?? '' : bindings.get(prefix)?.at(-1) ?? fail(`Undeclared namespace prefix ${prefix}`, start)
     // Prefixed attributes are keyed by expanded name ({uri}local), so that checks do not depend on prefixes.
-    const attributes: Record<string, string> = rawAttributes.length > 0 ? {} : noAttributes
-    for (const [name, value] of rawAttributes) {
+    const attributes: Record<string, string> = rawAttributes ? {} : noAttributes
+    for (const [name, value] of rawAttributes ?? []) {
       const [ap, al] = splitQName(name, start)
       const key = ap === '' ? al : `{${bindings.get(ap)?.at(-1) ?? fail(`Undeclared namespace prefix ${ap}`, start)}}${al}`
       if (key in attributes) fail(`Duplicate attribute ${name}`, start)
@@ -407,12 +423,21 @@ function closeElement(open: OpenElement): void {
 export function assignPaths(root: XmlElement, alwaysIndexed: ReadonlySet<string> = noNames): void {
   root.path = `/${root.name}`
   const stack: XmlElement[] = [root]
+  // Two maps for the whole tree, not two for every element with children.
+  const counts = new Map<string, number>()
+  const seen = new Map<string, number>()
   while (stack.length > 0) {
     const el = stack.pop()!
     if (el.children.length === 0) continue
-    const counts = new Map<string, number>()
+    if (el.children.length === 1) {
+      const c = el.children[0]!
+      c.path = alwaysIndexed.has(c.name) ? `${el.path}/${c.name}[1]` : `${el.path}/${c.name}`
+      stack.push(c)
+      continue
+    }
+    counts.clear()
+    seen.clear()
     for (const c of el.children) counts.set(c.name, (counts.get(c.name) ?? 0) + 1)
-    const seen = new Map<string, number>()
     for (const c of el.children) {
       const n = (seen.get(c.name) ?? 0) + 1
       seen.set(c.name, n)
@@ -457,6 +482,12 @@ function decodeText(raw: string, at: number, fail: (message: string, at?: number
     amp = raw.indexOf('&', from)
   }
   return out + raw.slice(from)
+}
+
+/** Only whitespace between `from` and `to`. */
+function isBlank(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isSpace(text.charCodeAt(i))) return false
+  return true
 }
 
 function isSpace(c: number): boolean {
