@@ -229,13 +229,19 @@ const rootAttributes: ReadonlySet<string> = new Set(['verzija', `{${XSI}}schemaL
  */
 export function attributeFindings(form: SchemaFindingForm, root: XmlElement): Finding[] {
   const findings: Finding[] = []
-  for (const el of inDocumentOrder(root)) {
+  // Every element of every document is looked at: a plain walk, and no list of names made for each element.
+  const stack = [root]
+  while (stack.length > 0) {
+    const el = stack.pop()!
     const allowed = el === root ? rootAttributes : noAttributes
-    if (Object.keys(el.attributes).some(name => !allowed.has(name))) {
+    for (const name in el.attributes) {
+      if (allowed.has(name)) continue
       findings.push(makeFinding(xsdFindings[form.country]['004'], { path: el.path, line: el.line }, form.fieldOf(el.path)))
       // One more than is listed, so that the list says more were left out.
-      if (findings.length > maxFindings) break
+      if (findings.length > maxFindings) return findings
+      break
     }
+    for (let i = el.children.length - 1; i >= 0; i--) stack.push(el.children[i]!)
   }
   return findings
 }
