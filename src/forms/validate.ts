@@ -131,6 +131,11 @@ function mapEntries(reader: OfficialReader, root: XmlElement, ctx: OfficialConte
  */
 export function readInternal(bytes: Uint8Array, codeLists: CodeLists, keep?: ReadonlySet<string>): XmlElement {
   const { root } = parseXmlBytes(bytes, undefined, keep ? { keepNames: r => (findReader(r.ns, r.name)?.official ? undefined : keep) } : {})
+  return internalOf(root, codeLists, keep)
+}
+
+/** A parsed document as `readInternal` reads it: ours as it is, an official one mapped (its batch's entries under the first). */
+export function internalOf(root: XmlElement, codeLists: CodeLists, keep?: ReadonlySet<string>): XmlElement {
   const reader = findReader(root.ns, root.name)?.official
   if (!reader) return root
   assignPaths(root, reader.repeatable)

@@ -55,7 +55,7 @@ export interface DocumentPool {
    * that reading a large report never holds up the request thread.
    */
   outline(bytes: Uint8Array, keep: readonly string[]): Promise<XmlElement>
-  /** The same outline of an identified document of ours (`format` `ehrs`), from the tree its worker holds. */
+  /** The same outline of an identified document, from the tree its worker holds (not parsed again). */
   outlineOf(document: PooledDocument, keep: readonly string[]): Promise<XmlElement>
   /** Lets the worker drop the parsed tree; call once for every identified document. */
   release(document: PooledDocument): void
@@ -160,7 +160,6 @@ export function createDocumentPool(options: DocumentPoolOptions = {}): DocumentP
     },
 
     outlineOf(document, keep) {
-      if (document.format !== 'ehrs') return Promise.reject(new Error(`an outline of a ${document.format} document is read from its bytes`))
       return task(document, { op: 'outline', ref: document.ref, keep }, 0)
     },
 

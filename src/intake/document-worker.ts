@@ -1,6 +1,6 @@
 import { createSchemaChecker, type XmlElement } from '../xml/index.js'
 import {
-  admitDocument, checkDocument, identifyDocument, plainSource, loadCodeLists, readInternal, schemaDir, xsdOptions,
+  admitDocument, checkDocument, identifyDocument, internalOf, plainSource, loadCodeLists, readInternal, schemaDir, xsdOptions,
   type EarlierDocument, type IdentifiedDocument,
 } from '../forms/index.js'
 import type { DocumentTask, EarlierSource } from './document-pool.js'
@@ -44,8 +44,8 @@ export function handle(task: DocumentTask): unknown {
       return undefined
     case 'outline': {
       const keep = new Set(task.keep)
-      // A held document of ours is its whole tree: the outline the same bytes read with `keep` would give.
-      return outline('ref' in task ? heldDocument(task.ref).root : readInternal(task.bytes, codeLists, keep), keep)
+      // A held document is read from the tree its bytes were parsed into: the outline the bytes would give.
+      return outline('ref' in task ? internalOf(heldDocument(task.ref).doc.root, codeLists, keep) : readInternal(task.bytes, codeLists, keep), keep)
     }
   }
 }

@@ -257,10 +257,10 @@ export function createIntake(
     }
   }
 
-  /** A report's outline for its register check, from the tree the worker holds; an official document's is read later. */
+  /** A report's outline for its register check, from the tree the worker holds. */
   function outlineOf(identified: PooledDocument): Promise<XmlElement | undefined> | undefined {
     const keep = identified.form.register?.outline
-    if (!options.outlines || !keep || identified.format !== 'ehrs') return undefined
+    if (!options.outlines || !keep) return undefined
     return documents.outlineOf(identified, keep).catch(() => undefined)
   }
 

@@ -11,6 +11,7 @@ import { testDb } from '../../test/helpers/db.js'
 import { testWorkers } from '../../test/helpers/gateway.js'
 import { testPki } from '../../test/helpers/pki.js'
 import { fixture } from '../../test/helpers/paths.js'
+import { syntheticOfficialMvp } from '../../bench/documents.js'
 
 const outline = (name: string): XmlElement => ({ name, ns: '', path: `/${name}`, line: 1, attributes: {}, children: [], text: '' })
 
@@ -72,4 +73,17 @@ t.test('a report\'s first register check uses the outline intake took; a repeate
   const repeated = await checked(view.id)
   t.equal(readBack, 1, 'the repeated check read the stored report')
   t.same(repeated.filter(f => f.startsWith('SK-MVP-020')), first.filter(f => f.startsWith('SK-MVP-020')), 'and found the same')
+
+  // The same in Sociálna poisťovňa's own format: the outline is mapped from the official tree intake read.
+  const official = await services.intake.submit({ caller, transport: 'rest', bytes: syntheticOfficialMvp(3, '2025-02'), contentType: 'application/xml' })
+  t.equal(official.status, 201)
+  readBack = 0
+  const firstOfficial = await checked(official.view.id)
+  t.equal(readBack, 0, 'an official report\'s first check read none back either')
+  t.same(firstOfficial.filter(f => f.startsWith('SK-MVP-020')).length, 3, 'no person of the three has a relationship')
+  t.ok(firstOfficial.filter(f => f.startsWith('SK-MVP-020')).every(f => f.includes(' /mvpp/')), 'its rows\' findings point into the official document')
+  await services.lifecycle.requestRegisterCheck(caller, official.view.id)
+  const repeatedOfficial = await checked(official.view.id)
+  t.equal(readBack, 1)
+  t.same(repeatedOfficial.filter(f => f.startsWith('SK-MVP-020')), firstOfficial.filter(f => f.startsWith('SK-MVP-020')), 'the stored report read back finds the same, at the same places')
 })
