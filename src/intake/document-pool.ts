@@ -55,8 +55,11 @@ export interface DocumentPool {
    * that reading a large report never holds up the request thread.
    */
   outline(bytes: Uint8Array, keep: readonly string[]): Promise<XmlElement>
-  /** The same outline of an identified document, from the tree its worker holds (not parsed again). */
-  outlineOf(document: PooledDocument, keep: readonly string[]): Promise<XmlElement>
+  /**
+   * The same outline of an identified document, from the tree its worker holds (not parsed again), as JSON text: a
+   * string crosses threads as one copy, where a tree of 40,000 elements would be rebuilt on the request thread.
+   */
+  outlineOf(document: PooledDocument, keep: readonly string[]): Promise<string>
   /** Lets the worker drop the parsed tree; call once for every identified document. */
   release(document: PooledDocument): void
   readonly stats: { readonly workersStarted: number }
@@ -69,7 +72,7 @@ export type DocumentTask =
   | { op: 'admit'; ref: number; filingDate: string; earlier?: readonly EarlierSource[]; entryEarlier?: readonly (readonly EarlierSource[])[] }
   | { op: 'release'; ref: number }
   | { op: 'outline'; bytes: Uint8Array; keep: readonly string[] }
-  | { op: 'outline'; ref: number; keep: readonly string[] }
+  | { op: 'outline'; ref: number; keep: readonly string[]; json: true }
 
 export interface DocumentPoolOptions {
   /** Default: one fewer than the cores, at least two, so that one thread always stays free for small documents. */
@@ -160,7 +163,7 @@ export function createDocumentPool(options: DocumentPoolOptions = {}): DocumentP
     },
 
     outlineOf(document, keep) {
-      return task(document, { op: 'outline', ref: document.ref, keep }, 0)
+      return task(document, { op: 'outline', ref: document.ref, keep, json: true }, 0)
     },
 
     release(document) {

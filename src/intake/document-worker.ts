@@ -44,8 +44,9 @@ export function handle(task: DocumentTask): unknown {
       return undefined
     case 'outline': {
       const keep = new Set(task.keep)
+      if (!('ref' in task)) return outline(readInternal(task.bytes, codeLists, keep), keep)
       // A held document is read from the tree its bytes were parsed into: the outline the bytes would give.
-      return outline('ref' in task ? internalOf(heldDocument(task.ref).doc.root, codeLists, keep) : readInternal(task.bytes, codeLists, keep), keep)
+      return JSON.stringify(outline(internalOf(heldDocument(task.ref).doc.root, codeLists, keep), keep))
     }
   }
 }

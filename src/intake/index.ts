@@ -11,8 +11,7 @@ import { employerFindings } from '../forms/index.js'
 import { createDocumentWriter } from './writer.js'
 import { loadEarlierDocuments, lockSeries, type SeriesKey } from './earlier.js'
 import type { DocumentPool, EarlierSource, PooledDocument } from './document-pool.js'
-import type { OutlineHandoff } from './outlines.js'
-import type { XmlElement } from '../xml/index.js'
+import type { OutlineHandoff, OutlineTicket } from './outlines.js'
 
 export interface Submission {
   readonly caller: Caller
@@ -245,9 +244,11 @@ export function createIntake(
       const admission = await documents.admit(identified, { filingDate, entryEarlier })
       if (hasErrors(admission)) throw invalid(identified, admission)
     } : undefined
+    const outlined = outlineOf(identified)
     try {
-      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings, series ?? null, admit, outlineOf(identified)) }
+      return { status: 201, view: await store(arrival, s.caller, identified, employer, findings, series ?? null, admit, outlined) }
     } catch (error) {
+      outlined?.ticket.cancel()
       // The same bytes or key submitted twice at once: one insert wins, the other answers as a repeat.
       if (isUniqueViolation(error)) {
         const winner = await findEarlier(arrival, s.caller)
@@ -257,11 +258,12 @@ export function createIntake(
     }
   }
 
-  /** A report's outline for its register check, from the tree the worker holds. */
-  function outlineOf(identified: PooledDocument): Promise<XmlElement | undefined> | undefined {
+  /** A report's outline for its register check, from the tree the worker holds, when there is room to keep it. */
+  function outlineOf(identified: PooledDocument): { ticket: OutlineTicket; outline: Promise<string | undefined> } | undefined {
     const keep = identified.form.register?.outline
-    if (!options.outlines || !keep) return undefined
-    return documents.outlineOf(identified, keep).catch(() => undefined)
+    const ticket = keep && options.outlines?.reserve(identified.bytes.byteLength)
+    if (!ticket) return undefined
+    return { ticket, outline: documents.outlineOf(identified, keep).catch(() => undefined) }
   }
 
   /**
@@ -313,7 +315,7 @@ export function createIntake(
 
   async function store(
     arrival: Arrival, caller: Caller, identified: PooledDocument, employer: string, findings: readonly Finding[],
-    series: string | null, admit: ((trx: Db) => Promise<void>) | undefined, outline: Promise<XmlElement | undefined> | undefined,
+    series: string | null, admit: ((trx: Db) => Promise<void>) | undefined, outlined: ReturnType<typeof outlineOf>,
   ): Promise<DocumentView> {
     const { form, facts, numberPrefix } = identified
     const id = newId(arrival.receivedAt.getTime())
@@ -337,7 +339,7 @@ export function createIntake(
       ...(admit ? { admit } : {}),
     })
     // Before the timers are nudged: the register check is due at once.
-    if (outline) options.outlines!.put(id, outline, arrival.bytes.byteLength)
+    outlined?.ticket.put(id, outlined.outline)
     lifecycle.timers.nudge()
     // The view of what was just committed, without reading it back.
     return toView(
@@ -383,6 +385,6 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 export { createDocumentPool } from './document-pool.js'
-export { createOutlineHandoff, type OutlineHandoff } from './outlines.js'
+export { createOutlineHandoff, type OutlineHandoff, type OutlineTicket } from './outlines.js'
 export { releaseIdempotencyKeys } from './writer.js'
 export type { DocumentPool, DocumentPoolOptions, PooledDocument, EarlierSource, CheckOptions } from './document-pool.js'

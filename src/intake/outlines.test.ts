@@ -13,35 +13,53 @@ import { testPki } from '../../test/helpers/pki.js'
 import { fixture } from '../../test/helpers/paths.js'
 import { syntheticOfficialMvp } from '../../bench/documents.js'
 
-const outline = (name: string): XmlElement => ({ name, ns: '', path: `/${name}`, line: 1, attributes: {}, children: [], text: '' })
+const element = (name: string): XmlElement => ({ name, ns: '', path: `/${name}`, line: 1, attributes: {}, children: [], text: '' })
 
-t.test('an outline is taken once', async t => {
+const outline = (name: string): Promise<string> => Promise.resolve(JSON.stringify(element(name)))
+
+t.test('an outline is taken once, as the element it was', async t => {
   const handoff = createOutlineHandoff()
-  handoff.put('a', Promise.resolve(outline('MVP')), 100)
+  handoff.reserve(100)!.put('a', outline('MVP'))
   t.equal(handoff.take('b'), undefined, 'none was put')
-  t.match(await handoff.take('a'), { name: 'MVP' })
+  t.same(await handoff.take('a'), element('MVP'))
   t.equal(handoff.take('a'), undefined, 'a repeated check reads the report')
 })
 
-t.test('the kept submissions are bounded by their sizes: a later one is not kept, an earlier one stays', async t => {
+t.test('room is reserved by submission size: a later report gets none, an earlier one keeps its place', async t => {
   const handoff = createOutlineHandoff({ maxBytes: 1000 })
-  handoff.put('first', Promise.resolve(outline('MVP')), 600)
-  handoff.put('second', Promise.resolve(outline('VPP')), 600)
-  t.equal(handoff.take('second'), undefined)
+  const first = handoff.reserve(600)!
+  t.equal(handoff.reserve(600), undefined, 'no room while the first is reserved, before its outline exists')
+  first.put('first', outline('MVP'))
+  t.equal(handoff.reserve(401), undefined)
   t.match(await handoff.take('first'), { name: 'MVP' })
-  handoff.put('third', Promise.resolve(outline('VPP')), 1000)
-  t.match(await handoff.take('third'), { name: 'VPP' }, 'taking one makes room')
-  handoff.put('huge', Promise.resolve(outline('MVP')), 1001)
-  t.equal(handoff.take('huge'), undefined, 'larger than the bound')
+  const third = handoff.reserve(1000)!
+  t.ok(third, 'taking one gives its room back')
+  third.cancel()
+  t.ok(handoff.reserve(1000), 'so does a document that was not stored')
+  t.equal(handoff.reserve(1), undefined)
+  t.equal(createOutlineHandoff({ maxBytes: 1000 }).reserve(1001), undefined, 'larger than the bound')
 })
 
-t.test('an outline not taken in time is dropped, and its room given back', async t => {
+t.test('a ticket keeps one outline: a second put or a cancel after the put changes nothing', async t => {
+  const handoff = createOutlineHandoff({ maxBytes: 1000 })
+  const ticket = handoff.reserve(1000)!
+  ticket.put('a', outline('MVP'))
+  ticket.put('b', outline('VPP'))
+  ticket.cancel()
+  t.equal(handoff.reserve(1), undefined, 'the room stays taken')
+  t.equal(handoff.take('b'), undefined)
+  t.match(await handoff.take('a'), { name: 'MVP' })
+  t.ok(handoff.reserve(1000))
+})
+
+t.test('an outline that could not be taken is none; one not taken in time is dropped, its room given back', async t => {
   const handoff = createOutlineHandoff({ maxBytes: 1000, maxAgeMs: 10 })
-  handoff.put('late', Promise.resolve(outline('MVP')), 1000)
+  handoff.reserve(10)!.put('failed', Promise.resolve(undefined))
+  t.equal(await handoff.take('failed'), undefined)
+  handoff.reserve(1000)!.put('late', outline('MVP'))
   await new Promise(resolve => setTimeout(resolve, 30))
   t.equal(handoff.take('late'), undefined)
-  handoff.put('next', Promise.resolve(outline('VPP')), 1000)
-  t.match(await handoff.take('next'), { name: 'VPP' })
+  t.ok(handoff.reserve(1000))
 })
 
 t.test('a report\'s first register check uses the outline intake took; a repeated check reads the stored report', async t => {
