@@ -53,7 +53,7 @@ export { siFacts, indexByCode } from './si/common/module.js'
 export { siFieldOf } from './si/common/fields.js'
 export type { CodeLists } from './code-lists.js'
 /** Findings about a mapped official document, moved to where their values were read in it. */
-export { toOfficialLocations, plainSource } from './official.js'
+export { toOfficialLocation, toOfficialLocations, plainSource } from './official.js'
 export { createValidator, checkDocument, identifyDocument, judgeDocument, judgeOfficialDocument, admitDocument, readInternal, internalOf, withEmployer, internalBytes, schemaDir, xsdOptions } from './validate.js'
 export type { Validator, ValidateOptions, IdentifiedDocument } from './validate.js'
 export type { EarlierDocument } from './form-module.js'

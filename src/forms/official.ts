@@ -90,13 +90,16 @@ export function serializeInternal(root: XmlElement): string {
  * followed down the tree, so a document of 20,000 rows without findings costs nothing here.
  */
 export function toOfficialLocations(findings: readonly Finding[], internal: XmlElement): Finding[] {
+  return findings.map(f => toOfficialLocation(f, internal))
+}
+
+/** One location (a finding's, or where one will point) moved as `toOfficialLocations` moves findings. */
+export function toOfficialLocation<T extends { readonly path: string; readonly line?: number }>(at: T, internal: XmlElement): T {
   const ours = `/${internal.name}`
-  return findings.map(f => {
-    // A finding of the official format's own code already points into the official document.
-    if (f.path !== ours && !f.path.startsWith(`${ours}/`)) return f
-    const source = nearestSource(internal, f.path)
-    return source ? { ...f, path: source.path, line: source.line } : f
-  })
+  // A finding of the official format's own code already points into the official document.
+  if (at.path !== ours && !at.path.startsWith(`${ours}/`)) return at
+  const source = nearestSource(internal, at.path)
+  return source ? { ...at, path: source.path, line: source.line } : at
 }
 
 /** The source of the element at `path` (as `finishInternal` numbers them), or of its nearest ancestor present. */

@@ -1,4 +1,4 @@
-import type { Finding } from '../validation/index.js'
+import type { Finding, FindingLocation } from '../validation/index.js'
 
 /** One document handed to the back office: plain facts and the bytes as submitted; no database, no rows. */
 export interface ProcessingRequest {
@@ -35,6 +35,11 @@ export interface ProcessingResult {
 export interface RegisterCheckResult {
   readonly errors: readonly Finding[]
   readonly warnings: readonly Finding[]
+  /**
+   * Where the check's summary finding points: the report's attachment in the document as filed (in an official
+   * report, its own element). Absent: the form's path for it, without a line.
+   */
+  readonly summaryAt?: FindingLocation
 }
 
 /**

@@ -264,7 +264,7 @@ export function createLifecycle(db: Db, clock: Clock, backOffice: BackOffice, op
       const previous = baselines.get(document.id)
       const decision = decideRegisterCheck(previous, errors.length)
       const F = formOf(document.type).register!.checkSummary!
-      const at = { path: F.at }
+      const at = results[i]!.summaryAt ?? { path: F.at }
       const summary = decision.message === 'first' ? makeFinding(F.first, at, undefined, { errors: errors.length, needed: decision.needed })
         : decision.message === 'repeated' ? makeFinding(F.repeated, at, undefined, { errors: errors.length, needed: decision.needed, baseline: decision.baseline })
         : decision.message === 'more_than_before' ? makeFinding(F.moreThanBefore, at, undefined, { errors: errors.length, needed: decision.needed, previous: previous ?? 0 })

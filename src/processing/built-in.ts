@@ -1,11 +1,11 @@
 import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecycle/index.js'
-import { formOf, findForm, readInternal, toOfficialLocations, type CodeLists, type FormModule, type FormRegister, type RegisterDocument } from '../forms/index.js'
-import type { XmlElement } from '../xml/index.js'
+import { formOf, findForm, readInternal, toOfficialLocation, toOfficialLocations, type CodeLists, type FormModule, type FormRegister, type RegisterDocument } from '../forms/index.js'
+import { child, type XmlElement } from '../xml/index.js'
 import { RegisterSession } from '../register/index.js'
 import type { Clock } from '../lib/index.js'
-import type { Finding } from '../validation/index.js'
+import type { Finding, FindingLocation } from '../validation/index.js'
 import { injectedFailure } from './fault-injection.js'
 
 /**
@@ -64,6 +64,15 @@ async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: bool
     sessions.set(country, session)
   }
   return sessions
+}
+
+/** Where a register check's summary points: its element (the attachment) in the report as filed. */
+function summaryAt(register: FormRegister, root: XmlElement): { summaryAt?: FindingLocation } {
+  const path = register.checkSummary?.at
+  if (!path) return {}
+  const element = path.split('/').slice(2).reduce<XmlElement | undefined>((el, name) => child(el, name), root)
+  const at = { path, ...(element ? { line: element.line } : {}) }
+  return { summaryAt: root.source ? toOfficialLocation(at, root) : at }
 }
 
 /** A storno's mark: the document was withdrawn before it was processed, and never will be. */
@@ -135,7 +144,7 @@ export function createBuiltInBackOffice(
       const registers = await loadRegisters(db, parsed, false)
       const results = new Map(parsed.filter(p => p.register.check).map(({ request, document, form, register, root }) => {
         const { errors, warnings } = register.check!(registers.get(form.country)!, document, root, codeLists, now)
-        return [request.id, { errors: located(errors, root), warnings: located(warnings, root) }]
+        return [request.id, { errors: located(errors, root), warnings: located(warnings, root), ...summaryAt(register, root) }]
       }))
       return requests.map(r => results.get(r.id) ?? { errors: [], warnings: [] })
     },
