@@ -108,6 +108,31 @@ t.test('while submissions arrive, timers on a single-connection database wait up
   busy = false
 })
 
+t.test('a fault met by a slow run is reported once, however many polls joined the run meanwhile', async t => {
+  const { db } = await testDb(t)
+  const [a] = await documents(db, 1)
+  await scheduleTimers(db, start, [{ lane: 'l', kind: 'k', documentId: a!, dueAt: at(10) }])
+  let reached: () => void
+  const inHandler = new Promise<void>(resolve => { reached = resolve })
+  let fail: () => void
+  const failed = new Promise<void>(resolve => { fail = resolve })
+  const slowFault: TimerHandler = async () => {
+    reached()
+    await failed
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })
+  }
+  const faults: unknown[] = []
+  const runner = createTimerRunner(db, { now: () => at(30) }, { k: slowFault }, { pollMs: 5, onDbFault: error => faults.push(error) })
+  runner.start()
+  t.teardown(() => runner.stop())
+  await inHandler
+  // Polls every 5 ms while the run waits in its handler: each joins it.
+  await new Promise(resolve => setTimeout(resolve, 60))
+  fail!()
+  await new Promise(resolve => setTimeout(resolve, 30))
+  t.equal(faults.length, 1, 'one run failed, one fault reported')
+})
+
 t.test('a database fault blames no timer: the poll backs off, reports it, and runs the timer once the database answers', async t => {
   const { db } = await testDb(t)
   const [a] = await documents(db, 1)

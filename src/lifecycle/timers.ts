@@ -264,9 +264,14 @@ export function createTimerRunner(db: Db, clock: Clock, handlers: Readonly<Recor
     return current
   }
 
+  // Polls that come while a run is still going join it: its outcome is reported once, not once for each of them.
+  let watched: Promise<number> | undefined
   const runQuietly = (): void => {
     if (Date.now() < pausedUntil) return
-    runDue().then(() => {
+    const run = runDue()
+    if (run === watched) return
+    watched = run
+    run.then(() => {
       pauseMs = faultPauseMs.first
       options.onDbAnswered?.()
     }, error => {
