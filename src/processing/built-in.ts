@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Db } from '../db/index.js'
 import type { BackOffice, ProcessingRequest, ProcessingResult } from '../lifecycle/index.js'
 import { formOf, findForm, readInternal, toOfficialLocation, toOfficialLocations, type CodeLists, type FormModule, type FormRegister, type RegisterDocument } from '../forms/index.js'
-import { child, type XmlElement } from '../xml/index.js'
+import { descend, type XmlElement } from '../xml/index.js'
 import { RegisterSession } from '../register/index.js'
 import type { Clock } from '../lib/index.js'
 import type { Finding, FindingLocation } from '../validation/index.js'
@@ -70,7 +70,7 @@ async function loadRegisters(trx: Db, parsed: readonly Parsed[], forUpdate: bool
 function summaryAt(register: FormRegister, root: XmlElement): { summaryAt?: FindingLocation } {
   const path = register.checkSummary?.at
   if (!path) return {}
-  const element = path.split('/').slice(2).reduce<XmlElement | undefined>((el, name) => child(el, name), root)
+  const element = descend(root, ...path.split('/').slice(2))
   const at = { path, ...(element ? { line: element.line } : {}) }
   return { summaryAt: root.source ? toOfficialLocation(at, root) : at }
 }
